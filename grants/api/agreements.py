@@ -1,0 +1,94 @@
+"""The funding agreement and its changes: amendments and reprofiling."""
+
+from __future__ import annotations
+
+from datetime import date
+from uuid import UUID
+
+import msgspec
+from litestar import Controller, post
+
+from grants.api.auth import PROGRAM_SIDE
+from grants.api.commands import Answer, today
+from grants.api.projects import CashFlowLine
+from grants.application import Context, Grants
+from grants.domain.cash_flow import cash_flow
+from grants.domain.fiscal_year import FiscalYear
+from grants.domain.reference import PaymentBasis
+
+
+class AgreementIn(msgspec.Struct, forbid_unknown_fields=True):
+    signed_on: date
+    start_on: date
+    end_on: date
+    payment_basis: PaymentBasis
+    holdback_percent: int
+
+
+class AmendmentIn(msgspec.Struct, forbid_unknown_fields=True):
+    """Only what changes: a new cash flow (which sets the new value), new dates."""
+
+    cash_flow: list[CashFlowLine] | None = None
+    start_on: date | None = None
+    end_on: date | None = None
+    effective_on: date | None = None
+
+
+class ReprofilingIn(msgspec.Struct, forbid_unknown_fields=True):
+    from_fiscal_year: FiscalYear
+    to_fiscal_year: FiscalYear
+    amount_cents: int
+    effective_on: date | None = None
+
+
+class Agreements(Controller):
+    path = "/api/projects/{project_id:uuid}"
+    tags = ["agreements"]
+    guards = [PROGRAM_SIDE]
+
+    @post("/agreement", sync_to_thread=True, status_code=200)
+    def sign(self, project_id: UUID, data: AgreementIn, context: Context, grants: Grants) -> Answer:
+        return Answer.of(
+            grants.sign_agreement(
+                context,
+                project_id,
+                start_on=data.start_on,
+                end_on=data.end_on,
+                payment_basis=data.payment_basis,
+                holdback_percent=data.holdback_percent,
+                signed_on=data.signed_on,
+            )
+        )
+
+    @post("/amendments", sync_to_thread=True, status_code=200)
+    def amend(self, project_id: UUID, data: AmendmentIn, context: Context, grants: Grants) -> Answer:
+        flow = (
+            cash_flow((line.fiscal_year, line.amount_cents) for line in data.cash_flow)
+            if data.cash_flow is not None
+            else None
+        )
+        return Answer.of(
+            grants.amend_agreement(
+                context,
+                project_id,
+                cash_flow=flow,
+                start_on=data.start_on,
+                end_on=data.end_on,
+                effective_on=data.effective_on or today(),
+            )
+        )
+
+    @post("/reprofiling", sync_to_thread=True, status_code=200)
+    def reprofile(
+        self, project_id: UUID, data: ReprofilingIn, context: Context, grants: Grants
+    ) -> Answer:
+        return Answer.of(
+            grants.reprofile(
+                context,
+                project_id,
+                data.from_fiscal_year,
+                data.to_fiscal_year,
+                data.amount_cents,
+                effective_on=data.effective_on or today(),
+            )
+        )

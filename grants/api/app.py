@@ -1,0 +1,68 @@
+"""The HTTP application: every cross-cutting behaviour is wired here."""
+
+from __future__ import annotations
+
+
+from litestar import Litestar
+from litestar.datastructures import State
+from litestar.di import Provide
+from litestar.middleware import DefineMiddleware
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
+from litestar.openapi.spec import Components, SecurityScheme
+
+from grants.api.agreements import Agreements
+from grants.api.auth import PUBLIC_PATHS, BearerToken
+from grants.api.calls import Calls
+from grants.api.commands import provide_context
+from grants.api.health import health
+from grants.api.payments import Payments
+from grants.api.problems import PROBLEM_DETAILS
+from grants.api.programs import Programs
+from grants.api.projects import Projects
+from grants.api.results import Results
+from grants.api.schema import FISCAL_YEAR_DECODER, FiscalYearSchema
+from grants.application import Grants
+from grants.bootstrap import Services, bootstrap, database_url
+from grants.settings import Settings
+
+
+def _grants(state: State) -> Grants:
+    grants: Grants = state.services.grants
+    return grants
+
+
+def create_app(services: Services) -> Litestar:
+    return Litestar(
+        route_handlers=[health, Programs, Calls, Projects, Agreements, Payments, Results],
+        state=State({"services": services, "users": services.users}),
+        dependencies={
+            "grants": Provide(_grants, sync_to_thread=False),
+            "context": Provide(provide_context),
+        },
+        middleware=[DefineMiddleware(BearerToken, exclude=[f"^{p}" for p in PUBLIC_PATHS])],
+        plugins=[PROBLEM_DETAILS, FiscalYearSchema()],
+        type_decoders=[FISCAL_YEAR_DECODER],
+        openapi_config=OpenAPIConfig(
+            title="Grants tracker",
+            version="1",
+            description="Grants and contributions of the National Strategy to Combat "
+            "Human Trafficking. Amounts are integer cents; fiscal years are written 2021-22.",
+            path="/schema",
+            render_plugins=[ScalarRenderPlugin(), SwaggerRenderPlugin(path="/swagger")],
+            components=Components(
+                security_schemes={"bearer": SecurityScheme(type="http", scheme="bearer")}
+            ),
+            security=[{"bearer": []}],
+        ),
+        on_shutdown=[lambda: services.close()],
+    )
+
+
+
+
+def app_from_env() -> Litestar:
+    """The app for a server process, configured from the environment; ``grants serve``
+    has already resolved ``DATABASE_URL`` and applied the migrations."""
+    settings = Settings.from_env()
+    return create_app(bootstrap(database_url(settings)))

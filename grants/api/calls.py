@@ -1,0 +1,90 @@
+"""Calls for proposals."""
+
+from __future__ import annotations
+
+from datetime import date
+from uuid import UUID
+
+import msgspec
+from litestar import Controller, get, post
+
+from grants.api.auth import PROGRAM_SIDE
+from grants.api.commands import Answer, DatedIn, today
+from grants.application import Context, Grants
+from grants.domain.call import Call
+from grants.domain.reference import Pillar
+
+
+class CallIn(msgspec.Struct, forbid_unknown_fields=True):
+    program_id: UUID
+    title_en: str
+    title_fr: str
+    pillar: Pillar
+    opens_on: date
+    closes_on: date
+    budget_cents: int
+    effective_on: date | None = None
+
+
+class CallOut(msgspec.Struct):
+    id: UUID
+    version: int
+    program_id: UUID
+    title_en: str
+    title_fr: str
+    pillar: Pillar
+    opens_on: date
+    closes_on: date
+    budget_cents: int
+    closed_on: date | None
+
+    @classmethod
+    def of(cls, call: Call) -> CallOut:
+        return cls(
+            id=call.id,
+            version=call.version,
+            program_id=call.program_id,
+            title_en=call.title_en,
+            title_fr=call.title_fr,
+            pillar=call.pillar,
+            opens_on=call.opens_on,
+            closes_on=call.closes_on,
+            budget_cents=call.budget_cents,
+            closed_on=call.closed_on,
+        )
+
+
+class Calls(Controller):
+    path = "/api/calls"
+    tags = ["calls"]
+
+    @post(guards=[PROGRAM_SIDE], sync_to_thread=True)
+    def open_call(self, data: CallIn, context: Context, grants: Grants) -> Answer:
+        return Answer.of(
+            grants.open_call(
+                context,
+                data.program_id,
+                title_en=data.title_en,
+                title_fr=data.title_fr,
+                pillar=data.pillar,
+                opens_on=data.opens_on,
+                closes_on=data.closes_on,
+                budget_cents=data.budget_cents,
+                effective_on=data.effective_on or today(),
+            )
+        )
+
+    @post("/{call_id:uuid}/close", guards=[PROGRAM_SIDE], sync_to_thread=True, status_code=200)
+    def close_call(
+        self, call_id: UUID, context: Context, grants: Grants, data: DatedIn | None = None
+    ) -> Answer:
+        effective_on = data.effective_on if data and data.effective_on else today()
+        return Answer.of(grants.close_call(context, call_id, effective_on=effective_on))
+
+    @get(sync_to_thread=True)
+    def list_calls(self, grants: Grants, program_id: UUID | None = None) -> list[CallOut]:
+        return [
+            CallOut.of(call)
+            for call in grants.calls()
+            if program_id is None or call.program_id == program_id
+        ]

@@ -1,0 +1,107 @@
+"""Every error as RFC 9457 problem details (Litestar's ``ProblemDetailsPlugin``), with a
+stable ``code`` and, when one field is to blame, its name in ``field``.
+
+400 malformed JSON · 422 a field is invalid · 401 no or bad token · 403 role or
+segregation of duties · 404 unknown id · 409 a domain rule or a concurrent change.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from litestar.exceptions import (
+    HTTPException,
+    NotAuthorizedException,
+    PermissionDeniedException,
+    ValidationException,
+)
+from litestar.plugins.problem_details import (
+    ProblemDetailsConfig,
+    ProblemDetailsException,
+    ProblemDetailsPlugin,
+)
+
+from grants.application import NotFound
+from grants.domain.errors import DomainError, InvalidValue, SegregationOfDuties
+
+logger = logging.getLogger(__name__)
+
+_BACKTICKED = re.compile(r"`([^`]+)`")
+
+
+def problem(status: int, code: str, title: str, detail: str, **extra: Any) -> ProblemDetailsException:
+    return ProblemDetailsException(
+        status_code=status,
+        title=title,
+        detail=detail,
+        extra={"code": code, **{key: value for key, value in extra.items() if value is not None}},
+        headers={"WWW-Authenticate": "Bearer"} if status == 401 else None,
+    )
+
+
+def _invalid_request(exc: ValidationException) -> ProblemDetailsException:
+    if not isinstance(exc.extra, list):
+        return problem(400, "malformed_json", "Malformed request body", str(exc.detail))
+    errors = [_field_error(error) for error in exc.extra if isinstance(error, Mapping)]
+    first = errors[0] if errors else {"field": None, "message": str(exc.detail)}
+    detail = f"{first['field']}: {first['message']}" if first["field"] else first["message"]
+    return problem(422, "invalid_field", "Invalid field", detail, field=first["field"], errors=errors)
+
+
+def _field_error(error: Mapping[str, Any]) -> dict[str, Any]:
+    """Names the field: Litestar says ``data`` for the body as a whole, and then the
+    message names the missing or unknown field between backticks."""
+    message = str(error.get("message", ""))
+    field = error.get("key")
+    if field in (None, "data") and (named := _BACKTICKED.search(message)):
+        field = named[1]
+    return {"field": field, "message": message, "source": error.get("source")}
+
+
+def _domain_error(exc: DomainError) -> ProblemDetailsException:
+    if isinstance(exc, SegregationOfDuties):
+        status, title = 403, "Segregation of duties"
+    elif isinstance(exc, InvalidValue):
+        status, title = 422, "Invalid field"
+    else:
+        status, title = 409, "Refused by a rule"
+    return problem(status, exc.code, title, exc.message, field=exc.field)
+
+
+def _not_found(exc: NotFound) -> ProblemDetailsException:
+    if exc.field:
+        # An id in the body that names nothing is a bad field, not a missing page.
+        return problem(422, "unknown_reference", "Invalid field", str(exc), field=exc.field)
+    return problem(404, "not_found", "Not found", str(exc))
+
+
+def _http_error(exc: HTTPException) -> ProblemDetailsException:
+    if isinstance(exc, NotAuthorizedException):
+        return problem(401, "unauthenticated", "Not signed in", exc.detail)
+    if isinstance(exc, PermissionDeniedException):
+        return problem(403, "forbidden_role", "Not allowed for this role", exc.detail)
+    if exc.status_code == 400:
+        return problem(400, "malformed_request", "Malformed request", exc.detail)
+    code = re.sub(r"\W+", "_", exc.detail.lower()).strip("_") or "http_error"
+    return problem(exc.status_code, code, exc.detail, exc.detail)
+
+
+def _unexpected(exc: Exception) -> ProblemDetailsException:
+    logger.error("unexpected error", exc_info=exc)
+    return problem(500, "internal_error", "Internal error", "the error was logged")
+
+
+PROBLEM_DETAILS = ProblemDetailsPlugin(
+    ProblemDetailsConfig(
+        exception_to_problem_detail_map={
+            ValidationException: _invalid_request,
+            DomainError: _domain_error,
+            NotFound: _not_found,
+            HTTPException: _http_error,
+            Exception: _unexpected,
+        }
+    )
+)

@@ -1,0 +1,122 @@
+"""Programs and their yearly allocations."""
+
+from __future__ import annotations
+
+from datetime import date
+from uuid import UUID
+
+import msgspec
+from litestar import Controller, Response, get, post, put
+
+from grants.api.auth import PROGRAM_SIDE
+from grants.api.commands import Answer, today
+from grants.application import Context, Grants
+from grants.domain.fiscal_year import FiscalYear
+from grants.domain.program import Program
+from grants.domain.reference import DEPARTMENTS, Pillar, TransferType
+
+
+class ProgramIn(msgspec.Struct, forbid_unknown_fields=True):
+    department: str
+    name_en: str
+    name_fr: str
+    transfer_type: TransferType
+    pillars: list[Pillar]
+    effective_on: date | None = None
+
+
+class AllocationIn(msgspec.Struct, forbid_unknown_fields=True):
+    amount_cents: int
+    effective_on: date | None = None
+
+
+class ProgramYear(msgspec.Struct):
+    fiscal_year: str
+    allocation_cents: int
+    committed_cents: int
+    available_cents: int
+
+
+class ProgramOut(msgspec.Struct):
+    id: UUID
+    version: int
+    department: str
+    department_name_en: str
+    department_name_fr: str
+    name_en: str
+    name_fr: str
+    transfer_type: TransferType
+    pillars: list[Pillar]
+    years: list[ProgramYear]
+
+    @classmethod
+    def of(cls, program: Program) -> ProgramOut:
+        names = DEPARTMENTS.get(program.department, (program.department, program.department))
+        years = sorted(set(program.allocations) | set(program.committed))
+        return cls(
+            id=program.id,
+            version=program.version,
+            department=program.department,
+            department_name_en=names[0],
+            department_name_fr=names[1],
+            name_en=program.name_en,
+            name_fr=program.name_fr,
+            transfer_type=program.transfer_type,
+            pillars=list(program.pillars),
+            years=[
+                ProgramYear(
+                    fiscal_year=year,
+                    allocation_cents=program.allocations.get(year, 0),
+                    committed_cents=program.committed.get(year, 0),
+                    available_cents=program.available(year),
+                )
+                for year in years
+            ],
+        )
+
+
+class Programs(Controller):
+    path = "/api/programs"
+    tags = ["programs"]
+
+    @post(guards=[PROGRAM_SIDE], sync_to_thread=True)
+    def register(self, data: ProgramIn, context: Context, grants: Grants) -> Answer:
+        return Answer.of(
+            grants.register_program(
+                context,
+                department=data.department,
+                name_en=data.name_en,
+                name_fr=data.name_fr,
+                transfer_type=data.transfer_type,
+                pillars=tuple(data.pillars),
+                effective_on=data.effective_on or today(),
+            )
+        )
+
+    @get(sync_to_thread=True)
+    def list_programs(self, grants: Grants) -> list[ProgramOut]:
+        return [ProgramOut.of(program) for program in grants.programs()]
+
+    @get("/{program_id:uuid}", sync_to_thread=True)
+    def show(self, program_id: UUID, grants: Grants) -> Response[ProgramOut]:
+        program = grants.program(program_id)
+        return Response(ProgramOut.of(program), headers={"ETag": f'"{program.version}"'})
+
+    @put("/{program_id:uuid}/allocations/{fiscal_year:str}", guards=[PROGRAM_SIDE], sync_to_thread=True)
+    def allocate(
+        self,
+        program_id: UUID,
+        fiscal_year: str,
+        data: AllocationIn,
+        context: Context,
+        grants: Grants,
+    ) -> Answer:
+        return Answer.of(
+            grants.set_allocation(
+                context,
+                program_id,
+                FiscalYear(fiscal_year),
+                data.amount_cents,
+                effective_on=data.effective_on or today(),
+            )
+        )

@@ -1,0 +1,233 @@
+"""Projects: the application, the decisions on it, and reading a project's state and
+history."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+from uuid import UUID
+
+import msgspec
+from litestar import Controller, Response, get, post
+
+from grants.api.auth import PROGRAM_SIDE
+from grants.api.commands import Answer, today
+from grants.application import Context, Grants
+from grants.domain.cash_flow import cash_flow
+from grants.eventstore import as_builtins
+from grants.domain.fiscal_year import FiscalYear
+from grants.domain.project import Project
+from grants.domain.recipient import Recipient
+from grants.domain.reference import PaymentBasis, PaymentKind, Pillar
+
+
+class RecipientIn(msgspec.Struct, forbid_unknown_fields=True):
+    legal_name: str
+    province: str | None = None
+    business_number: str | None = None
+    country: str = "CA"
+
+
+class ApplicationIn(msgspec.Struct, forbid_unknown_fields=True):
+    program_id: UUID
+    recipient: RecipientIn
+    title_en: str
+    pillar: Pillar
+    requested_cents: int
+    call_id: UUID | None = None
+    title_fr: str = ""
+    effective_on: date | None = None
+
+
+class AssessmentIn(msgspec.Struct, forbid_unknown_fields=True):
+    score: int
+    recommendation: str
+    effective_on: date | None = None
+
+
+class CashFlowLine(msgspec.Struct, forbid_unknown_fields=True):
+    fiscal_year: FiscalYear
+    amount_cents: int
+
+
+class ApprovalIn(msgspec.Struct, forbid_unknown_fields=True):
+    cash_flow: list[CashFlowLine]
+    effective_on: date | None = None
+
+
+class DecisionIn(msgspec.Struct, forbid_unknown_fields=True):
+    reason: str = ""
+    effective_on: date | None = None
+
+
+class CashFlowYear(msgspec.Struct):
+    fiscal_year: FiscalYear
+    amount_cents: int
+    disbursed_cents: int
+
+
+class AgreementOut(msgspec.Struct):
+    signed_on: date
+    start_on: date
+    end_on: date
+    payment_basis: PaymentBasis
+    holdback_percent: int
+    amendment_number: int
+
+
+class PaymentRequestOut(msgspec.Struct):
+    id: UUID
+    fiscal_year: FiscalYear
+    amount_cents: int
+    kind: PaymentKind
+    certified_by: str
+    requested_on: date
+    released_by: str | None
+    payment_ref: str | None
+    paid_on: date | None
+
+
+class ResultsOut(msgspec.Struct):
+    fiscal_year: FiscalYear
+    indicators: dict[str, int]
+
+
+class ProjectOut(msgspec.Struct):
+    id: UUID
+    version: int
+    program_id: UUID
+    call_id: UUID | None
+    department: str
+    pillar: Pillar
+    status: str
+    title_en: str
+    title_fr: str
+    recipient: RecipientIn
+    requested_cents: int
+    score: int | None
+    value_cents: int
+    holdback_cents: int
+    disbursed_cents: int
+    cash_flow: list[CashFlowYear]
+    agreement: AgreementOut | None
+    payment_requests: list[PaymentRequestOut]
+    results: list[ResultsOut]
+
+    @classmethod
+    def of(cls, project: Project) -> ProjectOut:
+        r = project.recipient
+        agreement = project.agreement
+        years = sorted(set(project.cash_flow) | set(project.disbursed))
+        return cls(
+            id=project.id,
+            version=project.version,
+            program_id=project.program_id,
+            call_id=project.call_id,
+            department=project.department,
+            pillar=project.pillar,
+            status=project.status.value,
+            title_en=project.title_en,
+            title_fr=project.title_fr,
+            recipient=RecipientIn(r.legal_name, r.province, r.business_number, r.country),
+            requested_cents=project.requested_cents,
+            score=project.score,
+            value_cents=project.value_cents,
+            holdback_cents=project.holdback_cents,
+            disbursed_cents=project.disbursed_cents,
+            cash_flow=[
+                CashFlowYear(year, project.cash_flow.get(year, 0), project.disbursed.get(year, 0))
+                for year in years
+            ],
+            agreement=AgreementOut(**vars(agreement)) if agreement else None,
+            payment_requests=[
+                PaymentRequestOut(**vars(request)) for request in project.payment_requests.values()
+            ],
+            results=[ResultsOut(year, values) for year, values in sorted(project.results.items())],
+        )
+
+
+class HistoryEntry(msgspec.Struct):
+    """One event of a project's life: what happened, when it took effect, when it was
+    recorded, who did it, and its own data."""
+
+    type: str
+    version: int
+    effective_on: date
+    recorded_at: datetime
+    actor: str
+    data: dict[str, Any]
+
+
+_ENVELOPE = {"originator_id", "originator_version", "timestamp", "originator_topic", "actor", "effective_on"}
+
+
+class Projects(Controller):
+    path = "/api/projects"
+    tags = ["projects"]
+
+    @post(guards=[PROGRAM_SIDE], sync_to_thread=True)
+    def receive(self, data: ApplicationIn, context: Context, grants: Grants) -> Answer:
+        r = data.recipient
+        return Answer.of(
+            grants.receive_application(
+                context,
+                data.program_id,
+                data.call_id,
+                recipient=Recipient(r.legal_name, r.province, r.business_number, r.country),
+                title_en=data.title_en,
+                title_fr=data.title_fr,
+                pillar=data.pillar,
+                requested_cents=data.requested_cents,
+                effective_on=data.effective_on or today(),
+            )
+        )
+
+    @post("/{project_id:uuid}/assessment", guards=[PROGRAM_SIDE], sync_to_thread=True, status_code=200)
+    def assess(self, project_id: UUID, data: AssessmentIn, context: Context, grants: Grants) -> Answer:
+        return Answer.of(
+            grants.assess(
+                context, project_id, data.score, data.recommendation,
+                effective_on=data.effective_on or today(),
+            )
+        )
+
+    @post("/{project_id:uuid}/approval", guards=[PROGRAM_SIDE], sync_to_thread=True, status_code=200)
+    def approve(self, project_id: UUID, data: ApprovalIn, context: Context, grants: Grants) -> Answer:
+        flow = cash_flow((line.fiscal_year, line.amount_cents) for line in data.cash_flow)
+        return Answer.of(
+            grants.approve(context, project_id, flow, effective_on=data.effective_on or today())
+        )
+
+    @post("/{project_id:uuid}/rejection", guards=[PROGRAM_SIDE], sync_to_thread=True, status_code=200)
+    def reject(self, project_id: UUID, data: DecisionIn, context: Context, grants: Grants) -> Answer:
+        return Answer.of(
+            grants.reject(context, project_id, data.reason, effective_on=data.effective_on or today())
+        )
+
+    @post("/{project_id:uuid}/withdrawal", guards=[PROGRAM_SIDE], sync_to_thread=True, status_code=200)
+    def withdraw(self, project_id: UUID, data: DecisionIn, context: Context, grants: Grants) -> Answer:
+        return Answer.of(
+            grants.withdraw(context, project_id, data.reason, effective_on=data.effective_on or today())
+        )
+
+    @get("/{project_id:uuid}", sync_to_thread=True)
+    def show(self, project_id: UUID, grants: Grants) -> Response[ProjectOut]:
+        project = grants.project(project_id)
+        return Response(ProjectOut.of(project), headers={"ETag": f'"{project.version}"'})
+
+    @get("/{project_id:uuid}/history", sync_to_thread=True)
+    def history(self, project_id: UUID, grants: Grants) -> list[HistoryEntry]:
+        entries = []
+        for event in grants.history(project_id):
+            fields = as_builtins(event)
+            entries.append(
+                HistoryEntry(
+                    type=type(event).__name__,
+                    version=fields["originator_version"],
+                    effective_on=event.effective_on,  # type: ignore[attr-defined]
+                    recorded_at=event.timestamp,
+                    actor=fields["actor"],
+                    data={k: v for k, v in fields.items() if k not in _ENVELOPE},
+                )
+            )
+        return entries

@@ -1,0 +1,41 @@
+"""Builds the running parts from the settings: the database (embedded when none is
+configured), its migrations, the application and the user directory."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from psycopg_pool import ConnectionPool
+
+from grants.application import Grants
+from grants.database import embedded_postgres, eventsourcing_env
+from grants.migrations import migrate
+from grants.settings import Settings
+from grants.users import Users
+
+
+def database_url(settings: Settings) -> str:
+    return settings.database_url or embedded_postgres(settings.data_dir)
+
+
+@dataclass
+class Services:
+    database_url: str
+    grants: Grants
+    users: Users
+    pool: ConnectionPool
+
+    def close(self) -> None:
+        self.grants.close()
+        self.pool.close()
+
+
+def bootstrap(url: str) -> Services:
+    migrate(url)
+    pool = ConnectionPool(url, min_size=1, max_size=4, open=True)
+    return Services(
+        database_url=url,
+        grants=Grants(env=eventsourcing_env(url)),
+        users=Users(pool),
+        pool=pool,
+    )

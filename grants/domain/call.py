@@ -1,0 +1,113 @@
+"""A call for proposals under a program."""
+
+from __future__ import annotations
+
+from datetime import date
+from uuid import UUID, uuid4
+
+from grants.domain.aggregate import Aggregate
+from grants.domain.errors import (
+    CallNotOpen,
+    InvalidAmount,
+    InvalidDates,
+    InvalidPillar,
+    InvalidValue,
+    StatusForbids,
+)
+from grants.domain.program import Program
+from grants.domain.reference import Pillar
+
+
+class Call(Aggregate):
+    program_id: UUID
+    title_en: str
+    title_fr: str
+    pillar: Pillar
+    opens_on: date
+    closes_on: date
+    budget_cents: int
+    closed_on: date | None
+
+    def __init__(self) -> None:
+        """The state comes from the creation event's ``apply``, like every change."""
+
+    class Opened(Aggregate.Created):
+        program_id: UUID
+        title_en: str
+        title_fr: str
+        pillar: Pillar
+        opens_on: date
+        closes_on: date
+        budget_cents: int
+
+        def apply(self, call: Call) -> None:
+            call.program_id = self.program_id
+            call.title_en = self.title_en
+            call.title_fr = self.title_fr
+            call.pillar = self.pillar
+            call.opens_on = self.opens_on
+            call.closes_on = self.closes_on
+            call.budget_cents = self.budget_cents
+            call.closed_on = None
+
+    class Closed(Aggregate.Event):
+        def apply(self, call: Call) -> None:
+            call.closed_on = self.effective_on
+
+    @classmethod
+    def open(
+        cls,
+        program: Program,
+        *,
+        title_en: str,
+        title_fr: str,
+        pillar: Pillar,
+        opens_on: date,
+        closes_on: date,
+        budget_cents: int,
+        actor: str,
+        effective_on: date,
+    ) -> Call:
+        if not title_en.strip() or not title_fr.strip():
+            field = "title_en" if not title_en.strip() else "title_fr"
+            raise InvalidValue("a call needs its title in English and French", field=field)
+        if not program.serves(pillar):
+            raise InvalidPillar(
+                f"{program.name_en} does not fund the {pillar} pillar", field="pillar"
+            )
+        if closes_on < opens_on:
+            raise InvalidDates("a call cannot close before it opens", field="closes_on")
+        if budget_cents < 0:
+            raise InvalidAmount("a call's budget cannot be negative", field="budget_cents")
+        return cls._create(
+            cls.Opened,
+            id=uuid4(),
+            program_id=program.id,
+            title_en=title_en.strip(),
+            title_fr=title_fr.strip(),
+            pillar=pillar,
+            opens_on=opens_on,
+            closes_on=closes_on,
+            budget_cents=budget_cents,
+            actor=actor,
+            effective_on=effective_on,
+        )
+
+    def close(self, *, actor: str, effective_on: date) -> None:
+        if self.closed_on is not None:
+            raise StatusForbids(f"the call was already closed on {self.closed_on}")
+        self.trigger_event(self.Closed, actor=actor, effective_on=effective_on)
+
+    def check_accepts(self, received_on: date, pillar: Pillar) -> None:
+        """An application under this call must arrive while it is open, for its pillar."""
+        last_day = min(self.closes_on, self.closed_on or self.closes_on)
+        if not self.opens_on <= received_on <= last_day:
+            raise CallNotOpen(
+                f"the call takes applications from {self.opens_on} to {last_day}; "
+                f"one received on {received_on} cannot be under it",
+                field="call_id",
+            )
+        if pillar != self.pillar:
+            raise InvalidPillar(
+                f"the call funds the {self.pillar} pillar, not {pillar}", field="pillar"
+            )

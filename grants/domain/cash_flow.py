@@ -1,0 +1,43 @@
+"""A cash flow: the cents a project may receive in each fiscal year."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+from grants.domain.errors import InvalidCashFlow, InvalidValue
+from grants.domain.fiscal_year import FiscalYear
+
+CashFlow = dict[FiscalYear, int]
+
+
+def cash_flow(lines: Iterable[tuple[str, int]]) -> CashFlow:
+    """Builds a cash flow from (fiscal year, cents) lines: at least one line, each
+    amount positive, each fiscal year once."""
+    flow: CashFlow = {}
+    for index, (year, cents) in enumerate(lines):
+        try:
+            fiscal_year = FiscalYear(year)
+        except InvalidValue as error:
+            error.field = f"cash_flow[{index}].fiscal_year"
+            raise
+        if cents <= 0:
+            raise InvalidCashFlow(
+                f"the amount for {fiscal_year} must be more than zero cents",
+                field=f"cash_flow[{index}].amount_cents",
+            )
+        if fiscal_year in flow:
+            raise InvalidCashFlow(
+                f"{fiscal_year} appears twice in the cash flow",
+                field=f"cash_flow[{index}].fiscal_year",
+            )
+        flow[fiscal_year] = cents
+    if not flow:
+        raise InvalidCashFlow("a cash flow needs at least one fiscal year", field="cash_flow")
+    return dict(sorted(flow.items()))
+
+
+def changes(before: Mapping[FiscalYear, int], after: Mapping[FiscalYear, int]) -> CashFlow:
+    """The change in each fiscal year from one cash flow to another, zeros left out."""
+    years = sorted(set(before) | set(after))
+    deltas = {year: after.get(year, 0) - before.get(year, 0) for year in years}
+    return {year: delta for year, delta in deltas.items() if delta}

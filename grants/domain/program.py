@@ -1,0 +1,151 @@
+"""A grant or contribution program, its yearly allocations and the commitments made
+against them (commitment control)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from uuid import UUID, uuid4
+
+from grants.domain.aggregate import Aggregate
+from grants.domain.errors import (
+    AllocationBelowCommitments,
+    AllocationExceeded,
+    InvalidAmount,
+    InvalidPillar,
+    InvalidValue,
+)
+from grants.domain.fiscal_year import FiscalYear
+from grants.domain.reference import Pillar, TransferType, department_code
+
+
+class Program(Aggregate):
+    department: str
+    name_en: str
+    name_fr: str
+    transfer_type: TransferType
+    pillars: tuple[Pillar, ...]
+    allocations: dict[FiscalYear, int]
+    committed: dict[FiscalYear, int]
+
+    def __init__(self) -> None:
+        """The state comes from the creation event's ``apply``, like every change."""
+
+    class Registered(Aggregate.Created):
+        department: str
+        name_en: str
+        name_fr: str
+        transfer_type: TransferType
+        pillars: tuple[Pillar, ...]
+
+        def apply(self, program: Program) -> None:
+            program.department = self.department
+            program.name_en = self.name_en
+            program.name_fr = self.name_fr
+            program.transfer_type = self.transfer_type
+            program.pillars = self.pillars
+            program.allocations = {}
+            program.committed = {}
+
+    class AllocationSet(Aggregate.Event):
+        fiscal_year: FiscalYear
+        amount_cents: int
+
+        def apply(self, program: Program) -> None:
+            program.allocations[self.fiscal_year] = self.amount_cents
+
+    class CommitmentChanged(Aggregate.Event):
+        """Commitments of one project changed: approved, amended, reprofiled, withdrawn
+        or lapsed. ``changes`` holds the change in cents per fiscal year."""
+
+        project_id: UUID
+        changes: dict[FiscalYear, int]
+        reason: str
+
+        def apply(self, program: Program) -> None:
+            for year, delta in self.changes.items():
+                program.committed[year] = program.committed.get(year, 0) + delta
+
+    @classmethod
+    def register(
+        cls,
+        *,
+        department: str,
+        name_en: str,
+        name_fr: str,
+        transfer_type: TransferType,
+        pillars: tuple[Pillar, ...],
+        actor: str,
+        effective_on: date,
+    ) -> Program:
+        if not name_en.strip() or not name_fr.strip():
+            field = "name_en" if not name_en.strip() else "name_fr"
+            raise InvalidValue("a program needs its name in English and French", field=field)
+        if not pillars:
+            raise InvalidPillar("a program serves at least one pillar", field="pillars")
+        return cls._create(
+            cls.Registered,
+            id=uuid4(),
+            department=department_code(department),
+            name_en=name_en.strip(),
+            name_fr=name_fr.strip(),
+            transfer_type=TransferType(transfer_type),
+            pillars=tuple(dict.fromkeys(pillars)),
+            actor=actor,
+            effective_on=effective_on,
+        )
+
+    def set_allocation(
+        self, fiscal_year: FiscalYear, amount_cents: int, *, actor: str, effective_on: date
+    ) -> None:
+        if amount_cents < 0:
+            raise InvalidAmount("an allocation cannot be negative", field="amount_cents")
+        committed = self.committed.get(fiscal_year, 0)
+        if amount_cents < committed:
+            raise AllocationBelowCommitments(
+                f"{fiscal_year} already has {committed} cents committed; "
+                f"the allocation cannot go below that to {amount_cents} cents",
+                field="amount_cents",
+            )
+        self.trigger_event(
+            self.AllocationSet,
+            fiscal_year=fiscal_year,
+            amount_cents=amount_cents,
+            actor=actor,
+            effective_on=effective_on,
+        )
+
+    def change_commitment(
+        self,
+        project_id: UUID,
+        changes: Mapping[FiscalYear, int],
+        reason: str,
+        *,
+        actor: str,
+        effective_on: date,
+    ) -> None:
+        """Commitment control: no fiscal year's commitments may exceed its allocation."""
+        for year, delta in changes.items():
+            available = self.available(year)
+            if delta > available:
+                raise AllocationExceeded(
+                    f"{self.name_en} has {available} cents left to commit in {year} "
+                    f"(allocation {self.allocations.get(year, 0)} cents); "
+                    f"{delta} cents more cannot be committed",
+                    field="cash_flow",
+                )
+        if changes:
+            self.trigger_event(
+                self.CommitmentChanged,
+                project_id=project_id,
+                changes=dict(changes),
+                reason=reason,
+                actor=actor,
+                effective_on=effective_on,
+            )
+
+    def available(self, year: FiscalYear) -> int:
+        return self.allocations.get(year, 0) - self.committed.get(year, 0)
+
+    def serves(self, pillar: Pillar) -> bool:
+        return pillar in self.pillars

@@ -1,0 +1,690 @@
+"""A funded project, from application to close-out.
+
+Every command checks its rules at the top and raises the error that names the rule;
+the events' ``apply`` methods only change state, so replaying history never re-judges it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+from uuid import UUID, uuid4
+
+from grants.domain.aggregate import Aggregate
+from grants.domain.call import Call
+from grants.domain.cash_flow import CashFlow
+from grants.domain.errors import (
+    AgreementNotSigned,
+    ApprovalExceedsRequest,
+    CashFlowBelowSpending,
+    CashFlowExceeded,
+    CashFlowOutsideAgreement,
+    HoldbackNotReleased,
+    InvalidAmount,
+    InvalidCashFlow,
+    InvalidDates,
+    InvalidPillar,
+    InvalidValue,
+    PaymentAlreadyReleased,
+    PaymentsPending,
+    ProjectAlreadyClosed,
+    RecoveryExceedsDisbursed,
+    ResultsMissing,
+    SegregationOfDuties,
+    StatusForbids,
+    UnknownPaymentRequest,
+)
+from grants.domain.fiscal_year import FiscalYear
+from grants.domain.indicators import indicator_values
+from grants.domain.program import Program
+from grants.domain.recipient import Recipient
+from grants.domain.reference import PaymentBasis, PaymentKind, Pillar, TransferType
+
+
+class Status(StrEnum):
+    RECEIVED = "received"
+    ASSESSED = "assessed"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    WITHDRAWN = "withdrawn"
+    UNDER_AGREEMENT = "under_agreement"
+    FINAL_REPORT_ACCEPTED = "final_report_accepted"
+    CLOSED = "closed"
+
+
+PAYABLE = (Status.UNDER_AGREEMENT, Status.FINAL_REPORT_ACCEPTED)
+
+
+@dataclass(frozen=True)
+class Agreement:
+    signed_on: date
+    start_on: date
+    end_on: date
+    payment_basis: PaymentBasis
+    holdback_percent: int
+    amendment_number: int = 0
+
+
+@dataclass
+class PaymentRequest:
+    id: UUID
+    fiscal_year: FiscalYear
+    amount_cents: int
+    kind: PaymentKind
+    certified_by: str
+    requested_on: date
+    released_by: str | None = None
+    payment_ref: str | None = None
+    paid_on: date | None = None
+
+
+class Project(Aggregate):
+    program_id: UUID
+    department: str
+    transfer_type: TransferType
+    call_id: UUID | None
+    recipient: Recipient
+    title_en: str
+    title_fr: str
+    pillar: Pillar
+    requested_cents: int
+    status: Status
+    score: int | None
+    # What the project holds of its program's allocations: the approved or amended
+    # cash flow; nothing once withdrawn; what was paid once closed.
+    cash_flow: CashFlow
+    agreement: Agreement | None
+    payment_requests: dict[UUID, PaymentRequest]
+    disbursed: CashFlow
+    results: dict[FiscalYear, dict[str, int]]
+
+    def __init__(self) -> None:
+        """The state comes from the creation event's ``apply``, like every change."""
+
+    class ApplicationReceived(Aggregate.Created):
+        program_id: UUID
+        department: str
+        transfer_type: TransferType
+        call_id: UUID | None
+        recipient: Recipient
+        title_en: str
+        title_fr: str
+        pillar: Pillar
+        requested_cents: int
+
+        def apply(self, project: Project) -> None:
+            project.program_id = self.program_id
+            project.department = self.department
+            project.transfer_type = self.transfer_type
+            project.call_id = self.call_id
+            project.recipient = self.recipient
+            project.title_en = self.title_en
+            project.title_fr = self.title_fr
+            project.pillar = self.pillar
+            project.requested_cents = self.requested_cents
+            project.status = Status.RECEIVED
+            project.score = None
+            project.cash_flow = {}
+            project.agreement = None
+            project.payment_requests = {}
+            project.disbursed = {}
+            project.results = {}
+
+    class ApplicationAssessed(Aggregate.Event):
+        score: int
+        recommendation: str
+
+        def apply(self, project: Project) -> None:
+            project.status = Status.ASSESSED
+            project.score = self.score
+
+    class ApplicationApproved(Aggregate.Event):
+        cash_flow: CashFlow
+
+        def apply(self, project: Project) -> None:
+            project.status = Status.APPROVED
+            project.cash_flow = dict(self.cash_flow)
+
+    class ApplicationRejected(Aggregate.Event):
+        reason: str
+
+        def apply(self, project: Project) -> None:
+            project.status = Status.REJECTED
+
+    class ApplicationWithdrawn(Aggregate.Event):
+        reason: str
+
+        def apply(self, project: Project) -> None:
+            project.status = Status.WITHDRAWN
+            project.cash_flow = {}
+
+    class AgreementSigned(Aggregate.Event):
+        start_on: date
+        end_on: date
+        payment_basis: PaymentBasis
+        holdback_percent: int
+        value_cents: int
+
+        def apply(self, project: Project) -> None:
+            project.status = Status.UNDER_AGREEMENT
+            project.agreement = Agreement(
+                signed_on=self.effective_on,
+                start_on=self.start_on,
+                end_on=self.end_on,
+                payment_basis=self.payment_basis,
+                holdback_percent=self.holdback_percent,
+            )
+
+    class AgreementAmended(Aggregate.Event):
+        amendment_number: int
+        start_on: date
+        end_on: date
+        cash_flow: CashFlow
+        value_cents: int
+
+        def apply(self, project: Project) -> None:
+            assert project.agreement is not None
+            project.agreement = Agreement(
+                signed_on=project.agreement.signed_on,
+                start_on=self.start_on,
+                end_on=self.end_on,
+                payment_basis=project.agreement.payment_basis,
+                holdback_percent=project.agreement.holdback_percent,
+                amendment_number=self.amendment_number,
+            )
+            project.cash_flow = dict(self.cash_flow)
+
+    class CashFlowReprofiled(Aggregate.Event):
+        from_fiscal_year: FiscalYear
+        to_fiscal_year: FiscalYear
+        amount_cents: int
+
+        def apply(self, project: Project) -> None:
+            flow = project.cash_flow
+            flow[self.from_fiscal_year] -= self.amount_cents
+            flow[self.to_fiscal_year] = flow.get(self.to_fiscal_year, 0) + self.amount_cents
+            project.cash_flow = {year: cents for year, cents in sorted(flow.items()) if cents}
+
+    class PaymentRequested(Aggregate.Event):
+        """A payment request certified by the program side (section 34 of the
+        Financial Administration Act); ``actor`` is the certifier."""
+
+        payment_request_id: UUID
+        fiscal_year: FiscalYear
+        amount_cents: int
+        kind: PaymentKind
+
+        def apply(self, project: Project) -> None:
+            project.payment_requests[self.payment_request_id] = PaymentRequest(
+                id=self.payment_request_id,
+                fiscal_year=self.fiscal_year,
+                amount_cents=self.amount_cents,
+                kind=self.kind,
+                certified_by=self.actor,
+                requested_on=self.effective_on,
+            )
+
+    class DisbursementReleased(Aggregate.Event):
+        """Finance released the payment (section 33); ``actor`` released it, never the
+        person in ``certified_by``."""
+
+        payment_request_id: UUID
+        payment_ref: str
+        fiscal_year: FiscalYear
+        amount_cents: int
+        kind: PaymentKind
+        certified_by: str
+
+        def apply(self, project: Project) -> None:
+            request = project.payment_requests[self.payment_request_id]
+            request.released_by = self.actor
+            request.payment_ref = self.payment_ref
+            request.paid_on = self.effective_on
+            year = self.fiscal_year
+            project.disbursed[year] = project.disbursed.get(year, 0) + self.amount_cents
+
+    class HoldbackReleased(DisbursementReleased):
+        """The release of a payment of the holdback, after the final report."""
+
+    class OverpaymentRecovered(Aggregate.Event):
+        fiscal_year: FiscalYear
+        amount_cents: int
+        payment_ref: str
+
+        def apply(self, project: Project) -> None:
+            year = self.fiscal_year
+            project.disbursed[year] -= self.amount_cents
+            if project.status is Status.CLOSED:
+                # After close-out the commitment is what was paid: a recovery lapses too.
+                project.cash_flow = dict(project.disbursed)
+
+    class ResultsReported(Aggregate.Event):
+        """The year's figures; a later report for the same year replaces them."""
+
+        fiscal_year: FiscalYear
+        indicators: dict[str, int]
+
+        def apply(self, project: Project) -> None:
+            project.results[self.fiscal_year] = dict(self.indicators)
+
+    class FinalReportAccepted(Aggregate.Event):
+        def apply(self, project: Project) -> None:
+            project.status = Status.FINAL_REPORT_ACCEPTED
+
+    class ProjectClosed(Aggregate.Event):
+        """Close-out: what was not paid of each year's cash flow lapses, the unpaid
+        holdback with it."""
+
+        lapsed: CashFlow
+        holdback_cancelled_cents: int
+
+        def apply(self, project: Project) -> None:
+            project.status = Status.CLOSED
+            project.cash_flow = dict(project.disbursed)
+
+    # Commands
+
+    @classmethod
+    def receive(
+        cls,
+        program: Program,
+        call: Call | None,
+        *,
+        recipient: Recipient,
+        title_en: str,
+        title_fr: str,
+        pillar: Pillar,
+        requested_cents: int,
+        actor: str,
+        effective_on: date,
+    ) -> Project:
+        if not title_en.strip():
+            raise InvalidValue("an application needs a title", field="title_en")
+        if requested_cents <= 0:
+            raise InvalidAmount("the amount requested must be more than zero", field="requested_cents")
+        if not program.serves(pillar):
+            raise InvalidPillar(f"{program.name_en} does not fund the {pillar} pillar", field="pillar")
+        if call is not None:
+            if call.program_id != program.id:
+                raise InvalidValue("the call belongs to another program", field="call_id")
+            call.check_accepts(effective_on, pillar)
+        return cls._create(
+            cls.ApplicationReceived,
+            id=uuid4(),
+            program_id=program.id,
+            department=program.department,
+            transfer_type=program.transfer_type,
+            call_id=call.id if call else None,
+            recipient=recipient,
+            title_en=title_en.strip(),
+            title_fr=title_fr.strip(),
+            pillar=pillar,
+            requested_cents=requested_cents,
+            actor=actor,
+            effective_on=effective_on,
+        )
+
+    def assess(self, score: int, recommendation: str, *, actor: str, effective_on: date) -> None:
+        self._require(Status.RECEIVED, Status.ASSESSED, to="assess the application")
+        if not 0 <= score <= 100:
+            raise InvalidValue("a score is from 0 to 100", field="score")
+        self.trigger_event(
+            self.ApplicationAssessed,
+            score=score,
+            recommendation=recommendation.strip(),
+            actor=actor,
+            effective_on=effective_on,
+        )
+
+    def approve(self, cash_flow: CashFlow, *, actor: str, effective_on: date) -> None:
+        self._require(Status.ASSESSED, to="approve the application")
+        value = sum(cash_flow.values())
+        if value > self.requested_cents:
+            raise ApprovalExceedsRequest(
+                f"the cash flow adds up to {value} cents, more than the "
+                f"{self.requested_cents} cents requested",
+                field="cash_flow",
+            )
+        if min(cash_flow) < FiscalYear.of(effective_on):
+            raise InvalidCashFlow(
+                f"an approval on {effective_on} cannot commit money in {min(cash_flow)}, "
+                "a fiscal year already over",
+                field="cash_flow",
+            )
+        self.trigger_event(
+            self.ApplicationApproved, cash_flow=cash_flow, actor=actor, effective_on=effective_on
+        )
+
+    def reject(self, reason: str, *, actor: str, effective_on: date) -> None:
+        self._require(Status.RECEIVED, Status.ASSESSED, to="reject the application")
+        self.trigger_event(
+            self.ApplicationRejected, reason=reason.strip(), actor=actor, effective_on=effective_on
+        )
+
+    def withdraw(self, reason: str, *, actor: str, effective_on: date) -> None:
+        self._require(
+            Status.RECEIVED, Status.ASSESSED, Status.APPROVED, to="withdraw the application"
+        )
+        self.trigger_event(
+            self.ApplicationWithdrawn, reason=reason.strip(), actor=actor, effective_on=effective_on
+        )
+
+    def sign_agreement(
+        self,
+        *,
+        start_on: date,
+        end_on: date,
+        payment_basis: PaymentBasis,
+        holdback_percent: int,
+        actor: str,
+        effective_on: date,
+    ) -> None:
+        self._require(Status.APPROVED, to="sign an agreement")
+        if not 0 <= holdback_percent <= 100:
+            raise InvalidValue("a holdback is from 0 to 100 percent", field="holdback_percent")
+        if holdback_percent and self.transfer_type is TransferType.GRANT:
+            raise InvalidValue(
+                "grants are paid on eligibility: they hold nothing back", field="holdback_percent"
+            )
+        _check_period(self.cash_flow, start_on, end_on)
+        self.trigger_event(
+            self.AgreementSigned,
+            start_on=start_on,
+            end_on=end_on,
+            payment_basis=payment_basis,
+            holdback_percent=holdback_percent,
+            value_cents=self.value_cents,
+            actor=actor,
+            effective_on=effective_on,
+        )
+
+    def amend(
+        self,
+        *,
+        cash_flow: CashFlow | None,
+        start_on: date | None,
+        end_on: date | None,
+        actor: str,
+        effective_on: date,
+    ) -> None:
+        agreement = self._agreement(to="amend the agreement")
+        self._require(Status.UNDER_AGREEMENT, to="amend the agreement")
+        flow = cash_flow if cash_flow is not None else self.cash_flow
+        start_on = start_on or agreement.start_on
+        end_on = end_on or agreement.end_on
+        for year in sorted(set(flow) | set(self.cash_flow)):
+            spent = self.spent(year)
+            if flow.get(year, 0) < spent:
+                raise CashFlowBelowSpending(
+                    f"{spent} cents of {year} are already paid or certified; the amended "
+                    f"cash flow gives that year {flow.get(year, 0)} cents",
+                    field="cash_flow",
+                )
+        _check_period(flow, start_on, end_on)
+        self.trigger_event(
+            self.AgreementAmended,
+            amendment_number=agreement.amendment_number + 1,
+            start_on=start_on,
+            end_on=end_on,
+            cash_flow=flow,
+            value_cents=sum(flow.values()),
+            actor=actor,
+            effective_on=effective_on,
+        )
+
+    def reprofile(
+        self,
+        from_fiscal_year: FiscalYear,
+        to_fiscal_year: FiscalYear,
+        amount_cents: int,
+        *,
+        actor: str,
+        effective_on: date,
+    ) -> None:
+        agreement = self._agreement(to="reprofile the cash flow")
+        self._require(Status.UNDER_AGREEMENT, to="reprofile the cash flow")
+        if to_fiscal_year <= from_fiscal_year:
+            raise InvalidValue(
+                "reprofiling moves money to a later fiscal year", field="to_fiscal_year"
+            )
+        if amount_cents <= 0:
+            raise InvalidAmount("the amount moved must be more than zero", field="amount_cents")
+        unspent = self.cash_flow.get(from_fiscal_year, 0) - self.spent(from_fiscal_year)
+        if amount_cents > unspent:
+            raise CashFlowExceeded(
+                f"{from_fiscal_year} has {unspent} cents unspent; {amount_cents} cannot move",
+                field="amount_cents",
+            )
+        _check_period({to_fiscal_year: amount_cents}, agreement.start_on, agreement.end_on)
+        self.trigger_event(
+            self.CashFlowReprofiled,
+            from_fiscal_year=from_fiscal_year,
+            to_fiscal_year=to_fiscal_year,
+            amount_cents=amount_cents,
+            actor=actor,
+            effective_on=effective_on,
+        )
+
+    def request_payment(
+        self,
+        fiscal_year: FiscalYear,
+        amount_cents: int,
+        kind: PaymentKind | None,
+        *,
+        actor: str,
+        effective_on: date,
+    ) -> UUID:
+        agreement = self._payable_on(effective_on)
+        if amount_cents <= 0:
+            raise InvalidAmount("a payment must be more than zero", field="amount_cents")
+        kind = kind or (
+            PaymentKind.ADVANCE
+            if agreement.payment_basis is PaymentBasis.ADVANCE
+            else PaymentKind.CLAIM
+        )
+        final_report_accepted = self.status is Status.FINAL_REPORT_ACCEPTED
+        if kind is PaymentKind.HOLDBACK and not final_report_accepted:
+            raise HoldbackNotReleased(
+                "the holdback is paid only once the final report is accepted", field="kind"
+            )
+        room = self.cash_flow.get(fiscal_year, 0) - self.spent(fiscal_year)
+        if amount_cents > room:
+            raise CashFlowExceeded(
+                f"the cash flow leaves {room} cents to pay in {fiscal_year}",
+                field="amount_cents",
+            )
+        payable = self.value_cents - (0 if final_report_accepted else self.holdback_cents)
+        room = payable - sum(self.spent(year) for year in self.cash_flow)
+        if amount_cents > room:
+            raise HoldbackNotReleased(
+                f"until the final report is accepted, {self.holdback_cents} cents are held "
+                f"back; {room} cents are left to pay",
+                field="amount_cents",
+            )
+        request_id = uuid4()
+        self.trigger_event(
+            self.PaymentRequested,
+            payment_request_id=request_id,
+            fiscal_year=fiscal_year,
+            amount_cents=amount_cents,
+            kind=kind,
+            actor=actor,
+            effective_on=effective_on,
+        )
+        return request_id
+
+    def release_payment(
+        self, payment_request_id: UUID, payment_ref: str, *, actor: str, effective_on: date
+    ) -> None:
+        self._payable_on(effective_on)
+        request = self.payment_requests.get(payment_request_id)
+        if request is None:
+            raise UnknownPaymentRequest(
+                "this project has no such payment request", field="payment_request_id"
+            )
+        if request.paid_on is not None:
+            raise PaymentAlreadyReleased(
+                f"the request was paid on {request.paid_on} as {request.payment_ref}",
+                field="payment_request_id",
+            )
+        if actor == request.certified_by:
+            raise SegregationOfDuties(
+                f"{actor} certified this request and so may not release it"
+            )
+        if not payment_ref.strip():
+            raise InvalidValue("the financial system's reference is required", field="payment_ref")
+        released = (
+            self.HoldbackReleased
+            if request.kind is PaymentKind.HOLDBACK
+            else self.DisbursementReleased
+        )
+        self.trigger_event(
+            released,
+            payment_request_id=request.id,
+            payment_ref=payment_ref.strip(),
+            fiscal_year=request.fiscal_year,
+            amount_cents=request.amount_cents,
+            kind=request.kind,
+            certified_by=request.certified_by,
+            actor=actor,
+            effective_on=effective_on,
+        )
+
+    def recover_overpayment(
+        self,
+        fiscal_year: FiscalYear,
+        amount_cents: int,
+        payment_ref: str,
+        *,
+        actor: str,
+        effective_on: date,
+    ) -> None:
+        if amount_cents <= 0:
+            raise InvalidAmount("a recovery must be more than zero", field="amount_cents")
+        if not payment_ref.strip():
+            raise InvalidValue("the financial system's reference is required", field="payment_ref")
+        paid = self.disbursed.get(fiscal_year, 0)
+        if amount_cents > paid:
+            raise RecoveryExceedsDisbursed(
+                f"{paid} cents were paid in {fiscal_year}; {amount_cents} cannot be recovered",
+                field="amount_cents",
+            )
+        self.trigger_event(
+            self.OverpaymentRecovered,
+            fiscal_year=fiscal_year,
+            amount_cents=amount_cents,
+            payment_ref=payment_ref.strip(),
+            actor=actor,
+            effective_on=effective_on,
+        )
+
+    def report_results(
+        self,
+        fiscal_year: FiscalYear,
+        indicators: dict[str, int],
+        *,
+        actor: str,
+        effective_on: date,
+    ) -> None:
+        self._require(*PAYABLE, to="report results")
+        self.trigger_event(
+            self.ResultsReported,
+            fiscal_year=fiscal_year,
+            indicators=indicator_values(indicators),
+            actor=actor,
+            effective_on=effective_on,
+        )
+
+    def accept_final_report(self, *, actor: str, effective_on: date) -> None:
+        self._require(Status.UNDER_AGREEMENT, to="accept the final report")
+        if not self.results:
+            raise ResultsMissing("a final report comes with results: report them first")
+        self.trigger_event(self.FinalReportAccepted, actor=actor, effective_on=effective_on)
+
+    def close(self, *, actor: str, effective_on: date) -> None:
+        self._require(Status.FINAL_REPORT_ACCEPTED, to="close the project")
+        pending = [r for r in self.payment_requests.values() if r.paid_on is None]
+        if pending:
+            raise PaymentsPending(
+                f"{len(pending)} certified payment request(s) await release"
+            )
+        lapsed = {
+            year: cents - self.disbursed.get(year, 0)
+            for year, cents in self.cash_flow.items()
+            if cents > self.disbursed.get(year, 0)
+        }
+        paid_of_holdback = max(0, self.disbursed_cents - (self.value_cents - self.holdback_cents))
+        self.trigger_event(
+            self.ProjectClosed,
+            lapsed=lapsed,
+            holdback_cancelled_cents=self.holdback_cents - paid_of_holdback,
+            actor=actor,
+            effective_on=effective_on,
+        )
+
+    # Figures
+
+    @property
+    def value_cents(self) -> int:
+        return sum(self.cash_flow.values())
+
+    @property
+    def holdback_cents(self) -> int:
+        percent = self.agreement.holdback_percent if self.agreement else 0
+        return self.value_cents * percent // 100
+
+    @property
+    def disbursed_cents(self) -> int:
+        return sum(self.disbursed.values())
+
+    def spent(self, year: FiscalYear) -> int:
+        """Paid, net of recoveries, or certified and awaiting release."""
+        pending = sum(
+            r.amount_cents
+            for r in self.payment_requests.values()
+            if r.paid_on is None and r.fiscal_year == year
+        )
+        return self.disbursed.get(year, 0) + pending
+
+    # Rules shared by several commands
+
+    def _require(self, *allowed: Status, to: str) -> None:
+        if self.status is Status.CLOSED:
+            raise ProjectAlreadyClosed(f"the project is closed: cannot {to}")
+        if self.status not in allowed:
+            raise StatusForbids(
+                f"cannot {to}: the project is {self.status.replace('_', ' ')} "
+                f"(it must be {' or '.join(s.replace('_', ' ') for s in allowed)})"
+            )
+
+    def _agreement(self, *, to: str) -> Agreement:
+        if self.agreement is None:
+            raise AgreementNotSigned(f"cannot {to}: no agreement is signed")
+        return self.agreement
+
+    def _payable_on(self, day: date) -> Agreement:
+        """Payments only under a signed agreement, never after close-out."""
+        if self.status is Status.CLOSED:
+            raise ProjectAlreadyClosed("the project is closed: no more payments")
+        agreement = self._agreement(to="pay")
+        if day < agreement.signed_on:
+            raise AgreementNotSigned(
+                f"the agreement was signed on {agreement.signed_on}; "
+                f"nothing can be paid on {day}"
+            )
+        return agreement
+
+
+def _check_period(flow: CashFlow, start_on: date, end_on: date) -> None:
+    """An agreement's cash flow falls in fiscal years its period touches."""
+    if end_on < start_on:
+        raise InvalidDates("an agreement cannot end before it starts", field="end_on")
+    first, last = FiscalYear.of(start_on), FiscalYear.of(end_on)
+    outside = [year for year in flow if not first <= year <= last]
+    if outside:
+        raise CashFlowOutsideAgreement(
+            f"{', '.join(outside)} fall(s) outside the agreement's period "
+            f"from {start_on} to {end_on}",
+            field="cash_flow",
+        )

@@ -1,0 +1,85 @@
+"""Idempotent commands: a retry with the same ``Idempotency-Key`` gets the first answer.
+
+The answer is written by the event recorder in the same transaction as the command's
+events (see ``grants.eventstore``), so either both are stored or neither is: a retry
+can never record a second payment, and a crash between the two cannot happen.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+from uuid import UUID
+
+from grants.domain.errors import InvalidValue
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A client's key for one command, scoped to the user who sent it, with a
+    fingerprint of the request so that reusing a key for another request is caught."""
+
+    user: str
+    key: str
+    fingerprint: str
+
+
+@dataclass(frozen=True)
+class Receipt:
+    """A command's answer: the aggregate (or payment request) id, the version the
+    command left it at, and the event store position of its last event."""
+
+    id: UUID
+    version: int
+    position: int
+    project_id: UUID | None = None
+
+
+class IdempotencyKeyReused(InvalidValue):
+    code = "idempotency_key_reused"
+
+
+INSERT = """
+INSERT INTO idempotency_keys (user_name, key, fingerprint, receipt_id, version,
+                              project_id, position)
+VALUES (%s, %s, %s, %s, %s, %s, NULL)
+"""
+
+# The position is the store's number for the command's last event, known only once the
+# events are inserted, in the same transaction.
+SET_POSITION = """
+UPDATE idempotency_keys SET position = %s WHERE user_name = %s AND key = %s
+"""
+
+SELECT = """
+SELECT fingerprint, receipt_id, version, project_id, position
+FROM idempotency_keys WHERE user_name = %s AND key = %s
+"""
+
+
+def insert_params(claim: Claim, receipt: Receipt) -> tuple[Any, ...]:
+    return (
+        claim.user,
+        claim.key,
+        claim.fingerprint,
+        receipt.id,
+        receipt.version,
+        receipt.project_id,
+    )
+
+
+def answer(claim: Claim, row: dict[str, Any] | None) -> Receipt | None:
+    """The first answer to this claim's key, if there was one."""
+    if row is None:
+        return None
+    if row["fingerprint"] != claim.fingerprint:
+        raise IdempotencyKeyReused(
+            "this Idempotency-Key was already used for a different request",
+            field="Idempotency-Key",
+        )
+    return Receipt(
+        id=row["receipt_id"],
+        version=row["version"],
+        position=row["position"],
+        project_id=row["project_id"],
+    )

@@ -1,0 +1,70 @@
+"""People who use the tracker, their roles, and the bearer tokens they sign in with."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import time
+from dataclasses import dataclass
+from enum import StrEnum
+
+import psycopg
+from psycopg_pool import ConnectionPool
+
+
+class Role(StrEnum):
+    PROGRAM_OFFICER = "program_officer"
+    FINANCE_OFFICER = "finance_officer"
+    STRATEGY_ANALYST = "strategy_analyst"
+    ADMIN = "admin"
+
+
+@dataclass(frozen=True)
+class User:
+    name: str
+    role: Role
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def add_user(database_url: str, name: str, role: Role) -> str:
+    """Adds a user, or gives an existing one this role and a new token; returns the
+    token, which is stored only as its hash."""
+    token = secrets.token_urlsafe(32)
+    with psycopg.connect(database_url) as conn:
+        conn.execute(
+            "INSERT INTO users (name, role, token_hash) VALUES (%s, %s, %s) "
+            "ON CONFLICT (name) DO UPDATE SET role = excluded.role, "
+            "token_hash = excluded.token_hash",
+            (name, role.value, _hash(token)),
+        )
+    return token
+
+
+class Users:
+    """Finds the user a token belongs to. Answers are kept for a short while, so a
+    command does not wait on a database round trip to learn who sent it; a changed
+    token takes effect within ``ttl`` seconds."""
+
+    def __init__(self, pool: ConnectionPool, ttl: float = 30.0) -> None:
+        self._pool = pool
+        self._ttl = ttl
+        self._seen: dict[str, tuple[float, User | None]] = {}
+
+    def by_token(self, token: str) -> User | None:
+        digest = _hash(token)
+        now = time.monotonic()
+        seen = self._seen.get(digest)
+        if seen is not None and now - seen[0] < self._ttl:
+            return seen[1]
+        with self._pool.connection() as conn:
+            row = conn.execute(
+                "SELECT name, role FROM users WHERE token_hash = %s", (digest,)
+            ).fetchone()
+        user = User(row[0], Role(row[1])) if row else None
+        if len(self._seen) > 10_000:
+            self._seen.clear()
+        self._seen[digest] = (now, user)
+        return user

@@ -1,0 +1,56 @@
+"""Test servers: the ones named by ``DATABASE_URL`` and ``REDIS_URL`` when set (as in
+CI), otherwise embedded ones started for the session. Tests get a database of their
+own on that server, created for the run and dropped after it."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import psycopg
+import pytest
+from psycopg.conninfo import make_conninfo
+
+from grants.bootstrap import Services, bootstrap
+from grants.database import embedded_postgres
+
+
+@pytest.fixture(scope="session")
+def server_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    return os.environ.get("DATABASE_URL") or embedded_postgres(
+        tmp_path_factory.mktemp("embedded")
+    )
+
+
+@pytest.fixture(scope="session")
+def database_url(server_url: str) -> Iterator[str]:
+    name = f"grants_test_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(server_url, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    yield make_conninfo(server_url, dbname=name)
+    with psycopg.connect(server_url, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def services(database_url: str) -> Iterator[Services]:
+    """The application on an empty store: each test starts from nothing."""
+    services = bootstrap(database_url)
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        tables = [
+            row[0]
+            for row in conn.execute(
+                "SELECT tablename FROM pg_tables WHERE schemaname = 'public' "
+                "AND tablename <> 'schema_migrations'"
+            )
+        ]
+        conn.execute(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY")
+    yield services
+    services.close()
+
+
+@pytest.fixture(scope="session")
+def repo_root() -> Path:
+    return Path(__file__).resolve().parent.parent
