@@ -360,9 +360,7 @@ class Grants(Application[UUID]):
             ),
         )
 
-    def accept_final_report(
-        self, ctx: Context, project_id: UUID, *, effective_on: date
-    ) -> Receipt:
+    def accept_final_report(self, ctx: Context, project_id: UUID, *, effective_on: date) -> Receipt:
         return self._on_project(
             ctx,
             project_id,
@@ -447,9 +445,7 @@ class Grants(Application[UUID]):
                     ) from None
         raise ConcurrentUpdate("other commands keep changing the same records; try again")
 
-    def _save(
-        self, ctx: Context, *aggregates: Aggregate, answer_for: object = None
-    ) -> Receipt:
+    def _save(self, ctx: Context, *aggregates: Aggregate, answer_for: object = None) -> Receipt:
         """Saves the aggregates in one transaction. The last one is the command's
         subject; a payment request's id, when the command made one, is the answer's."""
         subject = aggregates[-1]

@@ -37,7 +37,9 @@ def main(argv: list[str] | None = None) -> int:
         return _serve(url, args.host, args.port, args.workers)
     if args.command == "migrate":
         applied = migrate(url)
-        print(f"applied {len(applied)} migration(s)" + (f": {', '.join(applied)}" if applied else ""))
+        print(
+            f"applied {len(applied)} migration(s)" + (f": {', '.join(applied)}" if applied else "")
+        )
         return 0
     if args.command == "users":
         migrate(url)

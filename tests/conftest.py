@@ -11,17 +11,19 @@ from pathlib import Path
 
 import psycopg
 import pytest
+from litestar import Litestar
+from litestar.testing import TestClient
 from psycopg.conninfo import make_conninfo
 
+from grants.api.app import create_app
 from grants.bootstrap import Services, bootstrap
 from grants.database import embedded_postgres
+from grants.users import Role, add_user
 
 
 @pytest.fixture(scope="session")
 def server_url(tmp_path_factory: pytest.TempPathFactory) -> str:
-    return os.environ.get("DATABASE_URL") or embedded_postgres(
-        tmp_path_factory.mktemp("embedded")
-    )
+    return os.environ.get("DATABASE_URL") or embedded_postgres(tmp_path_factory.mktemp("embedded"))
 
 
 @pytest.fixture(scope="session")
@@ -54,3 +56,28 @@ def services(database_url: str) -> Iterator[Services]:
 @pytest.fixture(scope="session")
 def repo_root() -> Path:
     return Path(__file__).resolve().parent.parent
+
+
+PEOPLE = {
+    "olivia": "program_officer",
+    "oscar": "program_officer",
+    "fiona": "finance_officer",
+    "frank": "finance_officer",
+    "sasha": "strategy_analyst",
+    "ada": "admin",
+}
+
+
+@pytest.fixture
+def client(services: Services) -> Iterator[TestClient[Litestar]]:
+    with TestClient(create_app(services)) as client:
+        yield client
+
+
+@pytest.fixture
+def as_(services: Services) -> dict[str, dict[str, str]]:
+    """Request headers for each person: ``as_["fiona"]`` signs in as finance."""
+    return {
+        name: {"Authorization": f"Bearer {add_user(services.database_url, name, Role(role))}"}
+        for name, role in PEOPLE.items()
+    }

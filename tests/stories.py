@@ -48,7 +48,9 @@ def approved(flow: dict[FiscalYear, int] | None = None) -> Project:
     return project
 
 
-def under_agreement(holdback_percent: int = 10, flow: dict[FiscalYear, int] | None = None) -> Project:
+def under_agreement(
+    holdback_percent: int = 10, flow: dict[FiscalYear, int] | None = None
+) -> Project:
     project = approved(flow)
     project.sign_agreement(
         start_on=SIGNED_ON,
@@ -61,7 +63,8 @@ def under_agreement(holdback_percent: int = 10, flow: dict[FiscalYear, int] | No
     return project
 
 
-def paid(project: Project, year: FiscalYear, cents: int, *, on: date = date(2021, 9, 1)) -> None:
-    """Certified by the officer, released by finance."""
+def paid(project: Project, year: FiscalYear, cents: int) -> None:
+    """Certified by the officer, released by finance, in September of that year."""
+    on = date(year.start_year, 9, 1)
     request = project.request_payment(year, cents, None, actor="olivia", effective_on=on)
     project.release_payment(request, f"PAY-{project.version}", actor="fiona", effective_on=on)

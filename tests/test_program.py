@@ -35,8 +35,12 @@ def victims_fund() -> Program:
 def test_a_program_commits_up_to_its_allocation_and_no_further() -> None:
     program = victims_fund()
     program.set_allocation(FY, 1_000_000_00, actor="olivia", effective_on=ON)
-    program.change_commitment(uuid4(), {FY: 600_000_00}, "approval", actor="olivia", effective_on=ON)
-    program.change_commitment(uuid4(), {FY: 400_000_00}, "approval", actor="olivia", effective_on=ON)
+    program.change_commitment(
+        uuid4(), {FY: 600_000_00}, "approval", actor="olivia", effective_on=ON
+    )
+    program.change_commitment(
+        uuid4(), {FY: 400_000_00}, "approval", actor="olivia", effective_on=ON
+    )
     assert program.available(FY) == 0
     with pytest.raises(AllocationExceeded) as refused:
         program.change_commitment(uuid4(), {FY: 1}, "approval", actor="olivia", effective_on=ON)
@@ -73,20 +77,34 @@ def test_an_allocation_cannot_drop_below_what_is_committed() -> None:
 def test_a_program_needs_names_in_both_languages_and_a_pillar() -> None:
     with pytest.raises(InvalidValue) as refused:
         Program.register(
-            department="JUS", name_en="Victims Fund", name_fr=" ",
-            transfer_type=TransferType.GRANT, pillars=(Pillar.PROTECTION,),
-            actor="olivia", effective_on=ON,
+            department="JUS",
+            name_en="Victims Fund",
+            name_fr=" ",
+            transfer_type=TransferType.GRANT,
+            pillars=(Pillar.PROTECTION,),
+            actor="olivia",
+            effective_on=ON,
         )
     assert refused.value.field == "name_fr"
     with pytest.raises(InvalidPillar):
         Program.register(
-            department="JUS", name_en="A", name_fr="B", transfer_type=TransferType.GRANT,
-            pillars=(), actor="olivia", effective_on=ON,
+            department="JUS",
+            name_en="A",
+            name_fr="B",
+            transfer_type=TransferType.GRANT,
+            pillars=(),
+            actor="olivia",
+            effective_on=ON,
         )
     with pytest.raises(InvalidValue) as refused:
         Program.register(
-            department="justice", name_en="A", name_fr="B", transfer_type=TransferType.GRANT,
-            pillars=(Pillar.PROTECTION,), actor="olivia", effective_on=ON,
+            department="justice",
+            name_en="A",
+            name_fr="B",
+            transfer_type=TransferType.GRANT,
+            pillars=(Pillar.PROTECTION,),
+            actor="olivia",
+            effective_on=ON,
         )
     assert refused.value.field == "department"
 

@@ -14,6 +14,7 @@ from grants.domain.errors import (
     InvalidCashFlow,
     InvalidValue,
     PaymentAlreadyReleased,
+    PaymentOutsideFiscalYear,
     PaymentsPending,
     ProjectAlreadyClosed,
     RecoveryExceedsDisbursed,
@@ -24,7 +25,17 @@ from grants.domain.errors import (
 )
 from grants.domain.project import Project, Status
 from grants.domain.reference import PaymentKind, TransferType
-from tests.stories import ON, SIGNED_ON, Y1, Y2, application, approved, paid, program, under_agreement
+from tests.stories import (
+    ON,
+    SIGNED_ON,
+    Y1,
+    Y2,
+    application,
+    approved,
+    paid,
+    program,
+    under_agreement,
+)
 
 LATER = date(2022, 6, 1)
 
@@ -35,8 +46,11 @@ def test_a_whole_life_from_application_to_close_out() -> None:
     paid(project, Y2, 30_000)  # up to the value less the 10% holdback
     project.report_results(Y2, {"survivors_served": 120}, actor="olivia", effective_on=LATER)
     project.accept_final_report(actor="olivia", effective_on=LATER)
-    holdback = project.request_payment(Y2, 10_000, PaymentKind.HOLDBACK, actor="olivia", effective_on=LATER)
+    holdback = project.request_payment(
+        Y2, 10_000, PaymentKind.HOLDBACK, actor="olivia", effective_on=LATER
+    )
     project.release_payment(holdback, "PAY-HB", actor="fiona", effective_on=LATER)
+    assert project.payment_requests[holdback].paid_on == LATER
     project.close(actor="olivia", effective_on=LATER)
 
     assert project.status is Status.CLOSED
@@ -102,6 +116,14 @@ def test_whoever_certified_a_request_never_releases_it() -> None:
         project.release_payment(request, "PAY-1", actor="frank", effective_on=SIGNED_ON)
 
 
+def test_a_payment_is_released_in_the_fiscal_year_it_is_charged_to() -> None:
+    project = under_agreement()
+    request = project.request_payment(Y1, 1_000, None, actor="olivia", effective_on=SIGNED_ON)
+    with pytest.raises(PaymentOutsideFiscalYear):
+        project.release_payment(request, "PAY-1", actor="fiona", effective_on=date(2022, 5, 1))
+    project.release_payment(request, "PAY-1", actor="fiona", effective_on=date(2022, 4, 30))
+
+
 def test_nothing_is_paid_after_close_out_but_overpayments_are_still_recovered() -> None:
     project = under_agreement(holdback_percent=0)
     paid(project, Y1, 50_000)
@@ -137,8 +159,20 @@ def test_an_amendment_cannot_take_back_what_is_paid_or_certified() -> None:
     paid(project, Y1, 30_000)
     project.request_payment(Y1, 10_000, None, actor="olivia", effective_on=SIGNED_ON)
     with pytest.raises(CashFlowBelowSpending):
-        project.amend(cash_flow={Y1: 39_999, Y2: 40_000}, start_on=None, end_on=None, actor="olivia", effective_on=LATER)
-    project.amend(cash_flow={Y1: 40_000, Y2: 80_000}, start_on=None, end_on=None, actor="olivia", effective_on=LATER)
+        project.amend(
+            cash_flow={Y1: 39_999, Y2: 40_000},
+            start_on=None,
+            end_on=None,
+            actor="olivia",
+            effective_on=LATER,
+        )
+    project.amend(
+        cash_flow={Y1: 40_000, Y2: 80_000},
+        start_on=None,
+        end_on=None,
+        actor="olivia",
+        effective_on=LATER,
+    )
     assert project.value_cents == 120_000
     assert project.agreement is not None and project.agreement.amendment_number == 1
 
@@ -147,8 +181,12 @@ def test_the_cash_flow_stays_within_the_agreement_period() -> None:
     project = approved()
     with pytest.raises(CashFlowOutsideAgreement):
         project.sign_agreement(
-            start_on=SIGNED_ON, end_on=date(2022, 3, 31), payment_basis="advance",  # type: ignore[arg-type]
-            holdback_percent=0, actor="olivia", effective_on=SIGNED_ON,
+            start_on=SIGNED_ON,
+            end_on=date(2022, 3, 31),
+            payment_basis="advance",  # type: ignore[arg-type]
+            holdback_percent=0,
+            actor="olivia",
+            effective_on=SIGNED_ON,
         )
 
 
@@ -171,8 +209,12 @@ def test_grants_hold_nothing_back() -> None:
     project.approve({Y1: 100}, actor="olivia", effective_on=ON)
     with pytest.raises(InvalidValue) as refused:
         project.sign_agreement(
-            start_on=SIGNED_ON, end_on=date(2022, 3, 31), payment_basis="advance",  # type: ignore[arg-type]
-            holdback_percent=10, actor="olivia", effective_on=SIGNED_ON,
+            start_on=SIGNED_ON,
+            end_on=date(2022, 3, 31),
+            payment_basis="advance",  # type: ignore[arg-type]
+            holdback_percent=10,
+            actor="olivia",
+            effective_on=SIGNED_ON,
         )
     assert refused.value.field == "holdback_percent"
 

@@ -7,6 +7,8 @@ from uuid import UUID
 
 import msgspec
 from litestar import Controller, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath, JSONBody
 
 from grants.api.auth import PROGRAM_SIDE
 from grants.api.commands import Answer, today
@@ -47,7 +49,13 @@ class Agreements(Controller):
     guards = [PROGRAM_SIDE]
 
     @post("/agreement", sync_to_thread=True, status_code=200)
-    def sign(self, project_id: UUID, data: AgreementIn, context: Context, grants: Grants) -> Answer:
+    def sign(
+        self,
+        project_id: FromPath[UUID],
+        data: JSONBody[AgreementIn],
+        context: NamedDependency[Context],
+        grants: NamedDependency[Grants],
+    ) -> Answer:
         return Answer.of(
             grants.sign_agreement(
                 context,
@@ -61,7 +69,13 @@ class Agreements(Controller):
         )
 
     @post("/amendments", sync_to_thread=True, status_code=200)
-    def amend(self, project_id: UUID, data: AmendmentIn, context: Context, grants: Grants) -> Answer:
+    def amend(
+        self,
+        project_id: FromPath[UUID],
+        data: JSONBody[AmendmentIn],
+        context: NamedDependency[Context],
+        grants: NamedDependency[Grants],
+    ) -> Answer:
         flow = (
             cash_flow((line.fiscal_year, line.amount_cents) for line in data.cash_flow)
             if data.cash_flow is not None
@@ -80,7 +94,11 @@ class Agreements(Controller):
 
     @post("/reprofiling", sync_to_thread=True, status_code=200)
     def reprofile(
-        self, project_id: UUID, data: ReprofilingIn, context: Context, grants: Grants
+        self,
+        project_id: FromPath[UUID],
+        data: JSONBody[ReprofilingIn],
+        context: NamedDependency[Context],
+        grants: NamedDependency[Grants],
     ) -> Answer:
         return Answer.of(
             grants.reprofile(

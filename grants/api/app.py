@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 from litestar import Litestar
 from litestar.datastructures import State
 from litestar.di import Provide
@@ -57,8 +56,6 @@ def create_app(services: Services) -> Litestar:
         ),
         on_shutdown=[lambda: services.close()],
     )
-
-
 
 
 def app_from_env() -> Litestar:

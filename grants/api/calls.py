@@ -7,6 +7,8 @@ from uuid import UUID
 
 import msgspec
 from litestar import Controller, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath, FromQuery, JSONBody
 
 from grants.api.auth import PROGRAM_SIDE
 from grants.api.commands import Answer, DatedIn, today
@@ -59,7 +61,12 @@ class Calls(Controller):
     tags = ["calls"]
 
     @post(guards=[PROGRAM_SIDE], sync_to_thread=True)
-    def open_call(self, data: CallIn, context: Context, grants: Grants) -> Answer:
+    def open_call(
+        self,
+        data: JSONBody[CallIn],
+        context: NamedDependency[Context],
+        grants: NamedDependency[Grants],
+    ) -> Answer:
         return Answer.of(
             grants.open_call(
                 context,
@@ -76,13 +83,19 @@ class Calls(Controller):
 
     @post("/{call_id:uuid}/close", guards=[PROGRAM_SIDE], sync_to_thread=True, status_code=200)
     def close_call(
-        self, call_id: UUID, context: Context, grants: Grants, data: DatedIn | None = None
+        self,
+        call_id: FromPath[UUID],
+        context: NamedDependency[Context],
+        grants: NamedDependency[Grants],
+        data: JSONBody[DatedIn | None] = None,
     ) -> Answer:
         effective_on = data.effective_on if data and data.effective_on else today()
         return Answer.of(grants.close_call(context, call_id, effective_on=effective_on))
 
     @get(sync_to_thread=True)
-    def list_calls(self, grants: Grants, program_id: UUID | None = None) -> list[CallOut]:
+    def list_calls(
+        self, grants: NamedDependency[Grants], program_id: FromQuery[UUID | None] = None
+    ) -> list[CallOut]:
         return [
             CallOut.of(call)
             for call in grants.calls()

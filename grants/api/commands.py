@@ -54,14 +54,14 @@ async def provide_context(request: Request[User, str, State]) -> Context:
     if if_match := request.headers.get("if-match"):
         match = _VERSION.fullmatch(if_match.strip())
         if match is None:
-            raise InvalidValue(
-                "If-Match takes the version you saw, such as \"3\"", field="If-Match"
-            )
+            raise InvalidValue('If-Match takes the version you saw, such as "3"', field="If-Match")
         expected_version = int(match[1])
     claim = None
     if key := request.headers.get("idempotency-key"):
         if len(key) > 255:
-            raise InvalidValue("an Idempotency-Key is at most 255 characters", field="Idempotency-Key")
+            raise InvalidValue(
+                "an Idempotency-Key is at most 255 characters", field="Idempotency-Key"
+            )
         digest = hashlib.sha256(f"{request.method} {request.url.path}\n".encode())
         digest.update(await request.body())
         claim = Claim(user=user.name, key=key, fingerprint=digest.hexdigest())

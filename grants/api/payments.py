@@ -8,6 +8,8 @@ from uuid import UUID
 
 import msgspec
 from litestar import Controller, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath, JSONBody
 
 from grants.api.auth import FINANCE, PROGRAM_SIDE
 from grants.api.commands import Answer, today
@@ -42,7 +44,11 @@ class Payments(Controller):
 
     @post("/payment-requests", guards=[PROGRAM_SIDE], sync_to_thread=True)
     def request_payment(
-        self, project_id: UUID, data: PaymentRequestIn, context: Context, grants: Grants
+        self,
+        project_id: FromPath[UUID],
+        data: JSONBody[PaymentRequestIn],
+        context: NamedDependency[Context],
+        grants: NamedDependency[Grants],
     ) -> Answer:
         """Certifies a payment request; the answer's ``id`` is the request's."""
         return Answer.of(
@@ -58,7 +64,11 @@ class Payments(Controller):
 
     @post("/disbursements", guards=[FINANCE], sync_to_thread=True)
     def release(
-        self, project_id: UUID, data: DisbursementIn, context: Context, grants: Grants
+        self,
+        project_id: FromPath[UUID],
+        data: JSONBody[DisbursementIn],
+        context: NamedDependency[Context],
+        grants: NamedDependency[Grants],
     ) -> Answer:
         return Answer.of(
             grants.release_payment(
@@ -67,7 +77,13 @@ class Payments(Controller):
         )
 
     @post("/recoveries", guards=[FINANCE], sync_to_thread=True)
-    def recover(self, project_id: UUID, data: RecoveryIn, context: Context, grants: Grants) -> Answer:
+    def recover(
+        self,
+        project_id: FromPath[UUID],
+        data: JSONBody[RecoveryIn],
+        context: NamedDependency[Context],
+        grants: NamedDependency[Grants],
+    ) -> Answer:
         return Answer.of(
             grants.recover_overpayment(
                 context,

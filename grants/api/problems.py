@@ -32,7 +32,9 @@ logger = logging.getLogger(__name__)
 _BACKTICKED = re.compile(r"`([^`]+)`")
 
 
-def problem(status: int, code: str, title: str, detail: str, **extra: Any) -> ProblemDetailsException:
+def problem(
+    status: int, code: str, title: str, detail: str, **extra: Any
+) -> ProblemDetailsException:
     return ProblemDetailsException(
         status_code=status,
         title=title,
@@ -48,7 +50,9 @@ def _invalid_request(exc: ValidationException) -> ProblemDetailsException:
     errors = [_field_error(error) for error in exc.extra if isinstance(error, Mapping)]
     first = errors[0] if errors else {"field": None, "message": str(exc.detail)}
     detail = f"{first['field']}: {first['message']}" if first["field"] else first["message"]
-    return problem(422, "invalid_field", "Invalid field", detail, field=first["field"], errors=errors)
+    return problem(
+        422, "invalid_field", "Invalid field", detail, field=first["field"], errors=errors
+    )
 
 
 def _field_error(error: Mapping[str, Any]) -> dict[str, Any]:

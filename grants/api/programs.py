@@ -7,6 +7,8 @@ from uuid import UUID
 
 import msgspec
 from litestar import Controller, Response, get, post, put
+from litestar.di import NamedDependency
+from litestar.params import FromPath, JSONBody
 
 from grants.api.auth import PROGRAM_SIDE
 from grants.api.commands import Answer, today
@@ -80,7 +82,12 @@ class Programs(Controller):
     tags = ["programs"]
 
     @post(guards=[PROGRAM_SIDE], sync_to_thread=True)
-    def register(self, data: ProgramIn, context: Context, grants: Grants) -> Answer:
+    def register(
+        self,
+        data: JSONBody[ProgramIn],
+        context: NamedDependency[Context],
+        grants: NamedDependency[Grants],
+    ) -> Answer:
         return Answer.of(
             grants.register_program(
                 context,
@@ -94,22 +101,28 @@ class Programs(Controller):
         )
 
     @get(sync_to_thread=True)
-    def list_programs(self, grants: Grants) -> list[ProgramOut]:
+    def list_programs(self, grants: NamedDependency[Grants]) -> list[ProgramOut]:
         return [ProgramOut.of(program) for program in grants.programs()]
 
     @get("/{program_id:uuid}", sync_to_thread=True)
-    def show(self, program_id: UUID, grants: Grants) -> Response[ProgramOut]:
+    def show(
+        self, program_id: FromPath[UUID], grants: NamedDependency[Grants]
+    ) -> Response[ProgramOut]:
         program = grants.program(program_id)
         return Response(ProgramOut.of(program), headers={"ETag": f'"{program.version}"'})
 
-    @put("/{program_id:uuid}/allocations/{fiscal_year:str}", guards=[PROGRAM_SIDE], sync_to_thread=True)
+    @put(
+        "/{program_id:uuid}/allocations/{fiscal_year:str}",
+        guards=[PROGRAM_SIDE],
+        sync_to_thread=True,
+    )
     def allocate(
         self,
-        program_id: UUID,
-        fiscal_year: str,
-        data: AllocationIn,
-        context: Context,
-        grants: Grants,
+        program_id: FromPath[UUID],
+        fiscal_year: FromPath[str],
+        data: JSONBody[AllocationIn],
+        context: NamedDependency[Context],
+        grants: NamedDependency[Grants],
     ) -> Answer:
         return Answer.of(
             grants.set_allocation(

@@ -9,16 +9,18 @@ from uuid import UUID
 
 import msgspec
 from litestar import Controller, Response, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath, JSONBody
 
 from grants.api.auth import PROGRAM_SIDE
 from grants.api.commands import Answer, today
 from grants.application import Context, Grants
 from grants.domain.cash_flow import cash_flow
-from grants.eventstore import as_builtins
 from grants.domain.fiscal_year import FiscalYear
 from grants.domain.project import Project
 from grants.domain.recipient import Recipient
 from grants.domain.reference import PaymentBasis, PaymentKind, Pillar
+from grants.eventstore import as_builtins
 
 
 class RecipientIn(msgspec.Struct, forbid_unknown_fields=True):
@@ -158,7 +160,14 @@ class HistoryEntry(msgspec.Struct):
     data: dict[str, Any]
 
 
-_ENVELOPE = {"originator_id", "originator_version", "timestamp", "originator_topic", "actor", "effective_on"}
+_ENVELOPE = {
+    "originator_id",
+    "originator_version",
+    "timestamp",
+    "originator_topic",
+    "actor",
+    "effective_on",
+}
 
 
 class Projects(Controller):
@@ -166,7 +175,12 @@ class Projects(Controller):
     tags = ["projects"]
 
     @post(guards=[PROGRAM_SIDE], sync_to_thread=True)
-    def receive(self, data: ApplicationIn, context: Context, grants: Grants) -> Answer:
+    def receive(
+        self,
+        data: JSONBody[ApplicationIn],
+        context: NamedDependency[Context],
+        grants: NamedDependency[Grants],
+    ) -> Answer:
         r = data.recipient
         return Answer.of(
             grants.receive_application(
@@ -182,41 +196,84 @@ class Projects(Controller):
             )
         )
 
-    @post("/{project_id:uuid}/assessment", guards=[PROGRAM_SIDE], sync_to_thread=True, status_code=200)
-    def assess(self, project_id: UUID, data: AssessmentIn, context: Context, grants: Grants) -> Answer:
+    @post(
+        "/{project_id:uuid}/assessment", guards=[PROGRAM_SIDE], sync_to_thread=True, status_code=200
+    )
+    def assess(
+        self,
+        project_id: FromPath[UUID],
+        data: JSONBody[AssessmentIn],
+        context: NamedDependency[Context],
+        grants: NamedDependency[Grants],
+    ) -> Answer:
         return Answer.of(
             grants.assess(
-                context, project_id, data.score, data.recommendation,
+                context,
+                project_id,
+                data.score,
+                data.recommendation,
                 effective_on=data.effective_on or today(),
             )
         )
 
-    @post("/{project_id:uuid}/approval", guards=[PROGRAM_SIDE], sync_to_thread=True, status_code=200)
-    def approve(self, project_id: UUID, data: ApprovalIn, context: Context, grants: Grants) -> Answer:
+    @post(
+        "/{project_id:uuid}/approval", guards=[PROGRAM_SIDE], sync_to_thread=True, status_code=200
+    )
+    def approve(
+        self,
+        project_id: FromPath[UUID],
+        data: JSONBody[ApprovalIn],
+        context: NamedDependency[Context],
+        grants: NamedDependency[Grants],
+    ) -> Answer:
         flow = cash_flow((line.fiscal_year, line.amount_cents) for line in data.cash_flow)
         return Answer.of(
             grants.approve(context, project_id, flow, effective_on=data.effective_on or today())
         )
 
-    @post("/{project_id:uuid}/rejection", guards=[PROGRAM_SIDE], sync_to_thread=True, status_code=200)
-    def reject(self, project_id: UUID, data: DecisionIn, context: Context, grants: Grants) -> Answer:
+    @post(
+        "/{project_id:uuid}/rejection", guards=[PROGRAM_SIDE], sync_to_thread=True, status_code=200
+    )
+    def reject(
+        self,
+        project_id: FromPath[UUID],
+        data: JSONBody[DecisionIn],
+        context: NamedDependency[Context],
+        grants: NamedDependency[Grants],
+    ) -> Answer:
         return Answer.of(
-            grants.reject(context, project_id, data.reason, effective_on=data.effective_on or today())
+            grants.reject(
+                context, project_id, data.reason, effective_on=data.effective_on or today()
+            )
         )
 
-    @post("/{project_id:uuid}/withdrawal", guards=[PROGRAM_SIDE], sync_to_thread=True, status_code=200)
-    def withdraw(self, project_id: UUID, data: DecisionIn, context: Context, grants: Grants) -> Answer:
+    @post(
+        "/{project_id:uuid}/withdrawal", guards=[PROGRAM_SIDE], sync_to_thread=True, status_code=200
+    )
+    def withdraw(
+        self,
+        project_id: FromPath[UUID],
+        data: JSONBody[DecisionIn],
+        context: NamedDependency[Context],
+        grants: NamedDependency[Grants],
+    ) -> Answer:
         return Answer.of(
-            grants.withdraw(context, project_id, data.reason, effective_on=data.effective_on or today())
+            grants.withdraw(
+                context, project_id, data.reason, effective_on=data.effective_on or today()
+            )
         )
 
     @get("/{project_id:uuid}", sync_to_thread=True)
-    def show(self, project_id: UUID, grants: Grants) -> Response[ProjectOut]:
+    def show(
+        self, project_id: FromPath[UUID], grants: NamedDependency[Grants]
+    ) -> Response[ProjectOut]:
         project = grants.project(project_id)
         return Response(ProjectOut.of(project), headers={"ETag": f'"{project.version}"'})
 
     @get("/{project_id:uuid}/history", sync_to_thread=True)
-    def history(self, project_id: UUID, grants: Grants) -> list[HistoryEntry]:
+    def history(
+        self, project_id: FromPath[UUID], grants: NamedDependency[Grants]
+    ) -> list[HistoryEntry]:
         entries = []
         for event in grants.history(project_id):
             fields = as_builtins(event)

@@ -7,6 +7,8 @@ from uuid import UUID
 
 import msgspec
 from litestar import Controller, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath, JSONBody
 
 from grants.api.auth import PROGRAM_SIDE
 from grants.api.commands import Answer, DatedIn, today
@@ -26,7 +28,13 @@ class Results(Controller):
     guards = [PROGRAM_SIDE]
 
     @post("/results", sync_to_thread=True)
-    def report(self, project_id: UUID, data: ResultsIn, context: Context, grants: Grants) -> Answer:
+    def report(
+        self,
+        project_id: FromPath[UUID],
+        data: JSONBody[ResultsIn],
+        context: NamedDependency[Context],
+        grants: NamedDependency[Grants],
+    ) -> Answer:
         return Answer.of(
             grants.report_results(
                 context,
@@ -39,14 +47,22 @@ class Results(Controller):
 
     @post("/final-report", sync_to_thread=True, status_code=200)
     def accept_final_report(
-        self, project_id: UUID, context: Context, grants: Grants, data: DatedIn | None = None
+        self,
+        project_id: FromPath[UUID],
+        context: NamedDependency[Context],
+        grants: NamedDependency[Grants],
+        data: JSONBody[DatedIn | None] = None,
     ) -> Answer:
         effective_on = data.effective_on if data and data.effective_on else today()
         return Answer.of(grants.accept_final_report(context, project_id, effective_on=effective_on))
 
     @post("/closeout", sync_to_thread=True, status_code=200)
     def close(
-        self, project_id: UUID, context: Context, grants: Grants, data: DatedIn | None = None
+        self,
+        project_id: FromPath[UUID],
+        context: NamedDependency[Context],
+        grants: NamedDependency[Grants],
+        data: JSONBody[DatedIn | None] = None,
     ) -> Answer:
         effective_on = data.effective_on if data and data.effective_on else today()
         return Answer.of(grants.close_project(context, project_id, effective_on=effective_on))

@@ -103,6 +103,10 @@ class PaymentAlreadyReleased(RuleViolation):
     code = "payment_already_released"
 
 
+class PaymentOutsideFiscalYear(RuleViolation):
+    code = "payment_outside_fiscal_year"
+
+
 class PaymentsPending(RuleViolation):
     code = "payments_pending"
 

@@ -7,7 +7,7 @@ the events' ``apply`` methods only change state, so replaying history never re-j
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from enum import StrEnum
 from uuid import UUID, uuid4
 
@@ -27,6 +27,7 @@ from grants.domain.errors import (
     InvalidPillar,
     InvalidValue,
     PaymentAlreadyReleased,
+    PaymentOutsideFiscalYear,
     PaymentsPending,
     ProjectAlreadyClosed,
     RecoveryExceedsDisbursed,
@@ -54,6 +55,9 @@ class Status(StrEnum):
 
 
 PAYABLE = (Status.UNDER_AGREEMENT, Status.FINAL_REPORT_ACCEPTED)
+
+# A year's payments may still be released in April as payables at year-end.
+PAYABLES_AT_YEAR_END = timedelta(days=30)
 
 
 @dataclass(frozen=True)
@@ -302,9 +306,13 @@ class Project(Aggregate):
         if not title_en.strip():
             raise InvalidValue("an application needs a title", field="title_en")
         if requested_cents <= 0:
-            raise InvalidAmount("the amount requested must be more than zero", field="requested_cents")
+            raise InvalidAmount(
+                "the amount requested must be more than zero", field="requested_cents"
+            )
         if not program.serves(pillar):
-            raise InvalidPillar(f"{program.name_en} does not fund the {pillar} pillar", field="pillar")
+            raise InvalidPillar(
+                f"{program.name_en} does not fund the {pillar} pillar", field="pillar"
+            )
         if call is not None:
             if call.program_id != program.id:
                 raise InvalidValue("the call belongs to another program", field="call_id")
@@ -528,10 +536,16 @@ class Project(Aggregate):
                 f"the request was paid on {request.paid_on} as {request.payment_ref}",
                 field="payment_request_id",
             )
-        if actor == request.certified_by:
-            raise SegregationOfDuties(
-                f"{actor} certified this request and so may not release it"
+        year = request.fiscal_year
+        if not year.starts_on <= effective_on <= year.ends_on + PAYABLES_AT_YEAR_END:
+            raise PaymentOutsideFiscalYear(
+                f"a payment charged to {year} is paid from {year.starts_on} to "
+                f"{year.ends_on}, or as a payable at year-end by "
+                f"{year.ends_on + PAYABLES_AT_YEAR_END}; not on {effective_on}",
+                field="paid_on",
             )
+        if actor == request.certified_by:
+            raise SegregationOfDuties(f"{actor} certified this request and so may not release it")
         if not payment_ref.strip():
             raise InvalidValue("the financial system's reference is required", field="payment_ref")
         released = (
@@ -606,9 +620,7 @@ class Project(Aggregate):
         self._require(Status.FINAL_REPORT_ACCEPTED, to="close the project")
         pending = [r for r in self.payment_requests.values() if r.paid_on is None]
         if pending:
-            raise PaymentsPending(
-                f"{len(pending)} certified payment request(s) await release"
-            )
+            raise PaymentsPending(f"{len(pending)} certified payment request(s) await release")
         lapsed = {
             year: cents - self.disbursed.get(year, 0)
             for year, cents in self.cash_flow.items()
@@ -670,8 +682,7 @@ class Project(Aggregate):
         agreement = self._agreement(to="pay")
         if day < agreement.signed_on:
             raise AgreementNotSigned(
-                f"the agreement was signed on {agreement.signed_on}; "
-                f"nothing can be paid on {day}"
+                f"the agreement was signed on {agreement.signed_on}; nothing can be paid on {day}"
             )
         return agreement
 

@@ -29,8 +29,7 @@ class Recipient:
             )
         if self.country == "CA" and self.province not in PROVINCES:
             raise InvalidValue(
-                f"{self.province!r} is not a province or territory code "
-                f"({', '.join(PROVINCES)})",
+                f"{self.province!r} is not a province or territory code ({', '.join(PROVINCES)})",
                 field="recipient.province",
             )
         if self.business_number and not _BUSINESS_NUMBER.fullmatch(self.business_number):
