@@ -7,6 +7,8 @@ allocations, and both are saved in one transaction with optimistic concurrency.
 
 from __future__ import annotations
 
+import random
+import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -14,7 +16,6 @@ from typing import Any, ClassVar, TypeVar
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
-from eventsourcing.domain import DomainEventProtocol
 from eventsourcing.persistence import IntegrityError, Mapper
 from eventsourcing.utils import get_topic
 
@@ -34,8 +35,10 @@ from grants.idempotency import Claim, Receipt
 A = TypeVar("A", bound=Aggregate)
 
 # A command that meets a concurrent change to its aggregates is run again on the new
-# state, as long as the caller did not pin the version it saw.
-ATTEMPTS = 5
+# state, as long as the caller did not pin the version it saw; the pause before each
+# new attempt grows and is random, so that commands racing for one program spread out.
+ATTEMPTS = 10
+PAUSE_SECONDS = 0.005
 
 
 class NotFound(Exception):
@@ -383,8 +386,8 @@ class Grants(Application[UUID]):
     def project(self, project_id: UUID) -> Project:
         return self._load(Project, project_id)
 
-    def history(self, project_id: UUID) -> list[DomainEventProtocol[UUID]]:
-        events = list(self.events.get(project_id))
+    def history(self, project_id: UUID) -> list[Aggregate.Event]:
+        events = [e for e in self.events.get(project_id) if isinstance(e, Aggregate.Event)]
         if not events or not isinstance(events[0], Project.ApplicationReceived):
             raise NotFound("project", project_id)
         return events
@@ -427,7 +430,9 @@ class Grants(Application[UUID]):
     def _run(self, ctx: Context, attempt: Callable[[], Receipt]) -> Receipt:
         """Answers a retried command from its first answer; otherwise runs it, again on
         fresh state if another command changed the same aggregates meanwhile."""
-        for _ in range(ATTEMPTS):
+        for attempt_number in range(ATTEMPTS):
+            if attempt_number:
+                time.sleep(random.uniform(0, PAUSE_SECONDS * attempt_number))
             if ctx.claim is not None:
                 first_answer = self._first_answer(ctx.claim)
                 if first_answer is not None:
@@ -472,7 +477,7 @@ class Grants(Application[UUID]):
         field: str | None = None,
     ) -> A:
         try:
-            aggregate = self.repository.get(id)
+            aggregate: Aggregate = self.repository.get(id)
         except AggregateNotFoundError:
             raise NotFound(kind.__name__.lower(), id, field=field) from None
         if not isinstance(aggregate, kind):

@@ -16,6 +16,7 @@ def embedded_postgres(data_dir: Path) -> str:
     exits."""
     import pgserver  # imported here: only the embedded default needs it
 
+    data_dir.mkdir(parents=True, exist_ok=True)
     server: Any = pgserver.get_server(data_dir / "postgres")
     return str(server.get_uri())
 

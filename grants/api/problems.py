@@ -49,7 +49,8 @@ def _invalid_request(exc: ValidationException) -> ProblemDetailsException:
         return problem(400, "malformed_json", "Malformed request body", str(exc.detail))
     errors = [_field_error(error) for error in exc.extra if isinstance(error, Mapping)]
     first = errors[0] if errors else {"field": None, "message": str(exc.detail)}
-    detail = f"{first['field']}: {first['message']}" if first["field"] else first["message"]
+    message = str(first["message"])
+    detail = f"{first['field']}: {message}" if first["field"] else message
     return problem(
         422, "invalid_field", "Invalid field", detail, field=first["field"], errors=errors
     )

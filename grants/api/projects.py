@@ -281,7 +281,7 @@ class Projects(Controller):
                 HistoryEntry(
                     type=type(event).__name__,
                     version=fields["originator_version"],
-                    effective_on=event.effective_on,  # type: ignore[attr-defined]
+                    effective_on=event.effective_on,
                     recorded_at=event.timestamp,
                     actor=fields["actor"],
                     data={k: v for k, v in fields.items() if k not in _ENVELOPE},
