@@ -23,7 +23,7 @@ from grants import idempotency
 from grants.domain.aggregate import Aggregate
 from grants.domain.call import Call
 from grants.domain.cash_flow import CashFlow, changes
-from grants.domain.errors import RuleViolation
+from grants.domain.errors import DomainError, RuleViolation
 from grants.domain.fiscal_year import FiscalYear
 from grants.domain.program import Program
 from grants.domain.project import Project
@@ -428,26 +428,27 @@ class Grants(Application[UUID]):
         return self._run(ctx, attempt)
 
     def _run(self, ctx: Context, attempt: Callable[[], Receipt]) -> Receipt:
-        """Answers a retried command from its first answer; otherwise runs it, again on
-        fresh state if another command changed the same aggregates meanwhile."""
+        """Runs a command, again on fresh state if another command changed the same
+        aggregates meanwhile. A retried command is answered with its first answer: its
+        key is looked up only when the command fails, since the key is stored with the
+        events and a second success for one key cannot be stored."""
         for attempt_number in range(ATTEMPTS):
             if attempt_number:
                 time.sleep(random.uniform(0, PAUSE_SECONDS * attempt_number))
-            if ctx.claim is not None:
-                first_answer = self._first_answer(ctx.claim)
-                if first_answer is not None:
-                    return first_answer
             try:
                 return attempt()
             except IntegrityError:
+                if first_answer := self._first_answer(ctx.claim):
+                    return first_answer
                 if ctx.expected_version is not None:
-                    first_answer = self._first_answer(ctx.claim) if ctx.claim else None
-                    if first_answer is not None:
-                        return first_answer
                     raise StaleVersion(
                         "the aggregate changed while the command ran; "
                         "read it again and decide on its new state"
                     ) from None
+            except (DomainError, NotFound):
+                if first_answer := self._first_answer(ctx.claim):
+                    return first_answer
+                raise
         raise ConcurrentUpdate("other commands keep changing the same records; try again")
 
     def _save(self, ctx: Context, *aggregates: Aggregate, answer_for: object = None) -> Receipt:
@@ -489,9 +490,12 @@ class Grants(Application[UUID]):
             )
         return aggregate
 
-    def _first_answer(self, claim: Claim) -> Receipt | None:
-        with self.recorder.datastore.transaction(commit=False) as curs:  # type: ignore[attr-defined]
-            curs.execute(idempotency.SELECT, (claim.user, claim.key))
+    def _first_answer(self, claim: Claim | None) -> Receipt | None:
+        if claim is None:
+            return None
+        datastore = self.recorder.datastore  # type: ignore[attr-defined]
+        with datastore.get_connection() as conn, conn.cursor() as curs:
+            curs.execute(idempotency.SELECT, (claim.user, claim.key), prepare=True)
             return idempotency.answer(claim, curs.fetchone())
 
     def _created(self, event_class: type[Aggregate.Created]) -> Iterable[UUID]:

@@ -39,18 +39,6 @@ class IdempotencyKeyReused(InvalidValue):
     code = "idempotency_key_reused"
 
 
-INSERT = """
-INSERT INTO idempotency_keys (user_name, key, fingerprint, receipt_id, version,
-                              project_id, position)
-VALUES (%s, %s, %s, %s, %s, %s, NULL)
-"""
-
-# The position is the store's number for the command's last event, known only once the
-# events are inserted, in the same transaction.
-SET_POSITION = """
-UPDATE idempotency_keys SET position = %s WHERE user_name = %s AND key = %s
-"""
-
 SELECT = """
 SELECT fingerprint, receipt_id, version, project_id, position
 FROM idempotency_keys WHERE user_name = %s AND key = %s
@@ -58,6 +46,7 @@ FROM idempotency_keys WHERE user_name = %s AND key = %s
 
 
 def insert_params(claim: Claim, receipt: Receipt) -> tuple[Any, ...]:
+    """The columns of the answer's row, less its position (known once stored)."""
     return (
         claim.user,
         claim.key,

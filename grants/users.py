@@ -53,12 +53,18 @@ class Users:
         self._ttl = ttl
         self._seen: dict[str, tuple[float, User | None]] = {}
 
+    def remembered(self, token: str) -> tuple[bool, User | None]:
+        """Whether the token was looked up lately, and whose it was: no I/O."""
+        seen = self._seen.get(_hash(token))
+        if seen is not None and time.monotonic() - seen[0] < self._ttl:
+            return True, seen[1]
+        return False, None
+
     def by_token(self, token: str) -> User | None:
-        digest = _hash(token)
-        now = time.monotonic()
-        seen = self._seen.get(digest)
-        if seen is not None and now - seen[0] < self._ttl:
-            return seen[1]
+        known, user = self.remembered(token)
+        if known:
+            return user
+        digest, now = _hash(token), time.monotonic()
         with self._pool.connection() as conn:
             row = conn.execute(
                 "SELECT name, role FROM users WHERE token_hash = %s", (digest,)

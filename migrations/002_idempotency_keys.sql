@@ -7,7 +7,7 @@ CREATE TABLE idempotency_keys (
     receipt_id  uuid NOT NULL,
     version     integer NOT NULL,
     project_id  uuid,
-    position    bigint,
+    position    bigint NOT NULL,
     created_at  timestamptz NOT NULL DEFAULT now(),
     PRIMARY KEY (user_name, key)
 );

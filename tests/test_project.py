@@ -258,3 +258,17 @@ def test_replaying_the_events_rebuilds_the_same_project() -> None:
         replayed = event.mutate(replayed)
     assert isinstance(replayed, Project)
     assert vars(replayed) == vars(project)
+
+
+def test_a_copy_of_a_project_changes_independently_of_the_original() -> None:
+    import copy
+
+    original = under_agreement(holdback_percent=0)
+    request = original.request_payment(Y1, 1_000, None, actor="olivia", effective_on=SIGNED_ON)
+    before = dict(vars(original))
+    copied = copy.deepcopy(original)
+    copied.release_payment(request, "PAY-1", actor="fiona", effective_on=SIGNED_ON)
+    copied.report_results(Y1, {"referrals": 1}, actor="olivia", effective_on=SIGNED_ON)
+    assert vars(original) == before
+    assert original.payment_requests[request].paid_on is None
+    assert original.disbursed == {} and original.results == {}

@@ -26,8 +26,10 @@ class BearerToken(AbstractAuthenticationMiddleware):
         if scheme.lower() != "bearer" or not token.strip():
             raise NotAuthorizedException("send Authorization: Bearer <token>")
         users: Users = connection.app.state.users
-        # The lookup may wait on the database: keep it off the event loop.
-        user = await anyio.to_thread.run_sync(users.by_token, token.strip())
+        known, user = users.remembered(token.strip())
+        if not known:
+            # The lookup waits on the database: keep it off the event loop.
+            user = await anyio.to_thread.run_sync(users.by_token, token.strip())
         if user is None:
             raise NotAuthorizedException("this token belongs to no user")
         return AuthenticationResult(user=user, auth=token)

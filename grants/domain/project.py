@@ -6,7 +6,7 @@ the events' ``apply`` methods only change state, so replaying history never re-j
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from enum import StrEnum
 from uuid import UUID, uuid4
@@ -70,7 +70,7 @@ class Agreement:
     amendment_number: int = 0
 
 
-@dataclass
+@dataclass(frozen=True)
 class PaymentRequest:
     id: UUID
     fiscal_year: FiscalYear
@@ -241,10 +241,12 @@ class Project(Aggregate):
         certified_by: str
 
         def apply(self, project: Project) -> None:
-            request = project.payment_requests[self.payment_request_id]
-            request.released_by = self.actor
-            request.payment_ref = self.payment_ref
-            request.paid_on = self.effective_on
+            project.payment_requests[self.payment_request_id] = replace(
+                project.payment_requests[self.payment_request_id],
+                released_by=self.actor,
+                payment_ref=self.payment_ref,
+                paid_on=self.effective_on,
+            )
             year = self.fiscal_year
             project.disbursed[year] = project.disbursed.get(year, 0) + self.amount_cents
 

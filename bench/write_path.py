@@ -1,0 +1,273 @@
+"""Write-path benchmark: how close commands come to what PostgreSQL itself can commit.
+
+In one run, on one PostgreSQL (DATABASE_URL's server, or the embedded one), in a database
+made for the run:
+
+  (a) raw: single-row INSERT + COMMIT transactions, one after another on one connection;
+  (b) save: the application's own disbursement commands, one after another, in process;
+  (c) http: disbursement commands through HTTP from 16 concurrent clients against
+      ``grants serve``, with p50/p99 latency;
+
+and prints (c)/(a) and (b)/(a). Run by hand: ``.venv/bin/python bench/write_path.py``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import uuid
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from uuid import UUID
+
+import httpx
+import psycopg
+from psycopg.conninfo import conninfo_to_dict, make_conninfo
+
+from grants.application import Context, Grants
+from grants.bootstrap import bootstrap
+from grants.database import embedded_postgres
+from grants.domain.fiscal_year import FiscalYear
+from grants.domain.recipient import Recipient
+from grants.domain.reference import PaymentBasis, Pillar, TransferType
+from grants.settings import Settings
+from grants.users import Role, add_user
+
+FY = FiscalYear("2021-22")
+ON = date(2021, 6, 1)
+PAID_ON = date(2021, 9, 15)
+OFFICER, FINANCE = Context(actor="olivia"), Context(actor="fiona")
+
+
+@dataclass
+class Payable:
+    project_id: UUID
+    request_id: UUID
+
+
+def raw_rate(url: str, seconds: float) -> float:
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("CREATE TABLE IF NOT EXISTS bench_raw (id bigserial PRIMARY KEY, state bytea)")
+        state = b"x" * 300  # about the size of a stored disbursement event
+        count, started = 0, time.perf_counter()
+        while time.perf_counter() - started < seconds:
+            with conn.transaction():
+                conn.execute("INSERT INTO bench_raw (state) VALUES (%s)", (state,))
+            count += 1
+        return count / (time.perf_counter() - started)
+
+
+def prepare(grants: Grants, projects: int, per_project: int) -> list[list[Payable]]:
+    """Projects under agreement, each with certified requests waiting for release."""
+    program_id = grants.register_program(
+        OFFICER,
+        department="PS",
+        name_en="Bench",
+        name_fr="Banc",
+        pillars=(Pillar.PREVENTION,),
+        transfer_type=TransferType.CONTRIBUTION,
+        effective_on=ON,
+    ).id
+    grants.set_allocation(OFFICER, program_id, FY, 10**15, effective_on=ON)
+    batches = []
+    for _ in range(projects):
+        project_id = grants.receive_application(
+            OFFICER,
+            program_id,
+            None,
+            recipient=Recipient("Org", "ON"),
+            title_en="Bench",
+            title_fr="Banc",
+            pillar=Pillar.PREVENTION,
+            requested_cents=10**12,
+            effective_on=ON,
+        ).id
+        grants.assess(OFFICER, project_id, 80, "fund", effective_on=ON)
+        grants.approve(OFFICER, project_id, {FY: 10**12}, effective_on=ON)
+        grants.sign_agreement(
+            OFFICER,
+            project_id,
+            start_on=ON,
+            end_on=date(2022, 3, 31),
+            payment_basis=PaymentBasis.ADVANCE,
+            holdback_percent=0,
+            signed_on=ON,
+        )
+        batches.append(
+            [
+                Payable(
+                    project_id,
+                    grants.request_payment(OFFICER, project_id, FY, 100, None, effective_on=ON).id,
+                )
+                for _ in range(per_project)
+            ]
+        )
+    return batches
+
+
+def save_rate(grants: Grants, payables: list[Payable]) -> float:
+    started = time.perf_counter()
+    for n, p in enumerate(payables):
+        grants.release_payment(FINANCE, p.project_id, p.request_id, f"SAVE-{n}", paid_on=PAID_ON)
+    return len(payables) / (time.perf_counter() - started)
+
+
+async def client(port: int, token: str, payables: list[Payable], latencies: list[float]) -> None:
+    """A keep-alive HTTP/1.1 client that sends one disbursement after another."""
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    for p in payables:
+        body = json.dumps(
+            {
+                "payment_request_id": str(p.request_id),
+                "payment_ref": f"HTTP-{p.request_id.hex[:12]}",
+                "paid_on": PAID_ON.isoformat(),
+            }
+        ).encode()
+        request = (
+            f"POST /api/projects/{p.project_id}/disbursements HTTP/1.1\r\n"
+            f"Host: 127.0.0.1\r\nAuthorization: Bearer {token}\r\n"
+            f"Idempotency-Key: {uuid.uuid4()}\r\n"
+            f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n"
+        ).encode() + body
+        started = time.perf_counter()
+        writer.write(request)
+        status = await reader.readline()
+        length = 0
+        while (line := await reader.readline()) not in (b"\r\n", b""):
+            if line.lower().startswith(b"content-length:"):
+                length = int(line.split(b":")[1])
+        await reader.readexactly(length)
+        latencies.append(time.perf_counter() - started)
+        if b" 201 " not in status:
+            raise RuntimeError(f"disbursement refused: {status!r}")
+    writer.close()
+
+
+@dataclass
+class HttpFigures:
+    rate: float
+    p50: float
+    p99: float
+    server_cpu: float  # seconds of CPU the server processes spent per command
+    client_cpu: float
+
+
+def http_rate(url: str, batches: list[list[Payable]], workers: int) -> HttpFigures:
+    token = add_user(url, "fiona", Role.FINANCE_OFFICER)
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "grants.cli",
+            "serve",
+            "--port",
+            str(port),
+            "--workers",
+            str(workers),
+        ],
+        env={**os.environ, "DATABASE_URL": url},
+    )
+    try:
+        for _ in range(300):
+            try:
+                if httpx.get(f"http://127.0.0.1:{port}/health").status_code == 200:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.1)
+        latencies: list[float] = []
+
+        async def run() -> float:
+            started = time.perf_counter()
+            await asyncio.gather(*(client(port, token, b, latencies) for b in batches))
+            return time.perf_counter() - started
+
+        server_cpu_before = _cpu_seconds(server.pid)
+        client_cpu_before = time.process_time()
+        elapsed = asyncio.run(run())
+        server_cpu = _cpu_seconds(server.pid) - server_cpu_before
+        client_cpu = time.process_time() - client_cpu_before
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    latencies.sort()
+    count = len(latencies)
+    return HttpFigures(
+        rate=count / elapsed,
+        p50=statistics.median(latencies),
+        p99=latencies[int(count * 0.99) - 1],
+        server_cpu=server_cpu / count,
+        client_cpu=client_cpu / count,
+    )
+
+
+def _cpu_seconds(pid: int) -> float:
+    """CPU time of a process and its children (the server's worker processes)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    pids = [pid, *map(int, Path(f"/proc/{pid}/task/{pid}/children").read_text().split())]
+    total = 0
+    for p in pids:
+        fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / ticks
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--seconds", type=float, default=10, help="duration of (a)")
+    parser.add_argument("--commands", type=int, default=4000, help="commands for (b) and for (c)")
+    parser.add_argument("--clients", type=int, default=16)
+    parser.add_argument("--workers", type=int, default=2, help="grants serve processes for (c)")
+    args = parser.parse_args()
+
+    settings = Settings.from_env()
+    server = settings.database_url or embedded_postgres(Path(".grants-bench"))
+    name = f"grants_bench_{int(time.time())}"
+    with psycopg.connect(server, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    url = make_conninfo(server, dbname=name)
+    where = conninfo_to_dict(server).get("host", "localhost")
+    try:
+        services = bootstrap(url)
+        grants = services.grants
+        per_client = args.commands // args.clients
+        save_batches = prepare(grants, args.clients, per_client)
+        http_batches = prepare(grants, args.clients, per_client)
+
+        a = raw_rate(url, args.seconds)
+        b = save_rate(grants, [p for batch in save_batches for p in batch])
+        services.close()
+        http = http_rate(url, http_batches, args.workers)
+    finally:
+        with psycopg.connect(server, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+    print(f"PostgreSQL at {where}, {os.cpu_count()} cores")
+    print(f"(a) raw insert+commit, 1 connection     {a:8.0f} tx/s")
+    print(f"(b) application save, disbursements     {b:8.0f} commands/s")
+    c = http.rate
+    print(
+        f"(c) HTTP, {args.clients} clients, {args.workers} server processes  {c:8.0f} commands/s"
+        f"   p50 {http.p50 * 1000:.1f} ms   p99 {http.p99 * 1000:.1f} ms"
+    )
+    print(
+        f"    CPU per command: server {http.server_cpu * 1000:.2f} ms,"
+        f" load generator {http.client_cpu * 1000:.2f} ms"
+    )
+    print(f"(c)/(a) = {c / a:.2f}   (b)/(a) = {b / a:.2f}")
+
+
+if __name__ == "__main__":
+    main()
