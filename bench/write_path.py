@@ -7,6 +7,8 @@ made for the run:
   (b) save: the application's own disbursement commands, one after another, in process;
   (c) http: disbursement commands through HTTP from 16 concurrent clients against
       ``grants serve``, with p50/p99 latency;
+  (d) store: the event recorder alone, single-event writes from 16 threads, to show
+      how much of the gap the database accounts for;
 
 and prints (c)/(a) and (b)/(a). Run by hand: ``.venv/bin/python bench/write_path.py``.
 """
@@ -21,6 +23,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import threading
 import time
 import uuid
 from dataclasses import dataclass
@@ -30,6 +33,7 @@ from uuid import UUID
 
 import httpx
 import psycopg
+from eventsourcing.persistence import StoredEvent
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
 from grants.application import Context, Grants
@@ -118,6 +122,21 @@ def save_rate(grants: Grants, payables: list[Payable]) -> float:
     for n, p in enumerate(payables):
         grants.release_payment(FINANCE, p.project_id, p.request_id, f"SAVE-{n}", paid_on=PAID_ON)
     return len(payables) / (time.perf_counter() - started)
+
+
+def store_rate(grants: Grants, threads: int, writes: int) -> float:
+    def write() -> None:
+        originator = uuid.uuid4()
+        for version in range(1, writes // threads + 1):
+            grants.recorder.insert_events([StoredEvent(originator, version, "bench", b"x" * 300)])
+
+    workers = [threading.Thread(target=write) for _ in range(threads)]
+    started = time.perf_counter()
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    return (writes // threads) * threads / (time.perf_counter() - started)
 
 
 async def client(port: int, token: str, payables: list[Payable], latencies: list[float]) -> None:
@@ -248,6 +267,7 @@ def main() -> None:
 
         a = raw_rate(url, args.seconds)
         b = save_rate(grants, [p for batch in save_batches for p in batch])
+        d = store_rate(grants, args.clients, args.commands)
         services.close()
         http = http_rate(url, http_batches, args.workers)
     finally:
@@ -266,6 +286,7 @@ def main() -> None:
         f"    CPU per command: server {http.server_cpu * 1000:.2f} ms,"
         f" load generator {http.client_cpu * 1000:.2f} ms"
     )
+    print(f"(d) event recorder alone, {args.clients} threads {d:8.0f} writes/s")
     print(f"(c)/(a) = {c / a:.2f}   (b)/(a) = {b / a:.2f}")
 
 
