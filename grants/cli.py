@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
 
 from grants.bootstrap import database_url
@@ -58,6 +59,9 @@ def _serve(url: str, host: str, port: int, workers: int) -> int:
     # the embedded one included, which this process keeps running.
     os.environ["DATABASE_URL"] = url
     print(f"Grants tracker on http://{host}:{port}/  (API docs: http://{host}:{port}/schema)")
+    # uvicorn stops on SIGTERM, then raises it again with the handler it found: make that
+    # an ordinary exit, so that the embedded PostgreSQL is stopped on the way out.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     uvicorn.run(
         "grants.api.app:app_from_env",
         factory=True,

@@ -90,3 +90,6 @@ def test_serve_with_nothing_configured_runs_on_embedded_postgres(tmp_path: Path)
     finally:
         server.terminate()
         server.wait(timeout=30)
+    assert not (tmp_path / "data" / "postgres" / "postmaster.pid").exists(), (
+        "the embedded PostgreSQL outlived grants serve"
+    )
