@@ -420,6 +420,7 @@ class Grants(Application[UUID]):
                 project.id,
                 change,
                 reason=type(cause).__name__,
+                pillar=project.pillar,
                 actor=cause.actor,
                 effective_on=cause.effective_on,
             )

@@ -10,6 +10,8 @@ from psycopg_pool import ConnectionPool
 from grants.application import Grants
 from grants.database import embedded_postgres, eventsourcing_env
 from grants.migrations import migrate
+from grants.projections import open_views
+from grants.projections.view import View
 from grants.settings import Settings
 from grants.users import Users
 
@@ -22,6 +24,7 @@ def database_url(settings: Settings) -> str:
 class Services:
     database_url: str
     grants: Grants
+    views: dict[str, View]
     users: Users
     pool: ConnectionPool
 
@@ -33,9 +36,11 @@ class Services:
 def bootstrap(url: str) -> Services:
     migrate(url)
     pool = ConnectionPool(url, min_size=1, max_size=4, open=True)
+    grants = Grants(env=eventsourcing_env(url))
     return Services(
         database_url=url,
-        grants=Grants(env=eventsourcing_env(url)),
+        grants=grants,
+        views=open_views(grants.recorder.datastore),  # type: ignore[attr-defined]
         users=Users(pool),
         pool=pool,
     )

@@ -1,7 +1,7 @@
 """Programs and commitment control, in the domain alone."""
 
 from datetime import date
-from uuid import uuid4
+from uuid import UUID, uuid4
 
 import pytest
 
@@ -32,41 +32,41 @@ def victims_fund() -> Program:
     )
 
 
+def commit(program: Program, project: UUID, changes: dict[FiscalYear, int], reason: str) -> None:
+    program.change_commitment(
+        project, changes, reason, pillar=Pillar.PROTECTION, actor="olivia", effective_on=ON
+    )
+
+
 def test_a_program_commits_up_to_its_allocation_and_no_further() -> None:
     program = victims_fund()
     program.set_allocation(FY, 1_000_000_00, actor="olivia", effective_on=ON)
-    program.change_commitment(
-        uuid4(), {FY: 600_000_00}, "approval", actor="olivia", effective_on=ON
-    )
-    program.change_commitment(
-        uuid4(), {FY: 400_000_00}, "approval", actor="olivia", effective_on=ON
-    )
+    commit(program, uuid4(), {FY: 600_000_00}, "approval")
+    commit(program, uuid4(), {FY: 400_000_00}, "approval")
     assert program.available(FY) == 0
     with pytest.raises(AllocationExceeded) as refused:
-        program.change_commitment(uuid4(), {FY: 1}, "approval", actor="olivia", effective_on=ON)
+        commit(program, uuid4(), {FY: 1}, "approval")
     assert "0 cents left to commit in 2021-22" in refused.value.message
 
 
 def test_a_year_without_allocation_has_nothing_to_commit() -> None:
     with pytest.raises(AllocationExceeded):
-        victims_fund().change_commitment(
-            uuid4(), {FY: 1}, "approval", actor="olivia", effective_on=ON
-        )
+        commit(victims_fund(), uuid4(), {FY: 1}, "approval")
 
 
 def test_lapsed_commitments_free_the_allocation_again() -> None:
     program = victims_fund()
     program.set_allocation(FY, 100, actor="olivia", effective_on=ON)
     project = uuid4()
-    program.change_commitment(project, {FY: 100}, "approval", actor="olivia", effective_on=ON)
-    program.change_commitment(project, {FY: -30}, "close-out", actor="olivia", effective_on=ON)
+    commit(program, project, {FY: 100}, "approval")
+    commit(program, project, {FY: -30}, "close-out")
     assert program.available(FY) == 30
 
 
 def test_an_allocation_cannot_drop_below_what_is_committed() -> None:
     program = victims_fund()
     program.set_allocation(FY, 100, actor="olivia", effective_on=ON)
-    program.change_commitment(uuid4(), {FY: 80}, "approval", actor="olivia", effective_on=ON)
+    commit(program, uuid4(), {FY: 80}, "approval")
     with pytest.raises(AllocationBelowCommitments):
         program.set_allocation(FY, 79, actor="olivia", effective_on=ON)
     program.set_allocation(FY, 80, actor="olivia", effective_on=ON)

@@ -56,9 +56,12 @@ class Program(Aggregate):
 
     class CommitmentChanged(Aggregate.Event):
         """Commitments of one project changed: approved, amended, reprofiled, withdrawn
-        or lapsed. ``changes`` holds the change in cents per fiscal year."""
+        or lapsed. ``changes`` holds the change in cents per fiscal year; the project's
+        pillar and the program's department come along for the views."""
 
         project_id: UUID
+        pillar: Pillar
+        department: str
         changes: dict[FiscalYear, int]
         reason: str
 
@@ -121,6 +124,7 @@ class Program(Aggregate):
         changes: Mapping[FiscalYear, int],
         reason: str,
         *,
+        pillar: Pillar,
         actor: str,
         effective_on: date,
     ) -> None:
@@ -138,6 +142,8 @@ class Program(Aggregate):
             self.trigger_event(
                 self.CommitmentChanged,
                 project_id=project_id,
+                pillar=pillar,
+                department=self.department,
                 changes=dict(changes),
                 reason=reason,
                 actor=actor,

@@ -231,8 +231,12 @@ class Project(Aggregate):
 
     class DisbursementReleased(Aggregate.Event):
         """Finance released the payment (section 33); ``actor`` released it, never the
-        person in ``certified_by``."""
+        person in ``certified_by``. The project's program, department and pillar come
+        along, so that the event alone says where the money went."""
 
+        program_id: UUID
+        department: str
+        pillar: Pillar
         payment_request_id: UUID
         payment_ref: str
         fiscal_year: FiscalYear
@@ -254,6 +258,9 @@ class Project(Aggregate):
         """The release of a payment of the holdback, after the final report."""
 
     class OverpaymentRecovered(Aggregate.Event):
+        program_id: UUID
+        department: str
+        pillar: Pillar
         fiscal_year: FiscalYear
         amount_cents: int
         payment_ref: str
@@ -268,6 +275,9 @@ class Project(Aggregate):
     class ResultsReported(Aggregate.Event):
         """The year's figures; a later report for the same year replaces them."""
 
+        program_id: UUID
+        department: str
+        pillar: Pillar
         fiscal_year: FiscalYear
         indicators: dict[str, int]
 
@@ -557,6 +567,7 @@ class Project(Aggregate):
         )
         self.trigger_event(
             released,
+            **self._where(),
             payment_request_id=request.id,
             payment_ref=payment_ref.strip(),
             fiscal_year=request.fiscal_year,
@@ -588,6 +599,7 @@ class Project(Aggregate):
             )
         self.trigger_event(
             self.OverpaymentRecovered,
+            **self._where(),
             fiscal_year=fiscal_year,
             amount_cents=amount_cents,
             payment_ref=payment_ref.strip(),
@@ -606,6 +618,7 @@ class Project(Aggregate):
         self._require(*PAYABLE, to="report results")
         self.trigger_event(
             self.ResultsReported,
+            **self._where(),
             fiscal_year=fiscal_year,
             indicators=indicator_values(indicators),
             actor=actor,
@@ -660,6 +673,9 @@ class Project(Aggregate):
             if r.paid_on is None and r.fiscal_year == year
         )
         return self.disbursed.get(year, 0) + pending
+
+    def _where(self) -> dict[str, object]:
+        return {"program_id": self.program_id, "department": self.department, "pillar": self.pillar}
 
     # Rules shared by several commands
 

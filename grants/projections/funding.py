@@ -1,0 +1,121 @@
+"""Funding by pillar: committed, disbursed net of recoveries, outstanding, and the
+number of projects with a commitment, by fiscal year, pillar, department and program."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from typing import Any
+from uuid import UUID
+
+import msgspec
+from eventsourcing.projection import Projection
+from psycopg import Cursor
+from psycopg.rows import DictRow
+
+from grants.domain.program import Program
+from grants.domain.project import Project
+from grants.projections.view import Event, Tables, View, upsert_rows
+
+Where = tuple[str, str, str, UUID]  # fiscal year, pillar, department, program
+
+_COMMIT = """
+INSERT INTO {funding_commitments} AS c (project_id, fiscal_year, committed_cents)
+SELECT * FROM unnest(%s::uuid[], %s::text[], %s::bigint[])
+ON CONFLICT (project_id, fiscal_year)
+DO UPDATE SET committed_cents = c.committed_cents + excluded.committed_cents
+RETURNING project_id, fiscal_year, committed_cents
+"""
+
+_ADD = """
+INSERT INTO {funding_by_pillar} AS f
+    (fiscal_year, pillar, department, program_id, committed_cents, disbursed_cents, projects)
+SELECT * FROM unnest(%s::text[], %s::text[], %s::text[], %s::uuid[],
+                     %s::bigint[], %s::bigint[], %s::integer[])
+ON CONFLICT (fiscal_year, pillar, department, program_id) DO UPDATE SET
+    committed_cents = f.committed_cents + excluded.committed_cents,
+    disbursed_cents = f.disbursed_cents + excluded.disbursed_cents,
+    projects = f.projects + excluded.projects
+"""
+
+_ROWS = """
+SELECT fiscal_year, pillar, department, program_id, committed_cents, disbursed_cents,
+       committed_cents - disbursed_cents AS outstanding_cents, projects
+FROM funding_by_pillar
+WHERE (committed_cents <> 0 OR disbursed_cents <> 0 OR projects <> 0)
+  AND (%(fiscal_year)s::text IS NULL OR fiscal_year = %(fiscal_year)s)
+  AND (%(pillar)s::text IS NULL OR pillar = %(pillar)s)
+  AND (%(department)s::text IS NULL OR department = %(department)s)
+  AND (%(program_id)s::uuid IS NULL OR program_id = %(program_id)s)
+ORDER BY fiscal_year, pillar, department, program_id
+"""
+
+
+class FundingRow(msgspec.Struct):
+    fiscal_year: str
+    pillar: str
+    department: str
+    program_id: UUID
+    committed_cents: int
+    disbursed_cents: int
+    outstanding_cents: int
+    projects: int
+
+
+class FundingView(View):
+    name = "funding"
+    tables = ("funding_by_pillar", "funding_commitments")
+
+    def fold(self, curs: Cursor[DictRow], events: Sequence[Event], tables: Tables) -> None:
+        # Deltas per row: committed, disbursed, projects.
+        deltas: dict[Where, list[int]] = defaultdict(lambda: [0, 0, 0])
+        commitments: dict[tuple[UUID, str], list[int]] = defaultdict(lambda: [0])
+        where: dict[UUID, tuple[str, str, UUID]] = {}
+        for event in events:
+            match event:
+                case Program.CommitmentChanged():
+                    where[event.project_id] = (event.pillar, event.department, event.originator_id)
+                    for year, cents in event.changes.items():
+                        commitments[(event.project_id, year)][0] += cents
+                        deltas[(year, event.pillar, event.department, event.originator_id)][0] += (
+                            cents
+                        )
+                case Project.DisbursementReleased():
+                    row = (event.fiscal_year, event.pillar, event.department, event.program_id)
+                    deltas[row][1] += event.amount_cents
+                case Project.OverpaymentRecovered():
+                    row = (event.fiscal_year, event.pillar, event.department, event.program_id)
+                    deltas[row][1] -= event.amount_cents
+        if commitments:
+            for after in upsert_rows(curs, tables.sql(_COMMIT), commitments):
+                project, year = after["project_id"], after["fiscal_year"]
+                before = after["committed_cents"] - commitments[(project, year)][0]
+                if bool(before) != bool(after["committed_cents"]):
+                    deltas[(year, *where[project])][2] += 1 if after["committed_cents"] else -1
+        if deltas:
+            upsert_rows(curs, tables.sql(_ADD), deltas)
+
+    def rows(
+        self,
+        *,
+        fiscal_year: str | None = None,
+        pillar: str | None = None,
+        department: str | None = None,
+        program_id: UUID | None = None,
+    ) -> list[FundingRow]:
+        params: dict[str, Any] = {
+            "fiscal_year": fiscal_year,
+            "pillar": pillar,
+            "department": department,
+            "program_id": program_id,
+        }
+        with self.datastore.get_connection() as conn, conn.cursor() as curs:
+            curs.execute(_ROWS, params, prepare=True)
+            return [FundingRow(**row) for row in curs.fetchall()]
+
+
+class FundingProjection(Projection[FundingView]):
+    name = FundingView.name
+
+    def process_event(self, domain_event: Event, tracking: Any) -> None:
+        self.view.record([domain_event], tracking)

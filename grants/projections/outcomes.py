@@ -1,0 +1,80 @@
+"""Outcomes by pillar: the indicators projects report, totalled by pillar and fiscal
+year, with the number of projects reporting each."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+from uuid import UUID
+
+import msgspec
+from eventsourcing.projection import Projection
+from psycopg import Cursor
+from psycopg.rows import DictRow
+
+from grants.domain.project import Project
+from grants.projections.view import Event, Tables, View
+
+_FORGET = """
+DELETE FROM {outcome_results}
+WHERE (project_id, fiscal_year) IN (SELECT * FROM unnest(%s::uuid[], %s::text[]))
+"""
+
+_REMEMBER = """
+INSERT INTO {outcome_results} (project_id, fiscal_year, indicator, pillar, value)
+SELECT * FROM unnest(%s::uuid[], %s::text[], %s::text[], %s::text[], %s::bigint[])
+"""
+
+_TOTALS = """
+SELECT pillar, fiscal_year, indicator, sum(value)::bigint AS total,
+       count(DISTINCT project_id)::integer AS projects
+FROM outcome_results
+WHERE (%(fiscal_year)s::text IS NULL OR fiscal_year = %(fiscal_year)s)
+  AND (%(pillar)s::text IS NULL OR pillar = %(pillar)s)
+GROUP BY pillar, fiscal_year, indicator
+ORDER BY pillar, fiscal_year, indicator
+"""
+
+
+class OutcomeRow(msgspec.Struct):
+    pillar: str
+    fiscal_year: str
+    indicator: str
+    total: int
+    projects: int
+
+
+class OutcomesView(View):
+    name = "outcomes"
+    tables = ("outcome_results",)
+
+    def fold(self, curs: Cursor[DictRow], events: Sequence[Event], tables: Tables) -> None:
+        # A later report for the same project and year replaces the earlier one.
+        latest: dict[tuple[UUID, str], Project.ResultsReported] = {}
+        for event in events:
+            if isinstance(event, Project.ResultsReported):
+                latest[(event.originator_id, event.fiscal_year)] = event
+        if not latest:
+            return
+        keys = list(latest)
+        curs.execute(tables.sql(_FORGET), ([k[0] for k in keys], [k[1] for k in keys]))
+        rows = [
+            (report.originator_id, report.fiscal_year, code, report.pillar, value)
+            for report in latest.values()
+            for code, value in report.indicators.items()
+        ]
+        curs.execute(tables.sql(_REMEMBER), [list(column) for column in zip(*rows, strict=True)])
+
+    def totals(
+        self, *, fiscal_year: str | None = None, pillar: str | None = None
+    ) -> list[OutcomeRow]:
+        with self.datastore.get_connection() as conn, conn.cursor() as curs:
+            curs.execute(_TOTALS, {"fiscal_year": fiscal_year, "pillar": pillar}, prepare=True)
+            return [OutcomeRow(**row) for row in curs.fetchall()]
+
+
+class OutcomesProjection(Projection[OutcomesView]):
+    name = OutcomesView.name
+
+    def process_event(self, domain_event: Event, tracking: Any) -> None:
+        self.view.record([domain_event], tracking)

@@ -1,0 +1,176 @@
+"""The project list: every project with its status, what it holds and what it was paid,
+to filter by department, pillar, status, fiscal year and recipient."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+from uuid import UUID
+
+import msgspec
+from eventsourcing.projection import Projection
+from psycopg import Cursor
+from psycopg.rows import DictRow
+
+from grants.domain.program import Program
+from grants.domain.project import Project, Status
+from grants.projections.view import Event, Tables, View, upsert_rows
+
+# The status each event leaves a project in; the domain's Project decides whether the
+# event may happen, this only follows.
+STATUS_AFTER: dict[type[Any], Status] = {
+    Project.ApplicationAssessed: Status.ASSESSED,
+    Project.ApplicationApproved: Status.APPROVED,
+    Project.ApplicationRejected: Status.REJECTED,
+    Project.ApplicationWithdrawn: Status.WITHDRAWN,
+    Project.AgreementSigned: Status.UNDER_AGREEMENT,
+    Project.FinalReportAccepted: Status.FINAL_REPORT_ACCEPTED,
+    Project.ProjectClosed: Status.CLOSED,
+}
+
+_RECEIVE = """
+INSERT INTO {project_list} (project_id, program_id, call_id, department, pillar, status,
+                            title_en, title_fr, recipient, province, requested_cents, received_on)
+SELECT * FROM unnest(%s::uuid[], %s::uuid[], %s::uuid[], %s::text[], %s::text[], %s::text[],
+                     %s::text[], %s::text[], %s::text[], %s::text[], %s::bigint[], %s::date[])
+"""
+
+_STATUS = """
+UPDATE {project_list} AS p SET status = s.status
+FROM unnest(%s::uuid[], %s::text[]) AS s(project_id, status) WHERE p.project_id = s.project_id
+"""
+
+_ADD = """
+UPDATE {project_list} AS p SET committed_cents = p.committed_cents + d.committed,
+                              disbursed_cents = p.disbursed_cents + d.disbursed
+FROM unnest(%s::uuid[], %s::bigint[], %s::bigint[]) AS d(project_id, committed, disbursed)
+WHERE p.project_id = d.project_id
+"""
+
+_YEARS = """
+INSERT INTO {project_list_years} AS y (project_id, fiscal_year, committed_cents)
+SELECT * FROM unnest(%s::uuid[], %s::text[], %s::bigint[])
+ON CONFLICT (project_id, fiscal_year)
+DO UPDATE SET committed_cents = y.committed_cents + excluded.committed_cents
+"""
+
+_FILTER = """
+FROM project_list p
+WHERE (%(department)s::text IS NULL OR p.department = %(department)s)
+  AND (%(pillar)s::text IS NULL OR p.pillar = %(pillar)s)
+  AND (%(status)s::text IS NULL OR p.status = %(status)s)
+  AND (%(program_id)s::uuid IS NULL OR p.program_id = %(program_id)s)
+  AND (%(recipient)s::text IS NULL OR p.recipient ILIKE '%%' || %(recipient)s || '%%')
+  AND (%(fiscal_year)s::text IS NULL OR EXISTS (
+        SELECT 1 FROM project_list_years y
+        WHERE y.project_id = p.project_id AND y.fiscal_year = %(fiscal_year)s
+          AND y.committed_cents <> 0))
+"""
+
+
+class ProjectRow(msgspec.Struct):
+    project_id: UUID
+    program_id: UUID
+    call_id: UUID | None
+    department: str
+    pillar: str
+    status: str
+    title_en: str
+    title_fr: str
+    recipient: str
+    province: str | None
+    requested_cents: int
+    committed_cents: int
+    disbursed_cents: int
+    received_on: date
+
+
+class ProjectListView(View):
+    name = "projects"
+    tables = ("project_list", "project_list_years")
+
+    def fold(self, curs: Cursor[DictRow], events: Sequence[Event], tables: Tables) -> None:
+        received: dict[tuple[UUID], list[Any]] = {}
+        statuses: dict[tuple[UUID], list[str]] = {}
+        money: dict[tuple[UUID], list[int]] = defaultdict(lambda: [0, 0])
+        years: dict[tuple[UUID, str], list[int]] = defaultdict(lambda: [0])
+        for event in events:
+            match event:
+                case Project.ApplicationReceived():
+                    r = event.recipient
+                    received[(event.originator_id,)] = [
+                        event.program_id,
+                        event.call_id,
+                        event.department,
+                        event.pillar,
+                        Status.RECEIVED,
+                        event.title_en,
+                        event.title_fr,
+                        r.legal_name,
+                        r.province,
+                        event.requested_cents,
+                        event.effective_on,
+                    ]
+                case Program.CommitmentChanged():
+                    money[(event.project_id,)][0] += sum(event.changes.values())
+                    for year, cents in event.changes.items():
+                        years[(event.project_id, year)][0] += cents
+                case Project.DisbursementReleased():
+                    money[(event.originator_id,)][1] += event.amount_cents
+                case Project.OverpaymentRecovered():
+                    money[(event.originator_id,)][1] -= event.amount_cents
+            if (status := STATUS_AFTER.get(type(event))) is not None:
+                statuses[(event.originator_id,)] = [status]
+        if received:
+            upsert_rows(curs, tables.sql(_RECEIVE), received)
+        if statuses:
+            upsert_rows(curs, tables.sql(_STATUS), statuses)
+        if money:
+            upsert_rows(curs, tables.sql(_ADD), money)
+        if years:
+            upsert_rows(curs, tables.sql(_YEARS), years)
+
+    def page(
+        self,
+        *,
+        department: str | None = None,
+        pillar: str | None = None,
+        status: str | None = None,
+        program_id: UUID | None = None,
+        fiscal_year: str | None = None,
+        recipient: str | None = None,
+        limit: int = 50,
+        offset: int = 0,
+    ) -> tuple[int, list[ProjectRow]]:
+        """One page of the projects that match, newest application first, and how many
+        match in all."""
+        params: dict[str, Any] = {
+            "department": department,
+            "pillar": pillar,
+            "status": status,
+            "program_id": program_id,
+            "fiscal_year": fiscal_year,
+            "recipient": recipient,
+            "limit": limit,
+            "offset": offset,
+        }
+        with self.datastore.get_connection() as conn, conn.cursor() as curs:
+            curs.execute("SELECT count(*) AS n " + _FILTER, params)
+            count = curs.fetchone()
+            curs.execute(
+                "SELECT p.* "
+                + _FILTER
+                + " ORDER BY p.received_on DESC, p.project_id LIMIT %(limit)s OFFSET %(offset)s",
+                params,
+            )
+            rows = [ProjectRow(**row) for row in curs.fetchall()]
+        return (count["n"] if count else 0), rows
+
+
+class ProjectListProjection(Projection[ProjectListView]):
+    name = ProjectListView.name
+
+    def process_event(self, domain_event: Event, tracking: Any) -> None:
+        self.view.record([domain_event], tracking)

@@ -1,0 +1,89 @@
+"""What every read model shares: its tables, a fold that writes events into them, and
+the position it has read to, committed together."""
+
+from __future__ import annotations
+
+import zlib
+from abc import abstractmethod
+from collections.abc import Mapping, Sequence
+from typing import Any, ClassVar
+
+from eventsourcing.domain import DomainEventProtocol
+from eventsourcing.persistence import Tracking
+from eventsourcing.postgres import PostgresTrackingRecorder
+from psycopg import Cursor
+from psycopg.rows import DictRow
+from psycopg.sql import SQL, Composed, Identifier
+
+from grants.application import Grants
+
+Event = DomainEventProtocol[Any]
+
+# The suffix of the tables a rebuild fills before they replace the live ones.
+REBUILD = "__rebuild"
+
+
+class Tables:
+    """The names a view's statements are written against: the live tables, or the ones
+    a rebuild fills."""
+
+    def __init__(self, names: Sequence[str], suffix: str = "") -> None:
+        self.identifiers = {name: Identifier(name + suffix) for name in names}
+        self._statements: dict[str, Composed] = {}
+
+    def sql(self, statement: str) -> Composed:
+        composed = self._statements.get(statement)
+        if composed is None:
+            composed = self._statements[statement] = SQL(statement).format(**self.identifiers)
+        return composed
+
+
+class View(PostgresTrackingRecorder):
+    """A read model. Subclasses name their tables (created by ``migrations/``), fold
+    events into them in ``fold`` and answer queries. ``record`` commits the rows and the
+    position of the last event in one transaction, so a crash or a restart never loses
+    an event or counts one twice."""
+
+    name: ClassVar[str]
+    tables: ClassVar[tuple[str, ...]]
+
+    def __init__(self, datastore: Any, **kwargs: Any) -> None:
+        super().__init__(datastore, **kwargs)
+        self.live = Tables(self.tables)
+        self.next = Tables(self.tables, REBUILD)
+
+    @property
+    def lock_key(self) -> int:
+        """An advisory lock for writes to this view, so a rebuild's swap and the
+        projection's writes take turns."""
+        return zlib.crc32(f"grants-view-{self.name}".encode())
+
+    def record(self, events: Sequence[Event], tracking: Tracking) -> None:
+        with self.datastore.transaction(commit=True) as curs:
+            curs.execute("SELECT pg_advisory_xact_lock(%s)", (self.lock_key,))
+            if (
+                self._max_tracking_id(tracking.application_name, curs) or 0
+            ) >= tracking.notification_id:
+                return  # already in the view (a rebuild got there first)
+            self.fold(curs, events, self.live)
+            self._insert_tracking(curs, tracking)
+
+    @abstractmethod
+    def fold(self, curs: Cursor[DictRow], events: Sequence[Event], tables: Tables) -> None:
+        """Writes the effect of the events, in order, into the tables."""
+
+    def position(self) -> int:
+        return self.max_tracking_id(Grants.name) or 0
+
+
+def upsert_rows(
+    curs: Cursor[DictRow], statement: Composed, rows: Mapping[tuple[Any, ...], Sequence[Any]]
+) -> list[DictRow]:
+    """Runs a statement written over ``unnest`` of one array per column, with the
+    rows given as key columns followed by value columns."""
+    columns = [
+        list(column)
+        for column in zip(*(key + tuple(values) for key, values in rows.items()), strict=True)
+    ]
+    curs.execute(statement, columns)
+    return curs.fetchall() if curs.description else []
