@@ -40,6 +40,13 @@ def database_url(server_url: str) -> Iterator[str]:
 def services(database_url: str) -> Iterator[Services]:
     """The application on an empty store: each test starts from nothing."""
     services = bootstrap(database_url)
+    empty(database_url)
+    yield services
+    services.close()
+
+
+def empty(database_url: str) -> None:
+    """Removes every event, view row and user, as if the database were new."""
     with psycopg.connect(database_url, autocommit=True) as conn:
         tables = [
             row[0]
@@ -53,8 +60,6 @@ def services(database_url: str) -> Iterator[Services]:
         # eventsourcing marks a tracking table as migrated with a row of its own.
         for table in (t for t in tables if t.endswith("_tracking")):
             conn.execute(f"DELETE FROM {table} WHERE application_name <> '__migration__'")
-    yield services
-    services.close()
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,143 @@
+"""The views, on real PostgreSQL: for any history of commands they hold what a plain
+fold of the same events gives, whether processed event by event, in batches, stopped
+and restarted anywhere, or rebuilt from nothing."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.persistence import Tracking
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from grants.application import Grants
+from grants.bootstrap import Services
+from grants.domain.program import Program
+from grants.domain.project import Project
+from grants.projections.rebuild import batches, catch_up, rebuild
+from tests.conftest import empty
+from tests.history import Played, histories, play
+
+
+def all_events(grants: Grants) -> list[Any]:
+    return [event for chunk, _ in batches(grants, 0, None) for event in chunk]
+
+
+def expected_funding(events: list[Any]) -> dict[tuple[Any, ...], tuple[int, int, int]]:
+    money: dict[tuple[Any, ...], list[int]] = defaultdict(lambda: [0, 0])
+    held: dict[tuple[Any, ...], dict[UUID, int]] = defaultdict(lambda: defaultdict(int))
+    for e in events:
+        if isinstance(e, Program.CommitmentChanged):
+            for year, cents in e.changes.items():
+                key = (year, e.pillar, e.department, e.originator_id)
+                money[key][0] += cents
+                held[key][e.project_id] += cents
+        elif isinstance(e, Project.DisbursementReleased | Project.OverpaymentRecovered):
+            sign = 1 if isinstance(e, Project.DisbursementReleased) else -1
+            money[(e.fiscal_year, e.pillar, e.department, e.program_id)][1] += sign * e.amount_cents
+    rows = {
+        key: (c, d, sum(1 for cents in held[key].values() if cents))
+        for key, (c, d) in money.items()
+    }
+    return {key: row for key, row in rows.items() if any(row)}
+
+
+def expected_outcomes(events: list[Any]) -> dict[tuple[str, str, str], tuple[int, int]]:
+    latest = {
+        (e.originator_id, e.fiscal_year): e
+        for e in events
+        if isinstance(e, Project.ResultsReported)
+    }
+    totals: dict[tuple[str, str, str], list[Any]] = defaultdict(lambda: [0, set()])
+    for (project, year), report in latest.items():
+        for code, value in report.indicators.items():
+            totals[(report.pillar, year, code)][0] += value
+            totals[(report.pillar, year, code)][1].add(project)
+    return {key: (total, len(projects)) for key, (total, projects) in totals.items()}
+
+
+def expected_commitments(events: list[Any]) -> dict[tuple[UUID, str], tuple[int, int, int]]:
+    years: dict[tuple[UUID, str], list[int]] = defaultdict(lambda: [0, 0, 0])
+    for e in events:
+        if isinstance(e, Program.AllocationSet):
+            years[(e.originator_id, e.fiscal_year)][0] = e.amount_cents
+        elif isinstance(e, Program.CommitmentChanged):
+            for year, cents in e.changes.items():
+                years[(e.originator_id, year)][1] += cents
+        elif isinstance(e, Project.DisbursementReleased | Project.OverpaymentRecovered):
+            sign = 1 if isinstance(e, Project.DisbursementReleased) else -1
+            years[(e.program_id, e.fiscal_year)][2] += sign * e.amount_cents
+    return {key: (a, c, d) for key, (a, c, d) in years.items()}
+
+
+def views_agree_with_the_events(services: Services, played: Played) -> None:
+    grants, views = services.grants, services.views
+    events = all_events(grants)
+    funding = {
+        (r.fiscal_year, r.pillar, r.department, r.program_id): (
+            r.committed_cents,
+            r.disbursed_cents,
+            r.projects,
+        )
+        for r in views["funding"].rows()  # type: ignore[attr-defined]
+    }
+    assert funding == expected_funding(events)
+    outcomes = {
+        (r.pillar, r.fiscal_year, r.indicator): (r.total, r.projects)
+        for r in views["outcomes"].totals()
+    }  # type: ignore[attr-defined]
+    assert outcomes == expected_outcomes(events)
+    commitments = {
+        (program, r.fiscal_year): (r.allocation_cents, r.committed_cents, r.disbursed_cents)
+        for program in played.programs
+        for r in views["commitments"].years(program)  # type: ignore[attr-defined]
+    }
+    assert commitments == expected_commitments(events)
+    total, rows = views["projects"].page(limit=1000)  # type: ignore[attr-defined]
+    assert total == len(played.projects)
+    listed = {r.project_id: (r.status, r.committed_cents, r.disbursed_cents) for r in rows}
+    for project_id in played.projects:
+        project = grants.project(project_id)
+        assert listed[project_id] == (project.status, project.value_cents, project.disbursed_cents)
+    for year in ("2021-22", "2022-23"):
+        _, in_year = views["projects"].page(fiscal_year=year, limit=1000)  # type: ignore[attr-defined]
+        assert {r.project_id for r in in_year} == {
+            p for p in played.projects if grants.project(p).cash_flow.get(year)
+        }
+
+
+@settings(
+    max_examples=30,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(operations=histories, batch=st.integers(1, 9), data=st.data())
+def test_views_follow_every_history(
+    services: Services, operations: list[tuple[Any, ...]], batch: int, data: st.DataObject
+) -> None:
+    empty(services.database_url)
+    played = play(services.grants, operations)
+    head = services.grants.recorder.max_notification_id() or 0
+    stop_at = data.draw(st.integers(0, head), label="stopped at")
+    for view in services.views.values():
+        for events, position in batches(services.grants, 0, stop_at, batch):
+            view.record(events, Tracking(Grants.name, position))
+        catch_up(services.grants, view, size=batch)  # a restart carries on from the position
+        assert view.position() == head
+    views_agree_with_the_events(services, played)
+
+    for view in services.views.values():
+        assert rebuild(services.grants, view, size=batch + 2) == head
+    views_agree_with_the_events(services, played)
+
+
+def test_an_event_already_in_a_view_is_not_counted_twice(services: Services) -> None:
+    played = play(services.grants, [("apply", 0, 10_000), ("approve", 0, 5_000, 0)])
+    for view in services.views.values():
+        catch_up(services.grants, view)
+    first, _ = next(batches(services.grants, 0, None))
+    for view in services.views.values():
+        view.record(first, Tracking(Grants.name, 3))  # delivered again after a restart
+    views_agree_with_the_events(services, played)
