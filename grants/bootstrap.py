@@ -10,8 +10,7 @@ from psycopg_pool import ConnectionPool
 from grants.application import Grants
 from grants.database import embedded_postgres, eventsourcing_env
 from grants.migrations import migrate
-from grants.projections import open_views
-from grants.projections.view import View
+from grants.projections import Views, open_views
 from grants.settings import Settings
 from grants.users import Users
 
@@ -24,7 +23,7 @@ def database_url(settings: Settings) -> str:
 class Services:
     database_url: str
     grants: Grants
-    views: dict[str, View]
+    views: Views
     users: Users
     pool: ConnectionPool
 

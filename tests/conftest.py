@@ -5,6 +5,7 @@ own on that server, created for the run and dropped after it."""
 from __future__ import annotations
 
 import os
+import threading
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,7 +18,8 @@ from psycopg.conninfo import make_conninfo
 
 from grants.api.app import create_app
 from grants.bootstrap import Services, bootstrap
-from grants.database import embedded_postgres
+from grants.database import embedded_postgres, eventsourcing_env
+from grants.projections.runner import run_projections
 from grants.users import Role, add_user
 
 
@@ -90,3 +92,14 @@ def as_(services: Services) -> dict[str, dict[str, str]]:
         name: {"Authorization": f"Bearer {add_user(services.database_url, name, Role(role))}"}
         for name, role in PEOPLE.items()
     }
+
+
+@pytest.fixture
+def projections(services: Services) -> Iterator[None]:
+    """The projection runners, in this process, following the store as the worker does."""
+    stop = threading.Event()
+    threads = run_projections(services.database_url, eventsourcing_env(services.database_url), stop)
+    yield
+    stop.set()
+    for thread in threads:
+        thread.join(timeout=10)

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from grants.application import Grants
 from grants.bootstrap import Services
+from grants.domain.fiscal_year import FiscalYear
 from grants.domain.program import Program
 from grants.domain.project import Project
 from grants.projections.rebuild import batches, catch_up, rebuild
@@ -81,30 +82,30 @@ def views_agree_with_the_events(services: Services, played: Played) -> None:
             r.disbursed_cents,
             r.projects,
         )
-        for r in views["funding"].rows()  # type: ignore[attr-defined]
+        for r in views.funding.rows()
     }
     assert funding == expected_funding(events)
     outcomes = {
         (r.pillar, r.fiscal_year, r.indicator): (r.total, r.projects)
-        for r in views["outcomes"].totals()
-    }  # type: ignore[attr-defined]
+        for r in views.outcomes.totals()
+    }
     assert outcomes == expected_outcomes(events)
     commitments = {
         (program, r.fiscal_year): (r.allocation_cents, r.committed_cents, r.disbursed_cents)
         for program in played.programs
-        for r in views["commitments"].years(program)  # type: ignore[attr-defined]
+        for r in views.commitments.years(program)
     }
     assert commitments == expected_commitments(events)
-    total, rows = views["projects"].page(limit=1000)  # type: ignore[attr-defined]
+    total, rows = views.projects.page(limit=1000)
     assert total == len(played.projects)
     listed = {r.project_id: (r.status, r.committed_cents, r.disbursed_cents) for r in rows}
     for project_id in played.projects:
         project = grants.project(project_id)
         assert listed[project_id] == (project.status, project.value_cents, project.disbursed_cents)
     for year in ("2021-22", "2022-23"):
-        _, in_year = views["projects"].page(fiscal_year=year, limit=1000)  # type: ignore[attr-defined]
+        _, in_year = views.projects.page(fiscal_year=year, limit=1000)
         assert {r.project_id for r in in_year} == {
-            p for p in played.projects if grants.project(p).cash_flow.get(year)
+            p for p in played.projects if grants.project(p).cash_flow.get(FiscalYear(year))
         }
 
 
@@ -121,23 +122,23 @@ def test_views_follow_every_history(
     played = play(services.grants, operations)
     head = services.grants.recorder.max_notification_id() or 0
     stop_at = data.draw(st.integers(0, head), label="stopped at")
-    for view in services.views.values():
+    for view in services.views.by_name().values():
         for events, position in batches(services.grants, 0, stop_at, batch):
             view.record(events, Tracking(Grants.name, position))
         catch_up(services.grants, view, size=batch)  # a restart carries on from the position
         assert view.position() == head
     views_agree_with_the_events(services, played)
 
-    for view in services.views.values():
+    for view in services.views.by_name().values():
         assert rebuild(services.grants, view, size=batch + 2) == head
     views_agree_with_the_events(services, played)
 
 
 def test_an_event_already_in_a_view_is_not_counted_twice(services: Services) -> None:
     played = play(services.grants, [("apply", 0, 10_000), ("approve", 0, 5_000, 0)])
-    for view in services.views.values():
+    for view in services.views.by_name().values():
         catch_up(services.grants, view)
     first, _ = next(batches(services.grants, 0, None))
-    for view in services.views.values():
+    for view in services.views.by_name().values():
         view.record(first, Tracking(Grants.name, 3))  # delivered again after a restart
     views_agree_with_the_events(services, played)

@@ -21,8 +21,10 @@ from grants.api.programs import Programs
 from grants.api.projects import Projects
 from grants.api.results import Results
 from grants.api.schema import FISCAL_YEAR_DECODER, FiscalYearSchema
+from grants.api.views import ViewsController
 from grants.application import Grants
 from grants.bootstrap import Services, bootstrap, database_url
+from grants.projections import Views
 from grants.settings import Settings
 
 
@@ -31,12 +33,27 @@ def _grants(state: State) -> Grants:
     return grants
 
 
+def _views(state: State) -> Views:
+    views: Views = state.services.views
+    return views
+
+
 def create_app(services: Services) -> Litestar:
     return Litestar(
-        route_handlers=[health, Programs, Calls, Projects, Agreements, Payments, Results],
+        route_handlers=[
+            health,
+            Programs,
+            Calls,
+            Projects,
+            Agreements,
+            Payments,
+            Results,
+            ViewsController,
+        ],
         state=State({"services": services, "users": services.users}),
         dependencies={
             "grants": Provide(_grants, sync_to_thread=False),
+            "views": Provide(_views, sync_to_thread=False),
             "context": Provide(provide_context),
         },
         middleware=[DefineMiddleware(BearerToken, exclude=[f"^{p}" for p in PUBLIC_PATHS])],

@@ -24,6 +24,7 @@ from litestar.plugins.problem_details import (
     ProblemDetailsPlugin,
 )
 
+from grants.api.views import ViewBehind
 from grants.application import NotFound
 from grants.domain.errors import DomainError, InvalidValue, SegregationOfDuties
 
@@ -35,12 +36,13 @@ _BACKTICKED = re.compile(r"`([^`]+)`")
 def problem(
     status: int, code: str, title: str, detail: str, **extra: Any
 ) -> ProblemDetailsException:
+    headers = {401: {"WWW-Authenticate": "Bearer"}, 503: {"Retry-After": "1"}}.get(status)
     return ProblemDetailsException(
         status_code=status,
         title=title,
         detail=detail,
         extra={"code": code, **{key: value for key, value in extra.items() if value is not None}},
-        headers={"WWW-Authenticate": "Bearer"} if status == 401 else None,
+        headers=headers,
     )
 
 
@@ -94,6 +96,10 @@ def _http_error(exc: HTTPException) -> ProblemDetailsException:
     return problem(exc.status_code, code, exc.detail, exc.detail)
 
 
+def _view_behind(exc: ViewBehind) -> ProblemDetailsException:
+    return problem(503, "view_not_ready", "Not up to date yet", str(exc))
+
+
 def _unexpected(exc: Exception) -> ProblemDetailsException:
     logger.error("unexpected error", exc_info=exc)
     return problem(500, "internal_error", "Internal error", "the error was logged")
@@ -105,6 +111,7 @@ PROBLEM_DETAILS = ProblemDetailsPlugin(
             ValidationException: _invalid_request,
             DomainError: _domain_error,
             NotFound: _not_found,
+            ViewBehind: _view_behind,
             HTTPException: _http_error,
             Exception: _unexpected,
         }

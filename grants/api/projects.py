@@ -10,10 +10,11 @@ from uuid import UUID
 import msgspec
 from litestar import Controller, Response, get, post
 from litestar.di import NamedDependency
-from litestar.params import FromPath, JSONBody
+from litestar.params import FromPath, FromQuery, JSONBody
 
 from grants.api.auth import PROGRAM_SIDE
 from grants.api.commands import Answer, today
+from grants.api.views import ProjectsOut, reached
 from grants.application import Context, Grants
 from grants.domain.cash_flow import cash_flow
 from grants.domain.fiscal_year import FiscalYear
@@ -21,6 +22,7 @@ from grants.domain.project import Project
 from grants.domain.recipient import Recipient
 from grants.domain.reference import PaymentBasis, PaymentKind, Pillar
 from grants.eventstore import as_builtins
+from grants.projections import Views
 
 
 class RecipientIn(msgspec.Struct, forbid_unknown_fields=True):
@@ -262,6 +264,36 @@ class Projects(Controller):
                 context, project_id, data.reason, effective_on=data.effective_on or today()
             )
         )
+
+    @get(sync_to_thread=True)
+    def list_projects(
+        self,
+        views: NamedDependency[Views],
+        department: FromQuery[str | None] = None,
+        pillar: FromQuery[Pillar | None] = None,
+        status: FromQuery[str | None] = None,
+        program_id: FromQuery[UUID | None] = None,
+        fiscal_year: FromQuery[str | None] = None,
+        recipient: FromQuery[str | None] = None,
+        limit: FromQuery[int] = 50,
+        offset: FromQuery[int] = 0,
+        min_position: FromQuery[int | None] = None,
+    ) -> ProjectsOut:
+        """Projects, newest application first; ``recipient`` matches part of the name."""
+        view = views.projects
+        position = reached(view, min_position)
+        limit = max(1, min(limit, 500))
+        total, items = view.page(
+            department=department,
+            pillar=pillar,
+            status=status,
+            program_id=program_id,
+            fiscal_year=fiscal_year,
+            recipient=recipient,
+            limit=limit,
+            offset=max(0, offset),
+        )
+        return ProjectsOut(items=items, total=total, limit=limit, offset=offset, position=position)
 
     @get("/{project_id:uuid}", sync_to_thread=True)
     def show(

@@ -3,6 +3,7 @@ of its own, by name."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from eventsourcing.postgres import PostgresDatastore
@@ -25,11 +26,25 @@ PROJECTIONS: dict[str, tuple[type[Projection[Any]], type[View]]] = {
 }
 
 
-def open_views(datastore: PostgresDatastore) -> dict[str, View]:
+@dataclass(frozen=True)
+class Views:
+    """The views, for reading."""
+
+    funding: FundingView
+    outcomes: OutcomesView
+    commitments: CommitmentsView
+    projects: ProjectListView
+
+    def by_name(self) -> dict[str, View]:
+        return {view.name: view for view in vars(self).values()}
+
+
+def open_views(datastore: PostgresDatastore) -> Views:
     """The views, reading and writing through the given datastore."""
-    views: dict[str, View] = {}
+    opened: dict[str, Any] = {}
     for name, (_, view_class) in PROJECTIONS.items():
         # Named as eventsourcing's factory names a projection's tracking table.
-        views[name] = view_class(datastore, tracking_table_name=f"{name}_tracking")
-        views[name].create_table()
-    return views
+        view = view_class(datastore, tracking_table_name=f"{name}_tracking")
+        view.create_table()
+        opened[name] = view
+    return Views(**opened)

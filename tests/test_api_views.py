@@ -1,0 +1,101 @@
+"""The views through HTTP, kept up to date by the projection runners: a client that
+passes its command's position reads its own write."""
+
+from __future__ import annotations
+
+import pytest
+from litestar import Litestar
+from litestar.testing import TestClient
+
+from grants.api import views
+from tests.api import Api
+
+
+@pytest.fixture
+def api(client: TestClient[Litestar], as_: dict[str, dict[str, str]], projections: None) -> Api:
+    return Api(client, as_)
+
+
+def test_funding_and_outcomes_by_pillar_read_their_own_writes(api: Api) -> None:
+    program_id = api.program({"2021-22": 100_000_00, "2022-23": 100_000_00})
+    first = api.under_agreement(program_id, {"2021-22": 60_000_00, "2022-23": 40_000_00})
+    api.approved(program_id, {"2021-22": 10_000_00})
+    api.pay(first, "2021-22", 25_000_00, "PAY-1")
+    answer = api.post(
+        f"/api/projects/{first}/recoveries",
+        {
+            "fiscal_year": "2021-22",
+            "amount_cents": 5_000_00,
+            "payment_ref": "REC-1",
+            "effective_on": "2021-12-01",
+        },
+        who="fiona",
+    )
+
+    funding = api.get(
+        f"/api/views/funding-by-pillar?fiscal_year=2021-22&min_position={answer['position']}"
+    )
+    assert funding["rows"] == [
+        {
+            "fiscal_year": "2021-22",
+            "pillar": "protection",
+            "department": "JUS",
+            "program_id": program_id,
+            "committed_cents": 70_000_00,
+            "disbursed_cents": 20_000_00,
+            "outstanding_cents": 50_000_00,
+            "projects": 2,
+        }
+    ]
+    assert funding["totals"]["committed_cents"] == 70_000_00
+    assert funding["position"] >= answer["position"]
+
+    results = api.post(
+        f"/api/projects/{first}/results",
+        {"fiscal_year": "2021-22", "indicators": {"survivors_served": 40, "referrals": 12}},
+    )
+    outcomes = api.get(f"/api/views/outcomes-by-pillar?min_position={results['position']}")
+    assert {(r["indicator"], r["total"], r["projects"]) for r in outcomes["rows"]} == {
+        ("referrals", 12, 1),
+        ("survivors_served", 40, 1),
+    }
+    assert outcomes["rows"][0]["pillar_name_fr"] == "Protection"
+
+    commitments = api.get(
+        f"/api/views/programs/{program_id}/commitments?min_position={results['position']}"
+    )
+    assert commitments["years"][0] == {
+        "fiscal_year": "2021-22",
+        "allocation_cents": 100_000_00,
+        "committed_cents": 70_000_00,
+        "disbursed_cents": 20_000_00,
+        "available_cents": 30_000_00,
+    }
+
+
+def test_the_project_list_filters_and_pages(api: Api) -> None:
+    program_id = api.program({"2021-22": 100_000_00, "2022-23": 100_000_00})
+    approved = api.approved(program_id, {"2022-23": 1_000_00})
+    last = api.application(program_id)
+    position = api.get(f"/api/projects/{last}")["version"] and api.position()
+
+    page = api.get(f"/api/projects?limit=1&min_position={position}")
+    assert page["total"] == 2 and len(page["items"]) == 1
+    in_year = api.get(f"/api/projects?fiscal_year=2022-23&min_position={position}")
+    assert [p["project_id"] for p in in_year["items"]] == [approved]
+    assert in_year["items"][0]["status"] == "approved"
+    assert api.get("/api/projects?status=assessed")["total"] == 0
+    assert api.get("/api/projects?recipient=now%20canada")["total"] == 2
+    assert api.get("/api/projects?department=PS")["total"] == 0
+
+
+def test_a_view_that_lags_answers_503_with_retry_after(
+    api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(views, "WAIT_SECONDS", 0.2)
+    response = api.client.get(
+        "/api/views/funding-by-pillar?min_position=1000000", headers=api.as_["sasha"]
+    )
+    assert response.status_code == 503
+    assert response.headers["retry-after"] == "1"
+    assert response.json()["code"] == "view_not_ready"
