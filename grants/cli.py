@@ -5,7 +5,9 @@ from __future__ import annotations
 import argparse
 import os
 import signal
+import subprocess
 import sys
+from typing import Any
 
 from grants.bootstrap import database_url
 from grants.migrations import migrate
@@ -17,12 +19,16 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="grants", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
 
-    serve = commands.add_parser("serve", help="run the API (and, embedded, everything else)")
+    serve = commands.add_parser(
+        "serve", help="run the API; with nothing configured, the worker and the demo too"
+    )
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--workers", type=int, default=1, help="server processes")
 
+    commands.add_parser("worker", help="run the job worker and the projections")
     commands.add_parser("migrate", help="apply the migrations not yet applied")
+    commands.add_parser("demo", help="load the demo data (again adds nothing)")
 
     users = commands.add_parser("users", help="manage users").add_subparsers(
         dest="users_command", required=True
@@ -31,45 +37,141 @@ def main(argv: list[str] | None = None) -> int:
     add.add_argument("name")
     add.add_argument("--role", required=True, choices=[role.value for role in Role])
 
+    projections = commands.add_parser("projections", help="manage the views").add_subparsers(
+        dest="projections_command", required=True
+    )
+    rebuild = projections.add_parser("rebuild", help="refill views from the whole store")
+    rebuild.add_argument("name", nargs="?", help="one view (default: all)")
+
     args = parser.parse_args(argv)
     settings = Settings.from_env()
     url = database_url(settings)
+    migrate(url)
     if args.command == "serve":
-        return _serve(url, args.host, args.port, args.workers)
+        return _serve(settings, url, args.host, args.port, args.workers)
+    if args.command == "worker":
+        return _worker(settings, url)
     if args.command == "migrate":
-        applied = migrate(url)
-        print(
-            f"applied {len(applied)} migration(s)" + (f": {', '.join(applied)}" if applied else "")
-        )
         return 0
+    if args.command == "demo":
+        return _demo(url)
     if args.command == "users":
-        migrate(url)
         token = add_user(url, args.name, Role(args.role))
         print(f"{args.name} is a {args.role}; their bearer token is:", file=sys.stderr)
         print(token)
         return 0
+    if args.command == "projections":
+        return _rebuild(url, args.name)
     return 2
 
 
-def _serve(url: str, host: str, port: int, workers: int) -> int:
+def _serve(settings: Settings, url: str, host: str, port: int, workers: int) -> int:
     import uvicorn
 
-    migrate(url)
     # Server processes (and, with --workers, their children) find the database here,
     # the embedded one included, which this process keeps running.
     os.environ["DATABASE_URL"] = url
+    worker = None
+    if settings.database_url is None:
+        # The embedded default is everything in one command: the demo, and the worker
+        # beside the API. On real services the worker runs as a service of its own.
+        _demo(url)
+        redis_url, _redis = _redis_url(settings)
+        worker = subprocess.Popen(
+            [sys.executable, "-m", "grants.cli", "worker"],
+            env={**os.environ, "REDIS_URL": redis_url},
+        )
     print(f"Grants tracker on http://{host}:{port}/  (API docs: http://{host}:{port}/schema)")
     # uvicorn stops on SIGTERM, then raises it again with the handler it found: make that
-    # an ordinary exit, so that the embedded PostgreSQL is stopped on the way out.
+    # an ordinary exit, so that the worker and the embedded servers stop on the way out.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
-    uvicorn.run(
-        "grants.api.app:app_from_env",
-        factory=True,
-        host=host,
-        port=port,
-        workers=workers,
-        log_level="warning",
+    try:
+        uvicorn.run(
+            "grants.api.app:app_from_env",
+            factory=True,
+            host=host,
+            port=port,
+            workers=workers,
+            log_level="warning",
+        )
+    finally:
+        if worker is not None:
+            worker.terminate()
+            worker.wait(timeout=30)
+    return 0
+
+
+def _redis_url(settings: Settings) -> tuple[str, Any]:
+    """``REDIS_URL``, or an embedded Redis kept alive by the handle returned with it."""
+    if settings.redis_url:
+        return settings.redis_url, None
+    from grants.queue import embedded_redis
+
+    return embedded_redis(settings.data_dir)
+
+
+def _worker(settings: Settings, url: str) -> int:
+    from workers.main import run
+
+    redis_url, _redis = _redis_url(settings)
+    run(url, redis_url)
+    return 0
+
+
+def _demo(url: str) -> int:
+    from grants import demo
+    from grants.bootstrap import bootstrap
+
+    services = bootstrap(url)
+    try:
+        position = demo.load(services.grants, url)
+    finally:
+        services.close()
+    print(f"Demo loaded (store position {position}). Demo users and their tokens:")
+    for name, role in demo.USERS.items():
+        print(f"  {name:7} {role.value:17} Authorization: Bearer {demo.token(name)}")
+    return 0
+
+
+def _rebuild(url: str, name: str | None) -> int:
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeRemainingColumn,
     )
+
+    from grants.bootstrap import bootstrap
+    from grants.projections.rebuild import rebuild
+
+    services = bootstrap(url)
+    views = services.views.by_name()
+    if name is not None and name not in views:
+        print(f"no view is called {name!r}: {', '.join(views)}", file=sys.stderr)
+        return 2
+    columns = (
+        TextColumn("{task.description:12}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("events  {task.fields[rate]:>9} events/s"),
+        TimeRemainingColumn(),
+    )
+    try:
+        with Progress(*columns) as progress:
+            for view_name, view in views.items():
+                if name not in (None, view_name):
+                    continue
+                task = progress.add_task(view_name, total=None, rate="")
+
+                def show(done: int, total: int, task: Any = task) -> None:
+                    progress.update(task, completed=done, total=total)
+                    speed = progress.tasks[task].speed
+                    progress.update(task, rate=f"{speed:,.0f}" if speed else "")
+
+                rebuild(services.grants, view, show)
+    finally:
+        services.close()
     return 0
 
 

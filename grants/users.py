@@ -29,10 +29,11 @@ def _hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def add_user(database_url: str, name: str, role: Role) -> str:
+def add_user(database_url: str, name: str, role: Role, token: str | None = None) -> str:
     """Adds a user, or gives an existing one this role and a new token; returns the
-    token, which is stored only as its hash."""
-    token = secrets.token_urlsafe(32)
+    token, which is stored only as its hash. A token is made up unless one is given
+    (the demo's users have known ones)."""
+    token = token or secrets.token_urlsafe(32)
     with psycopg.connect(database_url) as conn:
         conn.execute(
             "INSERT INTO users (name, role, token_hash) VALUES (%s, %s, %s) "

@@ -1,0 +1,1 @@
+"""The worker: arq jobs on Redis, and the projection runners."""

@@ -28,7 +28,10 @@ def leader_key(name: str) -> int:
 def run_projections(
     database_url: str, env: dict[str, str], stop: threading.Event, names: list[str] | None = None
 ) -> list[threading.Thread]:
-    """Starts a thread per projection that runs it whenever this process leads it."""
+    """Starts a thread per projection that runs it whenever this process leads it. The
+    tables exist already (``bootstrap`` made them): runners starting together must not
+    all create them again at once."""
+    env = {**env, "CREATE_TABLE": "no"}
     threads = [
         threading.Thread(
             target=_lead,

@@ -1,0 +1,224 @@
+"""Loads the demo (``demo.toml``): the real programs of the Strategy's reports, their
+calls, projects, allocations, approvals, agreements, payments and results.
+
+Every command is sent with an idempotency key named after its step, so loading the demo
+again adds nothing: each command gets its first answer back.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import tomllib
+from collections.abc import Iterator
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+from uuid import UUID
+
+from grants.application import Context, Grants
+from grants.domain.fiscal_year import FiscalYear
+from grants.domain.recipient import PROVINCES, Recipient
+from grants.domain.reference import PaymentBasis, Pillar, TransferType
+from grants.idempotency import Claim, Receipt
+from grants.users import Role, add_user
+
+DATA = Path(__file__).with_name("demo.toml")
+
+# Payments are released for the years the reports cover; later years stay committed.
+PAID_THROUGH = FiscalYear("2022-23")
+
+# Demo users and their tokens: for trying the tracker on a developer's machine only.
+USERS = {
+    "olivia": Role.PROGRAM_OFFICER,
+    "fiona": Role.FINANCE_OFFICER,
+    "sasha": Role.STRATEGY_ANALYST,
+    "ada": Role.ADMIN,
+}
+
+
+def token(name: str) -> str:
+    return f"demo-{name}"
+
+
+def load(grants: Grants, database_url: str, data: Path = DATA) -> int:
+    """Loads the demo; returns the store position it reached."""
+    for name, role in USERS.items():
+        add_user(database_url, name, role, token=token(name))
+    demo = tomllib.loads(data.read_text())
+    loader = _Loader(grants)
+    programs = {p["key"]: loader.program(p) for p in demo["programs"]}
+    calls = {c["key"]: loader.call(c, programs[c["program"]]) for c in demo["calls"]}
+    for project in demo["projects"]:
+        cents = {year: dollars * 100 for year, dollars in project["cash_flow"].items()}
+        loader.project(project, cents, programs[project["program"]], None, project["recipient"], 0)
+    for group in demo["groups"]:
+        call = calls.get(group.get("call", ""))
+        for n, share in enumerate(_shares(group), start=1):
+            recipient = f"{group['title_en']} recipient {n}"
+            loader.project(group, share, programs[group["program"]], call, recipient, n)
+    return loader.position
+
+
+def _shares(group: dict[str, Any]) -> Iterator[dict[str, int]]:
+    """The group's cash flow shared out among its projects, evenly to the cent."""
+    count = group["count"]
+    for n in range(count):
+        yield {
+            year: (dollars * 100 // count + (1 if n < dollars * 100 % count else 0))
+            for year, dollars in group["cash_flow"].items()
+        }
+
+
+class _Loader:
+    def __init__(self, grants: Grants) -> None:
+        self.grants = grants
+        self.position = 0
+
+    def send(self, actor: str, step: str, fields: dict[str, Any]) -> Claim:
+        """The claim that makes a step's command idempotent: its key names the step, its
+        fingerprint the data it was sent with."""
+        fingerprint = hashlib.sha256(json.dumps(fields, sort_keys=True, default=str).encode())
+        return Claim(user=actor, key=f"demo:{step}", fingerprint=fingerprint.hexdigest())
+
+    def context(self, actor: str, step: str, **fields: Any) -> Context:
+        return Context(actor=actor, claim=self.send(actor, step, fields))
+
+    def done(self, receipt: Receipt) -> Receipt:
+        self.position = max(self.position, receipt.position)
+        return receipt
+
+    def program(self, p: dict[str, Any]) -> UUID:
+        key = p["key"]
+        program_id = self.done(
+            self.grants.register_program(
+                self.context("olivia", f"program:{key}", **p),
+                department=p["department"],
+                name_en=p["name_en"],
+                name_fr=p["name_fr"],
+                transfer_type=TransferType(p["transfer_type"]),
+                pillars=tuple(Pillar(pillar) for pillar in p["pillars"]),
+                effective_on=date(2018, 4, 1),
+            )
+        ).id
+        for year, dollars in p["allocations"].items():
+            fiscal_year = FiscalYear(year)
+            self.done(
+                self.grants.set_allocation(
+                    self.context("olivia", f"allocation:{key}:{year}", cents=dollars),
+                    program_id,
+                    fiscal_year,
+                    dollars * 100,
+                    effective_on=fiscal_year.starts_on,
+                )
+            )
+        return program_id
+
+    def call(self, c: dict[str, Any], program_id: UUID) -> UUID:
+        return self.done(
+            self.grants.open_call(
+                self.context("olivia", f"call:{c['key']}", **c),
+                program_id,
+                title_en=c["title_en"],
+                title_fr=c["title_fr"],
+                pillar=Pillar(c["pillar"]),
+                opens_on=c["opens_on"],
+                closes_on=c["closes_on"],
+                budget_cents=c["budget"] * 100,
+                effective_on=c["opens_on"],
+            )
+        ).id
+
+    def project(
+        self,
+        p: dict[str, Any],
+        cents: dict[str, int],
+        program_id: UUID,
+        call_id: UUID | None,
+        recipient: str,
+        n: int,
+    ) -> None:
+        """A project's whole life to date; ``n`` numbers the projects of a group."""
+        flow = {FiscalYear(year): amount for year, amount in cents.items()}
+        first, last = min(flow), max(flow)
+        country = p.get("country", "CA")
+        province = p.get("province", PROVINCES[n % len(PROVINCES)]) if country == "CA" else None
+        approved_on = min(p.get("signed_on", first.starts_on), first.starts_on)
+        received_on = p.get("received_on", approved_on - timedelta(days=90))
+        step = f"project:{p['program']}:{p['title_en']}:{n}"
+        ctx = self.context
+        project_id = self.done(
+            self.grants.receive_application(
+                ctx(
+                    "olivia", f"{step}:application", **{**p, "recipient": recipient, "cents": cents}
+                ),
+                program_id,
+                call_id,
+                recipient=Recipient(recipient, province, country=country),
+                title_en=p["title_en"] + (f" {n}" if n else ""),
+                title_fr=p["title_fr"] + (f" {n}" if n else ""),
+                pillar=Pillar(p["pillar"]),
+                requested_cents=sum(flow.values()),
+                effective_on=received_on,
+            )
+        ).id
+        self.done(
+            self.grants.assess(
+                ctx("olivia", f"{step}:assessment"),
+                project_id,
+                80,
+                "fund",
+                effective_on=approved_on - timedelta(days=30),
+            )
+        )
+        self.done(
+            self.grants.approve(
+                ctx("olivia", f"{step}:approval"), project_id, flow, effective_on=approved_on
+            )
+        )
+        signed_on = p.get("signed_on", approved_on)
+        self.done(
+            self.grants.sign_agreement(
+                ctx("olivia", f"{step}:agreement"),
+                project_id,
+                start_on=signed_on,
+                end_on=p.get("end_on", last.ends_on),
+                payment_basis=PaymentBasis.ADVANCE,
+                holdback_percent=0,
+                signed_on=signed_on,
+            )
+        )
+        for year, amount in flow.items():
+            if year > PAID_THROUGH:
+                continue
+            requested_on = max(date(year.start_year, 9, 1), signed_on)
+            request = self.done(
+                self.grants.request_payment(
+                    ctx("olivia", f"{step}:payment:{year}"),
+                    project_id,
+                    year,
+                    amount,
+                    None,
+                    effective_on=requested_on,
+                )
+            )
+            self.done(
+                self.grants.release_payment(
+                    ctx("fiona", f"{step}:release:{year}"),
+                    project_id,
+                    request.id,
+                    f"DEMO-{request.id.hex[:10].upper()}",
+                    paid_on=requested_on + timedelta(days=14),
+                )
+            )
+        for year, indicators in p.get("results", {}).items():
+            fiscal_year = FiscalYear(year)
+            self.done(
+                self.grants.report_results(
+                    ctx("olivia", f"{step}:results:{year}", **indicators),
+                    project_id,
+                    fiscal_year,
+                    indicators,
+                    effective_on=fiscal_year.ends_on,
+                )
+            )
