@@ -1,0 +1,88 @@
+"""The worker as a real process: killed mid-stream (SIGKILL) and started again, its
+views match a clean rebuild; the rebuild command refills them from the store."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+from grants import demo
+from grants.bootstrap import Services
+from grants.projections.rebuild import rebuild
+
+
+def start_worker(services: Services, data_dir: Path) -> subprocess.Popen[bytes]:
+    env = {**os.environ, "DATABASE_URL": services.database_url, "GRANTS_DATA_DIR": str(data_dir)}
+    return subprocess.Popen(
+        [sys.executable, "-m", "grants.cli", "worker"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
+def snapshot(services: Services) -> dict[str, Any]:
+    views = services.views
+    return {
+        "funding": views.funding.rows(),
+        "outcomes": views.outcomes.totals(),
+        "projects": views.projects.page(limit=10_000),
+        "commitments": [views.commitments.years(p.id) for p in services.grants.programs()],
+    }
+
+
+def wait_for(condition: Any, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.1)
+
+
+def test_a_worker_killed_mid_stream_and_restarted_matches_a_rebuild(
+    services: Services, tmp_path: Path
+) -> None:
+    worker = start_worker(services, tmp_path)
+    loaded: list[int] = []
+    loading = threading.Thread(
+        target=lambda: loaded.append(demo.load(services.grants, services.database_url))
+    )
+    views = services.views.by_name().values()
+    try:
+        loading.start()
+        # Killed while events are still coming in and the views are reading them.
+        wait_for(lambda: any(view.position() > 0 for view in views))
+        worker.send_signal(signal.SIGKILL)
+        worker.wait(timeout=30)
+        loading.join()
+        head = loaded[0]
+        assert any(view.position() < head for view in views), "the worker finished first"
+        worker = start_worker(services, tmp_path)
+        wait_for(lambda: all(view.position() == head for view in views))
+    finally:
+        worker.terminate()
+        worker.wait(timeout=30)
+    processed = snapshot(services)
+    for view in views:
+        rebuild(services.grants, view)
+    assert snapshot(services) == processed
+
+
+def test_the_rebuild_command_refills_every_view(services: Services, tmp_path: Path) -> None:
+    head = demo.load(services.grants, services.database_url)
+    done = subprocess.run(
+        [sys.executable, "-m", "grants.cli", "projections", "rebuild"],
+        env={**os.environ, "DATABASE_URL": services.database_url},
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
+    )
+    assert "funding" in done.stdout
+    assert all(view.position() == head for view in services.views.by_name().values())
+    assert services.views.funding.rows(fiscal_year="2020-21", department="JUS")[0].projects == 11
