@@ -151,25 +151,23 @@ def _rebuild(url: str, name: str | None) -> int:
         print(f"no view is called {name!r}: {', '.join(views)}", file=sys.stderr)
         return 2
     columns = (
-        TextColumn("{task.description:12}"),
+        TextColumn("{task.description}"),
         BarColumn(),
         MofNCompleteColumn(),
         TextColumn("events  {task.fields[rate]:>9} events/s"),
         TimeRemainingColumn(),
     )
+    chosen = [view for view_name, view in views.items() if name in (None, view_name)]
     try:
         with Progress(*columns) as progress:
-            for view_name, view in views.items():
-                if name not in (None, view_name):
-                    continue
-                task = progress.add_task(view_name, total=None, rate="")
+            task = progress.add_task(", ".join(v.name for v in chosen), total=None, rate="")
 
-                def show(done: int, total: int, task: Any = task) -> None:
-                    progress.update(task, completed=done, total=total)
-                    speed = progress.tasks[task].speed
-                    progress.update(task, rate=f"{speed:,.0f}" if speed else "")
+            def show(done: int, total: int) -> None:
+                progress.update(task, completed=done, total=total)
+                speed = progress.tasks[task].speed
+                progress.update(task, rate=f"{speed:,.0f}" if speed else "")
 
-                rebuild(services.grants, view, show)
+            rebuild(services.grants, chosen, show)
     finally:
         services.close()
     return 0

@@ -68,8 +68,7 @@ def test_a_worker_killed_mid_stream_and_restarted_matches_a_rebuild(
         worker.terminate()
         worker.wait(timeout=30)
     processed = snapshot(services)
-    for view in views:
-        rebuild(services.grants, view)
+    rebuild(services.grants, list(views))
     assert snapshot(services) == processed
 
 

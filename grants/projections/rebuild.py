@@ -5,6 +5,7 @@ replace in one short transaction at the end."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 
 from eventsourcing.persistence import Notification, Tracking
 from psycopg.sql import SQL, Identifier
@@ -41,27 +42,48 @@ def catch_up(grants: Grants, view: View, size: int = BATCH) -> int:
     return view.position()
 
 
-def rebuild(grants: Grants, view: View, progress: Progress | None = None, size: int = BATCH) -> int:
-    """Rebuilds one view from the first event; returns the position it reached."""
-    datastore = view.datastore
-    with datastore.transaction(commit=True) as curs:
-        for table in view.tables:
-            curs.execute(SQL("DROP TABLE IF EXISTS {}").format(Identifier(table + REBUILD)))
-            curs.execute(
-                SQL("CREATE TABLE {} (LIKE {} INCLUDING ALL)").format(
-                    Identifier(table + REBUILD), Identifier(table)
-                )
-            )
+def rebuild(
+    grants: Grants, views: Sequence[View], progress: Progress | None = None, size: int = BATCH
+) -> int:
+    """Rebuilds views from the first event, reading the store once for all of them;
+    returns the position they reached."""
+    for view in views:
+        with view.datastore.transaction(commit=True) as curs:
+            for table in view.tables:
+                new, live = Identifier(table + REBUILD), Identifier(table)
+                curs.execute(SQL("DROP TABLE IF EXISTS {}").format(new))
+                curs.execute(SQL("CREATE TABLE {} (LIKE {} INCLUDING ALL)").format(new, live))
     head = grants.recorder.max_notification_id() or 0
     position = 0
-    for events, position in batches(grants, 0, head, size):
-        with datastore.transaction(commit=True) as curs:
-            view.fold(curs, events, view.next)
-            view._insert_tracking(curs, Tracking(f"{Grants.name}{REBUILD}", position))
-        if progress:
-            progress(position, head)
-    with datastore.transaction(commit=True) as curs:
-        # The projection's writes wait while the last events go in and the tables swap.
+    # The next batch is read while the views write this one, each view on a connection
+    # of its own, so that the database's work and Python's overlap.
+    source = batches(grants, 0, head, size)
+    with ThreadPoolExecutor(max_workers=len(views) + 1) as pool:
+        reading = pool.submit(next, source, None)
+        while (batch := reading.result()) is not None:
+            events, position = batch
+            reading = pool.submit(next, source, None)
+            for written in [pool.submit(_fold, view, events, position) for view in views]:
+                written.result()
+            if progress:
+                progress(position, head)
+    for view in views:
+        _swap(grants, view, position, size)
+    if progress:
+        progress(head, head)
+    return head
+
+
+def _fold(view: View, events: Sequence[Event], position: int) -> None:
+    with view.datastore.transaction(commit=True) as curs:
+        view.fold(curs, events, view.next)
+        view._insert_tracking(curs, Tracking(f"{Grants.name}{REBUILD}", position))
+
+
+def _swap(grants: Grants, view: View, position: int, size: int) -> None:
+    """Puts the rebuilt tables in place of the live ones, with the events recorded
+    since the rebuild began, while the projection's writes wait."""
+    with view.datastore.transaction(commit=True) as curs:
         curs.execute("SELECT pg_advisory_xact_lock(%s)", (view.lock_key,))
         for events, last in batches(grants, position, None, size):
             view.fold(curs, events, view.next)
@@ -73,20 +95,16 @@ def rebuild(grants: Grants, view: View, progress: Progress | None = None, size: 
                     Identifier(table + REBUILD), Identifier(table)
                 )
             )
+        tracking = Identifier(view.tracking_table_name)
         curs.execute(
             SQL(
                 "INSERT INTO {} (application_name, notification_id) VALUES (%s, %s) "
                 "ON CONFLICT (application_name) "
                 "DO UPDATE SET notification_id = excluded.notification_id"
-            ).format(Identifier(view.tracking_table_name)),
+            ).format(tracking),
             (Grants.name, position),
         )
         curs.execute(
-            SQL("DELETE FROM {} WHERE application_name = %s").format(
-                Identifier(view.tracking_table_name)
-            ),
+            SQL("DELETE FROM {} WHERE application_name = %s").format(tracking),
             (f"{Grants.name}{REBUILD}",),
         )
-    if progress:
-        progress(position, position)
-    return position

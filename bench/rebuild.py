@@ -1,0 +1,78 @@
+"""Rebuild benchmark: a store of realistic shape, then in one run the store's raw
+read-and-decode rate and the rebuild rate of all views, with peak memory, at 100,000
+and at 1,000,000 events. Run by hand: ``.venv/bin/python bench/rebuild.py``.
+
+Each measurement runs in a process of its own, so that its peak memory is its own."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.store import Generator, bench_database, cores, peak_rss_mb
+from grants.bootstrap import bootstrap
+from grants.projections.rebuild import batches, rebuild
+
+
+def measure(url: str) -> dict[str, float]:
+    services = bootstrap(url)
+    grants = services.grants
+    started, read = time.perf_counter(), 0
+    for events, _ in batches(grants, 0, None):
+        read += len(events)
+    read_rate = read / (time.perf_counter() - started)
+    started = time.perf_counter()
+    head = rebuild(grants, list(services.views.by_name().values()))
+    rebuild_seconds = time.perf_counter() - started
+    services.close()
+    return {
+        "events": head,
+        "read_rate": read_rate,
+        "rebuild_rate": head / rebuild_seconds,
+        "rebuild_seconds": rebuild_seconds,
+        "peak_mb": peak_rss_mb(),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--sizes", default="100000,1000000")
+    parser.add_argument("--measure", help=argparse.SUPPRESS)  # the child process
+    args = parser.parse_args()
+    if args.measure:
+        print(json.dumps(measure(args.measure)))
+        return
+    with bench_database("rebuild") as url:
+        services = bootstrap(url)
+        generator = Generator(services.grants)
+        print(f"{cores()} cores")
+        print(
+            f"{'events':>10} {'read+decode':>14} {'rebuild, all views':>20} {'time':>8} {'ratio':>6} {'peak':>8}"
+        )
+        for size in map(int, args.sizes.split(",")):
+            started = time.perf_counter()
+            generator.fill(size)
+            made = time.perf_counter() - started
+            child = subprocess.run(
+                [sys.executable, __file__, "--measure", url],
+                capture_output=True,
+                text=True,
+                check=True,
+            )
+            m = json.loads(child.stdout.strip().splitlines()[-1])
+            print(
+                f"{m['events']:>10,} {m['read_rate']:>10,.0f} ev/s {m['rebuild_rate']:>14,.0f} ev/s "
+                f"{m['rebuild_seconds']:>7.1f}s {m['rebuild_rate'] / m['read_rate']:>6.2f} "
+                f"{m['peak_mb']:>6.0f} MB   (store filled in {made:.0f}s)"
+            )
+        services.close()
+
+
+if __name__ == "__main__":
+    main()
