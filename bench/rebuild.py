@@ -52,9 +52,8 @@ def main() -> None:
         services = bootstrap(url)
         generator = Generator(services.grants)
         print(f"{cores()} cores")
-        print(
-            f"{'events':>10} {'read+decode':>14} {'rebuild, all views':>20} {'time':>8} {'ratio':>6} {'peak':>8}"
-        )
+        header = ("events", "read+decode", "rebuild, all views", "time", "ratio", "peak")
+        print("{:>10} {:>14} {:>20} {:>8} {:>6} {:>8}".format(*header))
         for size in map(int, args.sizes.split(",")):
             started = time.perf_counter()
             generator.fill(size)
@@ -67,7 +66,8 @@ def main() -> None:
             )
             m = json.loads(child.stdout.strip().splitlines()[-1])
             print(
-                f"{m['events']:>10,} {m['read_rate']:>10,.0f} ev/s {m['rebuild_rate']:>14,.0f} ev/s "
+                f"{m['events']:>10,} {m['read_rate']:>10,.0f} ev/s "
+                f"{m['rebuild_rate']:>14,.0f} ev/s "
                 f"{m['rebuild_seconds']:>7.1f}s {m['rebuild_rate'] / m['read_rate']:>6.2f} "
                 f"{m['peak_mb']:>6.0f} MB   (store filled in {made:.0f}s)"
             )

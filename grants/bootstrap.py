@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import psycopg
 from psycopg_pool import ConnectionPool
 
 from grants.application import Grants
@@ -32,14 +33,17 @@ class Services:
         self.pool.close()
 
 
+# Any fixed number: processes starting together (server processes, workers) create the
+# store's tables and functions one at a time; PostgreSQL refuses concurrent
+# CREATE OR REPLACE of one function.
+_SCHEMA_LOCK = 7_041_971
+
+
 def bootstrap(url: str) -> Services:
-    migrate(url)
+    with psycopg.connect(url, autocommit=True) as lock:
+        lock.execute("SELECT pg_advisory_lock(%s)", (_SCHEMA_LOCK,))
+        migrate(url)
+        grants = Grants(env=eventsourcing_env(url))
+        views = open_views(grants.recorder.datastore)  # type: ignore[attr-defined]
     pool = ConnectionPool(url, min_size=1, max_size=4, open=True)
-    grants = Grants(env=eventsourcing_env(url))
-    return Services(
-        database_url=url,
-        grants=grants,
-        views=open_views(grants.recorder.datastore),  # type: ignore[attr-defined]
-        users=Users(pool),
-        pool=pool,
-    )
+    return Services(database_url=url, grants=grants, views=views, users=Users(pool), pool=pool)
