@@ -1,6 +1,6 @@
 """Read-path benchmark: funding by pillar through HTTP from 16 concurrent clients
-against ``grants serve``, with p50/p99 latency and requests/s, on a store of 10,000 and
-then of 1,000,000 events. The p99 should grow by no more than 20%.
+against ``grants serve``, with p50/p99 latency and requests/s (the median of five
+rounds), on a store of 10,000 and then of 1,000,000 events. The p99 should grow by no more than 20%.
 Run by hand: ``.venv/bin/python bench/read_path.py``."""
 
 from __future__ import annotations
@@ -24,6 +24,8 @@ from bench.store import Generator, bench_database, cores
 from grants.bootstrap import bootstrap
 from grants.projections.rebuild import rebuild
 from grants.users import Role, add_user
+
+ROUNDS = 5
 
 QUERIES = [
     "/api/views/funding-by-pillar",
@@ -90,14 +92,18 @@ def load(url: str, clients: int, requests: int, workers: int) -> tuple[float, fl
             return time.perf_counter() - started
 
         asyncio.run(run())  # warm up: connections, prepared statements, caches
-        latencies.clear()
-        elapsed = asyncio.run(run())
+        rounds = []
+        for _ in range(ROUNDS):
+            latencies.clear()
+            elapsed = asyncio.run(run())
+            latencies.sort()
+            p99 = latencies[int(len(latencies) * 0.99) - 1]
+            rounds.append((len(latencies) / elapsed, statistics.median(latencies), p99))
     finally:
         server.terminate()
         server.wait(timeout=30)
-    latencies.sort()
-    p99 = latencies[int(len(latencies) * 0.99) - 1]
-    return len(latencies) / elapsed, statistics.median(latencies), p99
+    # The round with the median p99: one round alone varies a lot on a small machine.
+    return sorted(rounds, key=lambda r: r[2])[len(rounds) // 2]
 
 
 def settle(url: str) -> None:
