@@ -68,6 +68,7 @@ def rebuild(
             if progress:
                 progress(position, head)
     for view in views:
+        _compact(view)
         _swap(grants, view, position, size)
     if progress:
         progress(head, head)
@@ -78,6 +79,14 @@ def _fold(view: View, events: Sequence[Event], position: int) -> None:
     with view.datastore.transaction(commit=True) as curs:
         view.fold(curs, events, view.next)
         view._insert_tracking(curs, Tracking(f"{Grants.name}{REBUILD}", position))
+
+
+def _compact(view: View) -> None:
+    """Rewrites the new tables without the row versions the batches left behind (each
+    batch updates the same summary rows), so that reads do not scan them."""
+    with view.datastore.get_connection() as conn:
+        for table in view.tables:
+            conn.execute(SQL("VACUUM (FULL, ANALYZE) {}").format(Identifier(table + REBUILD)))
 
 
 def _swap(grants: Grants, view: View, position: int, size: int) -> None:
