@@ -6,7 +6,6 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-
 logger = logging.getLogger(__name__)
 
 
@@ -20,5 +19,3 @@ async def report_lag(ctx: dict[str, Any]) -> dict[str, int]:
     if behind:
         logger.warning("views behind the store: %s", behind)
     return lag
-
-
