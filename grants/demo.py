@@ -75,14 +75,14 @@ class _Loader:
         self.grants = grants
         self.position = 0
 
-    def send(self, actor: str, step: str, fields: dict[str, Any]) -> Claim:
+    def claim(self, actor: str, step: str, fields: dict[str, Any]) -> Claim:
         """The claim that makes a step's command idempotent: its key names the step, its
         fingerprint the data it was sent with."""
         fingerprint = hashlib.sha256(json.dumps(fields, sort_keys=True, default=str).encode())
         return Claim(user=actor, key=f"demo:{step}", fingerprint=fingerprint.hexdigest())
 
     def context(self, actor: str, step: str, **fields: Any) -> Context:
-        return Context(actor=actor, claim=self.send(actor, step, fields))
+        return Context(actor=actor, claim=self.claim(actor, step, fields))
 
     def done(self, receipt: Receipt) -> Receipt:
         self.position = max(self.position, receipt.position)

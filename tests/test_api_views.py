@@ -77,7 +77,8 @@ def test_the_project_list_filters_and_pages(api: Api) -> None:
     program_id = api.program({"2021-22": 100_000_00, "2022-23": 100_000_00})
     approved = api.approved(program_id, {"2022-23": 1_000_00})
     last = api.application(program_id)
-    position = api.get(f"/api/projects/{last}")["version"] and api.position()
+    assert api.get(f"/api/projects/{last}")["status"] == "received"
+    position = api.position()
 
     page = api.get(f"/api/projects?limit=1&min_position={position}")
     assert page["total"] == 2 and len(page["items"]) == 1
