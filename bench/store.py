@@ -21,12 +21,20 @@ from psycopg.conninfo import make_conninfo
 
 from grants.application import Grants
 from grants.database import embedded_postgres
+from grants.domain.disclosure import Disclosure
 from grants.domain.fiscal_year import FiscalYear
 from grants.domain.program import Program
 from grants.domain.project import Project
 from grants.domain.recipient import PROVINCES, Recipient
 from grants.domain.reference import PaymentBasis, Pillar, TransferType
 from grants.settings import Settings
+
+# What every generated agreement says for the open-data disclosure.
+DISCLOSURE = Disclosure(
+    recipient_city="Ottawa",
+    description_en="Support for survivors of human trafficking.",
+    description_fr="Soutien aux personnes survivantes de la traite.",
+)
 
 YEARS = [FiscalYear.starting(year) for year in range(2019, 2025)]
 DEPARTMENTS = ["PS", "WAGE", "JUS", "ESDC", "GAC"]
@@ -114,6 +122,7 @@ class Generator:
             end_on=years[-1].ends_on,
             payment_basis=PaymentBasis.ADVANCE,
             holdback_percent=0,
+            disclosure=DISCLOSURE,
             actor="olivia",
             effective_on=on,
         )

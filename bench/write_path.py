@@ -36,6 +36,7 @@ import psycopg
 from eventsourcing.persistence import StoredEvent
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
+from bench.store import DISCLOSURE
 from grants.application import Context, Grants
 from grants.bootstrap import bootstrap
 from grants.database import embedded_postgres
@@ -103,6 +104,7 @@ def prepare(grants: Grants, projects: int, per_project: int) -> list[list[Payabl
             end_on=date(2022, 3, 31),
             payment_basis=PaymentBasis.ADVANCE,
             holdback_percent=0,
+            disclosure=DISCLOSURE,
             signed_on=ON,
         )
         batches.append(

@@ -23,6 +23,7 @@ from grants import idempotency
 from grants.domain.aggregate import Aggregate
 from grants.domain.call import Call
 from grants.domain.cash_flow import CashFlow, changes
+from grants.domain.disclosure import Disclosure
 from grants.domain.errors import DomainError, RuleViolation
 from grants.domain.fiscal_year import FiscalYear
 from grants.domain.program import Program
@@ -117,6 +118,29 @@ class Grants(Application[UUID]):
             program = self._load(Program, program_id, ctx)
             program.set_allocation(
                 fiscal_year, amount_cents, actor=ctx.actor, effective_on=effective_on
+            )
+            return self._save(ctx, program)
+
+        return self._run(ctx, attempt)
+
+    def set_publication_details(
+        self,
+        ctx: Context,
+        program_id: UUID,
+        *,
+        department_number: str,
+        purpose_en: str,
+        purpose_fr: str,
+        effective_on: date,
+    ) -> Receipt:
+        def attempt() -> Receipt:
+            program = self._load(Program, program_id, ctx)
+            program.set_publication_details(
+                department_number=department_number,
+                purpose_en=purpose_en,
+                purpose_fr=purpose_fr,
+                actor=ctx.actor,
+                effective_on=effective_on,
             )
             return self._save(ctx, program)
 
@@ -234,6 +258,7 @@ class Grants(Application[UUID]):
         end_on: date,
         payment_basis: PaymentBasis,
         holdback_percent: int,
+        disclosure: Disclosure,
         signed_on: date,
     ) -> Receipt:
         return self._on_project(
@@ -244,6 +269,7 @@ class Grants(Application[UUID]):
                 end_on=end_on,
                 payment_basis=payment_basis,
                 holdback_percent=holdback_percent,
+                disclosure=disclosure,
                 actor=ctx.actor,
                 effective_on=signed_on,
             ),

@@ -17,6 +17,7 @@ from typing import Any
 from uuid import UUID
 
 from grants.application import Context, Grants
+from grants.domain.disclosure import Disclosure
 from grants.domain.fiscal_year import FiscalYear
 from grants.domain.recipient import PROVINCES, Recipient
 from grants.domain.reference import PaymentBasis, Pillar, TransferType
@@ -24,6 +25,17 @@ from grants.idempotency import Claim, Receipt
 from grants.users import Role, add_user
 
 DATA = Path(__file__).with_name("demo.toml")
+
+# What a program's registration step is sent with (its idempotency fingerprint).
+_REGISTERED = ("key", "department", "name_en", "name_fr", "transfer_type", "pillars")
+
+# Where the demo's recipients are, for the open-data disclosure: each province's capital.
+_CITIES = {
+    "AB": "Edmonton", "BC": "Victoria", "MB": "Winnipeg", "NB": "Fredericton",
+    "NL": "St. John's", "NS": "Halifax", "NT": "Yellowknife", "NU": "Iqaluit",
+    "ON": "Toronto", "PE": "Charlottetown", "QC": "Québec", "SK": "Regina",
+    "YT": "Whitehorse",
+}  # fmt: skip
 
 # Payments are released for the years the reports cover; later years stay committed.
 PAID_THROUGH = FiscalYear("2022-23")
@@ -90,9 +102,10 @@ class _Loader:
 
     def program(self, p: dict[str, Any]) -> UUID:
         key = p["key"]
+        registered = {k: p[k] for k in _REGISTERED}
         program_id = self.done(
             self.grants.register_program(
-                self.context("olivia", f"program:{key}", **p),
+                self.context("olivia", f"program:{key}", **registered),
                 department=p["department"],
                 name_en=p["name_en"],
                 name_fr=p["name_fr"],
@@ -101,6 +114,15 @@ class _Loader:
                 effective_on=date(2018, 4, 1),
             )
         ).id
+        published = {k: p[k] for k in ("department_number", "purpose_en", "purpose_fr")}
+        self.done(
+            self.grants.set_publication_details(
+                self.context("olivia", f"publication:{key}", **published),
+                program_id,
+                **published,
+                effective_on=date(2018, 4, 1),
+            )
+        )
         for year, dollars in p["allocations"].items():
             fiscal_year = FiscalYear(year)
             self.done(
@@ -185,6 +207,18 @@ class _Loader:
                 end_on=p.get("end_on", last.ends_on),
                 payment_basis=PaymentBasis.ADVANCE,
                 holdback_percent=0,
+                disclosure=Disclosure(
+                    agreement_number=f"DEMO-{project_id.hex[:8].upper()}",
+                    recipient_type="N",
+                    recipient_city=_CITIES.get(province or "", "Ottawa"),
+                    description_en=f"{p['title_en']}: a project funded under the National "
+                    "Strategy to Combat Human Trafficking.",
+                    description_fr=f"{p['title_fr']} : un projet financé dans le cadre de la "
+                    "Stratégie nationale de lutte contre la traite des personnes.",
+                    expected_results_en="Fewer people trafficked; more survivors supported.",
+                    expected_results_fr="Moins de personnes victimes de la traite; plus de "
+                    "personnes survivantes soutenues.",
+                ),
                 signed_on=signed_on,
             )
         )

@@ -88,6 +88,11 @@ class Api:
                 "end_on": "2023-03-31",
                 "payment_basis": "reimbursement",
                 "holdback_percent": holdback_percent,
+                "disclosure": {
+                    "recipient_city": "Ottawa",
+                    "description_en": "Support for survivors of human trafficking.",
+                    "description_fr": "Soutien aux personnes survivantes de la traite.",
+                },
             },
         )
         return project_id

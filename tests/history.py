@@ -16,6 +16,7 @@ from grants.domain.errors import DomainError
 from grants.domain.fiscal_year import FiscalYear
 from grants.domain.recipient import Recipient
 from grants.domain.reference import PaymentBasis, Pillar, TransferType
+from tests.stories import DISCLOSURE
 
 YEARS = (FiscalYear("2021-22"), FiscalYear("2022-23"))
 OFFICER, FINANCE = Context(actor="olivia"), Context(actor="fiona")
@@ -117,6 +118,7 @@ def _do(grants: Grants, played: Played, op: tuple[Any, ...]) -> None:
             end_on=date(2023, 3, 31),
             payment_basis=PaymentBasis.ADVANCE,
             holdback_percent=10,
+            disclosure=DISCLOSURE,
             signed_on=ON,
         )
     elif name == "amend":

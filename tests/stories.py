@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from grants.domain.disclosure import Disclosure
 from grants.domain.fiscal_year import FiscalYear
 from grants.domain.program import Program
 from grants.domain.project import Project
@@ -13,6 +14,12 @@ from grants.domain.reference import PaymentBasis, Pillar, TransferType
 Y1, Y2 = FiscalYear("2021-22"), FiscalYear("2022-23")
 ON = date(2021, 5, 3)
 SIGNED_ON = date(2021, 6, 1)
+# What an agreement of 2021 must say for the open-data disclosure.
+DISCLOSURE = Disclosure(
+    recipient_city="Ottawa",
+    description_en="Support for survivors of human trafficking.",
+    description_fr="Soutien aux personnes survivantes de la traite.",
+)
 
 
 def program(transfer_type: TransferType = TransferType.CONTRIBUTION) -> Program:
@@ -57,6 +64,7 @@ def under_agreement(
         end_on=date(2023, 3, 31),
         payment_basis=PaymentBasis.REIMBURSEMENT,
         holdback_percent=holdback_percent,
+        disclosure=DISCLOSURE,
         actor="olivia",
         effective_on=SIGNED_ON,
     )

@@ -67,6 +67,11 @@ def test_a_whole_life_through_the_api(
             "end_on": "2023-03-31",
             "payment_basis": "reimbursement",
             "holdback_percent": 10,
+            "disclosure": {
+                "recipient_city": "Ottawa",
+                "description_en": "Support for survivors of human trafficking.",
+                "description_fr": "Soutien aux personnes survivantes de la traite.",
+            },
         },
     )
     api.pay(project_id, "2021-22", 250_000_00, "PAY-2021-001")

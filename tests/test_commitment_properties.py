@@ -25,6 +25,7 @@ from grants.domain.errors import DomainError
 from grants.domain.fiscal_year import FiscalYear
 from grants.domain.recipient import Recipient
 from grants.domain.reference import PaymentBasis, Pillar, TransferType
+from tests.stories import DISCLOSURE
 
 YEARS = (FiscalYear("2021-22"), FiscalYear("2022-23"))
 OFFICER, FINANCE = Context(actor="olivia"), Context(actor="fiona")
@@ -97,6 +98,7 @@ class CommitmentControl(RuleBasedStateMachine):
             end_on=date(2023, 3, 31),
             payment_basis=PaymentBasis.REIMBURSEMENT,
             holdback_percent=holdback,
+            disclosure=DISCLOSURE,
             signed_on=ON,
         )
 

@@ -26,6 +26,7 @@ from grants.domain.errors import (
 from grants.domain.project import Project, Status
 from grants.domain.reference import PaymentKind, TransferType
 from tests.stories import (
+    DISCLOSURE,
     ON,
     SIGNED_ON,
     Y1,
@@ -185,6 +186,7 @@ def test_the_cash_flow_stays_within_the_agreement_period() -> None:
             end_on=date(2022, 3, 31),
             payment_basis="advance",  # type: ignore[arg-type]
             holdback_percent=0,
+            disclosure=DISCLOSURE,
             actor="olivia",
             effective_on=SIGNED_ON,
         )
@@ -213,6 +215,7 @@ def test_grants_hold_nothing_back() -> None:
             end_on=date(2022, 3, 31),
             payment_basis="advance",  # type: ignore[arg-type]
             holdback_percent=10,
+            disclosure=DISCLOSURE,
             actor="olivia",
             effective_on=SIGNED_ON,
         )

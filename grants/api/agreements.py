@@ -15,8 +15,33 @@ from grants.api.commands import Answer, today
 from grants.api.projects import CashFlowLine
 from grants.application import Context, Grants
 from grants.domain.cash_flow import cash_flow
+from grants.domain.disclosure import Disclosure
 from grants.domain.fiscal_year import FiscalYear
 from grants.domain.reference import PaymentBasis
+
+
+class DisclosureIn(msgspec.Struct, forbid_unknown_fields=True):
+    """What the open-data disclosure publishes of the agreement: a description in both
+    languages and the recipient's city from agreements starting April 2018; its type
+    and the expected results too from December 2025."""
+
+    agreement_number: str = ""
+    recipient_type: str = ""
+    recipient_legal_name_fr: str = ""
+    recipient_operating_name: str = ""
+    recipient_city: str = ""
+    recipient_postal_code: str = ""
+    federal_riding_name_en: str = ""
+    federal_riding_name_fr: str = ""
+    federal_riding_number: str = ""
+    description_en: str = ""
+    description_fr: str = ""
+    expected_results_en: str = ""
+    expected_results_fr: str = ""
+    naics_identifier: str = ""
+    coverage: str = ""
+    additional_information_en: str = ""
+    additional_information_fr: str = ""
 
 
 class AgreementIn(msgspec.Struct, forbid_unknown_fields=True):
@@ -25,6 +50,7 @@ class AgreementIn(msgspec.Struct, forbid_unknown_fields=True):
     end_on: date
     payment_basis: PaymentBasis
     holdback_percent: int
+    disclosure: DisclosureIn = msgspec.field(default_factory=DisclosureIn)
 
 
 class AmendmentIn(msgspec.Struct, forbid_unknown_fields=True):
@@ -64,6 +90,7 @@ class Agreements(Controller):
                 end_on=data.end_on,
                 payment_basis=data.payment_basis,
                 holdback_percent=data.holdback_percent,
+                disclosure=Disclosure.written(**msgspec.structs.asdict(data.disclosure)),
                 signed_on=data.signed_on,
             )
         )

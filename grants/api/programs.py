@@ -14,7 +14,7 @@ from grants.api.auth import PROGRAM_SIDE
 from grants.api.commands import Answer, today
 from grants.application import Context, Grants
 from grants.domain.fiscal_year import FiscalYear
-from grants.domain.program import Program
+from grants.domain.program import Program, Publication
 from grants.domain.reference import DEPARTMENTS, Pillar, TransferType
 
 
@@ -29,6 +29,15 @@ class ProgramIn(msgspec.Struct, forbid_unknown_fields=True):
 
 class AllocationIn(msgspec.Struct, forbid_unknown_fields=True):
     amount_cents: int
+    effective_on: date | None = None
+
+
+class PublicationIn(msgspec.Struct, forbid_unknown_fields=True):
+    """How the program's agreements are published as open data."""
+
+    department_number: str
+    purpose_en: str
+    purpose_fr: str
     effective_on: date | None = None
 
 
@@ -50,6 +59,7 @@ class ProgramOut(msgspec.Struct):
     transfer_type: TransferType
     pillars: list[Pillar]
     years: list[ProgramYear]
+    publication: Publication | None
 
     @classmethod
     def of(cls, program: Program) -> ProgramOut:
@@ -65,6 +75,7 @@ class ProgramOut(msgspec.Struct):
             name_fr=program.name_fr,
             transfer_type=program.transfer_type,
             pillars=list(program.pillars),
+            publication=program.publication,
             years=[
                 ProgramYear(
                     fiscal_year=year,
@@ -130,6 +141,25 @@ class Programs(Controller):
                 program_id,
                 FiscalYear(fiscal_year),
                 data.amount_cents,
+                effective_on=data.effective_on or today(),
+            )
+        )
+
+    @put("/{program_id:uuid}/publication", guards=[PROGRAM_SIDE], sync_to_thread=True)
+    def publish(
+        self,
+        program_id: FromPath[UUID],
+        data: JSONBody[PublicationIn],
+        context: NamedDependency[Context],
+        grants: NamedDependency[Grants],
+    ) -> Answer:
+        return Answer.of(
+            grants.set_publication_details(
+                context,
+                program_id,
+                department_number=data.department_number,
+                purpose_en=data.purpose_en,
+                purpose_fr=data.purpose_fr,
                 effective_on=data.effective_on or today(),
             )
         )

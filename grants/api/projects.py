@@ -17,6 +17,7 @@ from grants.api.commands import Answer, today
 from grants.api.views import ProjectsOut, reached
 from grants.application import Context, Grants
 from grants.domain.cash_flow import cash_flow
+from grants.domain.disclosure import Disclosure
 from grants.domain.fiscal_year import FiscalYear
 from grants.domain.project import Project
 from grants.domain.recipient import Recipient
@@ -77,6 +78,7 @@ class AgreementOut(msgspec.Struct):
     payment_basis: PaymentBasis
     holdback_percent: int
     amendment_number: int
+    disclosure: Disclosure
 
 
 class PaymentRequestOut(msgspec.Struct):

@@ -3,7 +3,9 @@ against them (commitment control)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date
 from uuid import UUID, uuid4
 
@@ -18,6 +20,18 @@ from grants.domain.errors import (
 from grants.domain.fiscal_year import FiscalYear
 from grants.domain.reference import Pillar, TransferType, department_code
 
+_DEPARTMENT_NUMBER = re.compile(r"\d{3}")
+
+
+@dataclass(frozen=True)
+class Publication:
+    """How the program's agreements are published: the department's number in
+    reference numbers, and the program's purpose."""
+
+    department_number: str
+    purpose_en: str
+    purpose_fr: str
+
 
 class Program(Aggregate):
     department: str
@@ -27,6 +41,7 @@ class Program(Aggregate):
     pillars: tuple[Pillar, ...]
     allocations: dict[FiscalYear, int]
     committed: dict[FiscalYear, int]
+    publication: Publication | None
 
     def __init__(self) -> None:
         """The state comes from the creation event's ``apply``, like every change."""
@@ -46,6 +61,19 @@ class Program(Aggregate):
             program.pillars = self.pillars
             program.allocations = {}
             program.committed = {}
+            program.publication = None
+
+    class PublicationDetailsSet(Aggregate.Event):
+        """What the open-data disclosure of the program's agreements says of it."""
+
+        department_number: str
+        purpose_en: str
+        purpose_fr: str
+
+        def apply(self, program: Program) -> None:
+            program.publication = Publication(
+                self.department_number, self.purpose_en, self.purpose_fr
+            )
 
     class AllocationSet(Aggregate.Event):
         fiscal_year: FiscalYear
@@ -94,6 +122,36 @@ class Program(Aggregate):
             name_fr=name_fr.strip(),
             transfer_type=TransferType(transfer_type),
             pillars=tuple(dict.fromkeys(pillars)),
+            actor=actor,
+            effective_on=effective_on,
+        )
+
+    def set_publication_details(
+        self,
+        *,
+        department_number: str,
+        purpose_en: str,
+        purpose_fr: str,
+        actor: str,
+        effective_on: date,
+    ) -> None:
+        if not _DEPARTMENT_NUMBER.fullmatch(department_number):
+            raise InvalidValue(
+                "the department number is the three digits the Receiver General's chart "
+                "of accounts gives the department",
+                field="department_number",
+            )
+        for field, text in (("purpose_en", purpose_en), ("purpose_fr", purpose_fr)):
+            if not text.strip():
+                raise InvalidValue(
+                    "the program's purpose, from its terms and conditions, in English and French",
+                    field=field,
+                )
+        self.trigger_event(
+            self.PublicationDetailsSet,
+            department_number=department_number,
+            purpose_en=" ".join(purpose_en.split()),
+            purpose_fr=" ".join(purpose_fr.split()),
             actor=actor,
             effective_on=effective_on,
         )

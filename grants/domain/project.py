@@ -14,6 +14,7 @@ from uuid import UUID, uuid4
 from grants.domain.aggregate import Aggregate
 from grants.domain.call import Call
 from grants.domain.cash_flow import CashFlow
+from grants.domain.disclosure import Disclosure
 from grants.domain.errors import (
     AgreementNotSigned,
     ApprovalExceedsRequest,
@@ -67,6 +68,7 @@ class Agreement:
     end_on: date
     payment_basis: PaymentBasis
     holdback_percent: int
+    disclosure: Disclosure
     amendment_number: int = 0
 
 
@@ -164,11 +166,19 @@ class Project(Aggregate):
             project.cash_flow = {}
 
     class AgreementSigned(Aggregate.Event):
+        """Version 2 added what the open-data disclosure publishes."""
+
+        class_version = 2
         start_on: date
         end_on: date
         payment_basis: PaymentBasis
         holdback_percent: int
         value_cents: int
+        disclosure: Disclosure
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, object]) -> None:
+            state["disclosure"] = {}
 
         def apply(self, project: Project) -> None:
             project.status = Status.UNDER_AGREEMENT
@@ -178,6 +188,7 @@ class Project(Aggregate):
                 end_on=self.end_on,
                 payment_basis=self.payment_basis,
                 holdback_percent=self.holdback_percent,
+                disclosure=self.disclosure,
             )
 
     class AgreementAmended(Aggregate.Event):
@@ -195,6 +206,7 @@ class Project(Aggregate):
                 end_on=self.end_on,
                 payment_basis=project.agreement.payment_basis,
                 holdback_percent=project.agreement.holdback_percent,
+                disclosure=project.agreement.disclosure,
                 amendment_number=self.amendment_number,
             )
             project.cash_flow = dict(self.cash_flow)
@@ -397,6 +409,7 @@ class Project(Aggregate):
         end_on: date,
         payment_basis: PaymentBasis,
         holdback_percent: int,
+        disclosure: Disclosure,
         actor: str,
         effective_on: date,
     ) -> None:
@@ -408,6 +421,7 @@ class Project(Aggregate):
                 "grants are paid on eligibility: they hold nothing back", field="holdback_percent"
             )
         _check_period(self.cash_flow, start_on, end_on)
+        disclosure.check(start_on)
         self.trigger_event(
             self.AgreementSigned,
             start_on=start_on,
@@ -415,6 +429,7 @@ class Project(Aggregate):
             payment_basis=payment_basis,
             holdback_percent=holdback_percent,
             value_cents=self.value_cents,
+            disclosure=disclosure,
             actor=actor,
             effective_on=effective_on,
         )

@@ -1,0 +1,94 @@
+"""What the Government of Canada publishes about an agreement (proactive disclosure of
+grants and contributions), captured when it is signed, with the publication's own
+rules: which fields it requires depends on when the agreement starts."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, fields
+from datetime import date
+
+from grants.domain.errors import InvalidValue
+
+# The publication's recipient types: for-profit, not-for-profit and charities,
+# academia, Indigenous recipients, government, international, individuals, other.
+RECIPIENT_TYPES = ("F", "N", "S", "A", "G", "I", "P", "O")
+
+# Fields the publication requires from these agreement start dates on.
+_REQUIRED_FROM = (
+    (date(2018, 4, 1), ("recipient_city", "description_en", "description_fr")),
+    (date(2025, 12, 1), ("recipient_type", "expected_results_en", "expected_results_fr")),
+)
+# Formats it checks from this date on.
+_FORMATS_FROM = date(2025, 12, 1)
+_POSTAL_CODE = re.compile(r"[A-Z]\d[A-Z] \d[A-Z]\d")
+_RIDING_NUMBER = re.compile(r"\d{5}")
+_NAICS = re.compile(r"\d{3,6}")
+
+
+@dataclass(frozen=True)
+class Disclosure:
+    agreement_number: str = ""
+    recipient_type: str = ""
+    recipient_legal_name_fr: str = ""
+    recipient_operating_name: str = ""
+    recipient_city: str = ""
+    recipient_postal_code: str = ""
+    federal_riding_name_en: str = ""
+    federal_riding_name_fr: str = ""
+    federal_riding_number: str = ""
+    description_en: str = ""
+    description_fr: str = ""
+    expected_results_en: str = ""
+    expected_results_fr: str = ""
+    naics_identifier: str = ""
+    coverage: str = ""
+    additional_information_en: str = ""
+    additional_information_fr: str = ""
+
+    @classmethod
+    def written(cls, **given: str) -> Disclosure:
+        """The disclosure as the publication writes it: single spaces, postal codes in
+        capitals with their space."""
+        text = {name: " ".join(value.split()) for name, value in given.items()}
+        if postal_code := text.get("recipient_postal_code"):
+            code = postal_code.upper().replace(" ", "")
+            text["recipient_postal_code"] = f"{code[:3]} {code[3:]}"
+        return cls(**text)
+
+    def check(self, start_on: date) -> None:
+        """The publication's rules for an agreement starting on ``start_on``."""
+        for since, required in _REQUIRED_FROM:
+            for name in required:
+                if start_on >= since and not getattr(self, name):
+                    raise _invalid(
+                        name,
+                        f"required for the open-data disclosure of agreements "
+                        f"starting on or after {since}",
+                    )
+        if self.recipient_type and self.recipient_type not in RECIPIENT_TYPES:
+            raise _invalid(
+                "recipient_type",
+                f"{self.recipient_type!r} is not one of the publication's "
+                f"recipient types ({', '.join(RECIPIENT_TYPES)})",
+            )
+        if "," in self.agreement_number:
+            raise _invalid("agreement_number", "the publication allows no comma in it")
+        if start_on < _FORMATS_FROM:
+            return
+        formats = (
+            ("recipient_postal_code", _POSTAL_CODE, 'a Canadian postal code such as "K1A 0B1"'),
+            ("federal_riding_number", _RIDING_NUMBER, "a five-digit riding number"),
+            ("naics_identifier", _NAICS, "a NAICS code of three to six digits"),
+        )
+        for name, pattern, what in formats:
+            value = getattr(self, name)
+            if value and not pattern.fullmatch(value):
+                raise _invalid(name, f"{value!r} is not {what}")
+
+
+DISCLOSURE_FIELDS = tuple(field.name for field in fields(Disclosure))
+
+
+def _invalid(name: str, why: str) -> InvalidValue:
+    return InvalidValue(f"{name.replace('_', ' ')}: {why}", field=f"disclosure.{name}")
