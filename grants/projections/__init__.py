@@ -9,9 +9,11 @@ from typing import Any
 from eventsourcing.postgres import PostgresDatastore
 from eventsourcing.projection import Projection
 
+from grants.projections.awards import AwardsProjection, AwardsView
 from grants.projections.commitments import CommitmentsProjection, CommitmentsView
 from grants.projections.funding import FundingProjection, FundingView
 from grants.projections.outcomes import OutcomesProjection, OutcomesView
+from grants.projections.payments import PaymentsProjection, PaymentsView
 from grants.projections.project_list import ProjectListProjection, ProjectListView
 from grants.projections.view import View
 
@@ -22,6 +24,8 @@ PROJECTIONS: dict[str, tuple[type[Projection[Any]], type[View]]] = {
         (OutcomesProjection, OutcomesView),
         (CommitmentsProjection, CommitmentsView),
         (ProjectListProjection, ProjectListView),
+        (PaymentsProjection, PaymentsView),
+        (AwardsProjection, AwardsView),
     )
 }
 
@@ -34,6 +38,8 @@ class Views:
     outcomes: OutcomesView
     commitments: CommitmentsView
     projects: ProjectListView
+    payments: PaymentsView
+    awards: AwardsView
 
     def by_name(self) -> dict[str, View]:
         return {view.name: view for view in vars(self).values()}

@@ -1,0 +1,333 @@
+"""The award register: each project from its application on, with its agreement and
+amendments as they were signed, its commitments as they changed and the fiscal years it
+reported results for. The year-end view, the deadlines and both open-data exports read
+it."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+from uuid import UUID
+
+import msgspec
+from eventsourcing.projection import Projection
+from psycopg import Cursor
+from psycopg.rows import DictRow
+from psycopg.types.json import Jsonb
+
+from grants.domain.fiscal_year import FiscalYear
+from grants.domain.program import Program
+from grants.domain.project import Project
+from grants.projections.project_list import STATUS_AFTER
+from grants.projections.view import Event, Tables, View, upsert_rows
+
+# The columns an event may change after the application, set together by one statement.
+_CHANGED = (
+    ("status", "text"),
+    ("approved_on", "date"),
+    ("signed_on", "date"),
+    ("start_on", "date"),
+    ("end_on", "date"),
+    ("holdback_percent", "integer"),
+    ("value_cents", "bigint"),
+    ("disclosure", "jsonb"),
+    ("ref_fiscal_year", "text"),
+    ("ref_quarter", "integer"),
+    ("ref_sequence", "integer"),
+)
+
+_RECEIVE = """
+INSERT INTO {awards} (project_id, program_id, call_id, department, pillar, transfer_type,
+                      status, title_en, title_fr, recipient, requested_cents, received_on)
+SELECT * FROM unnest(%s::uuid[], %s::uuid[], %s::uuid[], %s::text[], %s::text[], %s::text[],
+                     %s::text[], %s::text[], %s::text[], %s::jsonb[], %s::bigint[], %s::date[])
+"""
+
+_CHANGE = (
+    "UPDATE {awards} AS a SET "
+    + ", ".join(f"{column} = coalesce(c.{column}, a.{column})" for column, _ in _CHANGED)
+    + ", holdback_paid_cents = a.holdback_paid_cents + c.holdback_paid"
+    + " FROM unnest(%s::uuid[], "
+    + ", ".join(f"%s::{kind}[]" for _, kind in _CHANGED)
+    + ", %s::bigint[]) AS c(project_id, "
+    + ", ".join(column for column, _ in _CHANGED)
+    + ", holdback_paid) WHERE a.project_id = c.project_id"
+)
+
+_AMENDMENTS = """
+INSERT INTO {award_amendments} (project_id, amendment_number, amended_on, value_cents,
+                                start_on, end_on)
+SELECT * FROM unnest(%s::uuid[], %s::integer[], %s::date[], %s::bigint[], %s::date[], %s::date[])
+"""
+
+_COMMITMENTS = """
+INSERT INTO {award_commitments} (program_id, version, fiscal_year, project_id, amount_cents,
+                                 changed_on, reason)
+SELECT * FROM unnest(%s::uuid[], %s::integer[], %s::text[], %s::uuid[], %s::bigint[],
+                     %s::date[], %s::text[])
+"""
+
+_RESULTS = """
+INSERT INTO {award_results} AS r (project_id, fiscal_year, reported_on)
+SELECT * FROM unnest(%s::uuid[], %s::text[], %s::date[])
+ON CONFLICT (project_id, fiscal_year) DO UPDATE SET reported_on = excluded.reported_on
+"""
+
+_DEPARTMENTS = "SELECT project_id, department FROM {awards} WHERE project_id = ANY(%s)"
+
+_LAST_SEQUENCES = """
+SELECT department, fiscal_year, quarter, last FROM {award_ref_sequences}
+WHERE (department, fiscal_year, quarter) IN
+      (SELECT * FROM unnest(%s::text[], %s::text[], %s::integer[]))
+"""
+
+_SEQUENCES = """
+INSERT INTO {award_ref_sequences} (department, fiscal_year, quarter, last)
+SELECT * FROM unnest(%s::text[], %s::text[], %s::integer[], %s::integer[])
+ON CONFLICT (department, fiscal_year, quarter) DO UPDATE SET last = excluded.last
+"""
+
+
+def quarter(day: date) -> int:
+    """The fiscal quarter of a day: April to June is the first."""
+    return (day.month - 4) % 12 // 3 + 1
+
+
+class Award(msgspec.Struct):
+    project_id: UUID
+    program_id: UUID
+    call_id: UUID | None
+    department: str
+    pillar: str
+    transfer_type: str
+    status: str
+    title_en: str
+    title_fr: str
+    recipient: dict[str, Any]
+    requested_cents: int
+    received_on: date
+    approved_on: date | None
+    signed_on: date | None
+    start_on: date | None
+    end_on: date | None
+    holdback_percent: int
+    value_cents: int
+    holdback_paid_cents: int
+    disclosure: dict[str, str] | None
+    ref_fiscal_year: str | None
+    ref_quarter: int | None
+    ref_sequence: int | None
+
+    @property
+    def holdback_retained_cents(self) -> int:
+        """What is held back and not yet paid; nothing once the project is closed, when
+        the rest is cancelled."""
+        if self.status == "closed":
+            return 0
+        return max(0, self.value_cents * self.holdback_percent // 100 - self.holdback_paid_cents)
+
+
+class Amendment(msgspec.Struct):
+    project_id: UUID
+    amendment_number: int
+    amended_on: date
+    value_cents: int
+    start_on: date
+    end_on: date
+
+
+class Commitment(msgspec.Struct):
+    project_id: UUID
+    fiscal_year: str
+    amount_cents: int
+    changed_on: date
+    reason: str
+    version: int
+
+
+class AwardsView(View):
+    name = "awards"
+    tables = (
+        "awards",
+        "award_amendments",
+        "award_commitments",
+        "award_results",
+        "award_ref_sequences",
+    )
+
+    def fold(self, curs: Cursor[DictRow], events: Sequence[Event], tables: Tables) -> None:
+        received: dict[tuple[UUID], list[Any]] = {}
+        changed: dict[UUID, dict[str, Any]] = defaultdict(dict)
+        holdback_paid: dict[UUID, int] = defaultdict(int)
+        amendments: dict[tuple[UUID, int], list[Any]] = {}
+        commitments: dict[tuple[UUID, int, str], list[Any]] = {}
+        results: dict[tuple[UUID, str], list[Any]] = {}
+        signings: list[tuple[UUID, date]] = []
+        for event in events:
+            project = event.originator_id
+            match event:
+                case Project.ApplicationReceived():
+                    received[(project,)] = [
+                        event.program_id,
+                        event.call_id,
+                        event.department,
+                        event.pillar,
+                        event.transfer_type,
+                        "received",
+                        event.title_en,
+                        event.title_fr,
+                        Jsonb(msgspec.to_builtins(event.recipient)),
+                        event.requested_cents,
+                        event.effective_on,
+                    ]
+                case Project.ApplicationApproved():
+                    changed[project]["approved_on"] = event.effective_on
+                case Project.AgreementSigned():
+                    changed[project].update(
+                        signed_on=event.effective_on,
+                        start_on=event.start_on,
+                        end_on=event.end_on,
+                        holdback_percent=event.holdback_percent,
+                        value_cents=event.value_cents,
+                        disclosure=Jsonb(msgspec.to_builtins(event.disclosure)),
+                    )
+                    amendments[(project, 0)] = [
+                        event.effective_on,
+                        event.value_cents,
+                        event.start_on,
+                        event.end_on,
+                    ]
+                    signings.append((project, event.effective_on))
+                case Project.AgreementAmended():
+                    changed[project].update(
+                        start_on=event.start_on, end_on=event.end_on, value_cents=event.value_cents
+                    )
+                    amendments[(project, event.amendment_number)] = [
+                        event.effective_on,
+                        event.value_cents,
+                        event.start_on,
+                        event.end_on,
+                    ]
+                case Project.HoldbackReleased():
+                    holdback_paid[project] += event.amount_cents
+                case Project.ResultsReported():
+                    results[(project, event.fiscal_year)] = [event.effective_on]
+                case Program.CommitmentChanged():
+                    for year, cents in event.changes.items():
+                        commitments[(project, event.originator_version, year)] = [
+                            event.project_id,
+                            cents,
+                            event.effective_on,
+                            event.reason,
+                        ]
+            if (status := STATUS_AFTER.get(type(event))) is not None:
+                changed[project]["status"] = status
+        if received:
+            upsert_rows(curs, tables.sql(_RECEIVE), received)
+        if signings:
+            self._number(curs, tables, signings, changed)
+        if changed or holdback_paid:
+            rows = {
+                (project,): [changed.get(project, {}).get(c) for c, _ in _CHANGED]
+                + [holdback_paid.get(project, 0)]
+                for project in {*changed, *holdback_paid}
+            }
+            upsert_rows(curs, tables.sql(_CHANGE), rows)
+        for statement, batch in (
+            (_AMENDMENTS, amendments),
+            (_COMMITMENTS, commitments),
+            (_RESULTS, results),
+        ):
+            if batch:
+                upsert_rows(curs, tables.sql(statement), batch)
+
+    def _number(
+        self,
+        curs: Cursor[DictRow],
+        tables: Tables,
+        signings: list[tuple[UUID, date]],
+        changed: dict[UUID, dict[str, Any]],
+    ) -> None:
+        """Numbers each agreement signed among its department's agreements of that
+        fiscal quarter, in the order they were recorded: the sequence of its
+        disclosure's reference number, which a rebuild gives again."""
+        curs.execute(tables.sql(_DEPARTMENTS), ([project for project, _ in signings],))
+        department = {row["project_id"]: row["department"] for row in curs.fetchall()}
+        keys = [
+            (department[project], FiscalYear.of(day), quarter(day)) for project, day in signings
+        ]
+        curs.execute(
+            tables.sql(_LAST_SEQUENCES), [list(column) for column in zip(*keys, strict=True)]
+        )
+        last = {(r["department"], r["fiscal_year"], r["quarter"]): r["last"] for r in curs}
+        for (project, _), key in zip(signings, keys, strict=True):
+            last[key] = last.get(key, 0) + 1
+            changed[project].update(
+                ref_fiscal_year=key[1], ref_quarter=key[2], ref_sequence=last[key]
+            )
+        upsert_rows(curs, tables.sql(_SEQUENCES), {key: [n] for key, n in last.items()})
+
+    def awards(
+        self,
+        *,
+        signed: bool = False,
+        approved: bool = False,
+        program_id: UUID | None = None,
+        department: str | None = None,
+    ) -> list[Award]:
+        """The awards that match, in the order they were received."""
+        with self.datastore.get_connection() as conn, conn.cursor() as curs:
+            curs.execute(
+                "SELECT * FROM awards WHERE (NOT %(signed)s OR signed_on IS NOT NULL)"
+                " AND (NOT %(approved)s OR approved_on IS NOT NULL)"
+                " AND (%(program_id)s::uuid IS NULL OR program_id = %(program_id)s)"
+                " AND (%(department)s::text IS NULL OR department = %(department)s)"
+                " ORDER BY received_on, project_id",
+                {
+                    "signed": signed,
+                    "approved": approved,
+                    "program_id": program_id,
+                    "department": department,
+                },
+            )
+            return [Award(**row) for row in curs.fetchall()]
+
+    def amendments(self, since: date, until: date) -> list[Amendment]:
+        """The agreements signed (amendment 0) and amended between two days, inclusive."""
+        with self.datastore.get_connection() as conn, conn.cursor() as curs:
+            curs.execute(
+                "SELECT * FROM award_amendments WHERE amended_on BETWEEN %s AND %s"
+                " ORDER BY amended_on, project_id, amendment_number",
+                (since, until),
+            )
+            return [Amendment(**row) for row in curs.fetchall()]
+
+    def commitments(self) -> dict[UUID, list[Commitment]]:
+        """Every change of every project's commitments, in the order they happened."""
+        found: dict[UUID, list[Commitment]] = defaultdict(list)
+        with self.datastore.get_connection() as conn, conn.cursor() as curs:
+            curs.execute(
+                "SELECT project_id, fiscal_year, amount_cents, changed_on, reason, version"
+                " FROM award_commitments ORDER BY program_id, version, fiscal_year"
+            )
+            for row in curs.fetchall():
+                found[row["project_id"]].append(Commitment(**row))
+        return found
+
+    def results_reported(self) -> dict[UUID, set[str]]:
+        """The fiscal years each project reported results for."""
+        found: dict[UUID, set[str]] = defaultdict(set)
+        with self.datastore.get_connection() as conn, conn.cursor() as curs:
+            curs.execute("SELECT project_id, fiscal_year FROM award_results")
+            for row in curs.fetchall():
+                found[row["project_id"]].add(row["fiscal_year"])
+        return found
+
+
+class AwardsProjection(Projection[AwardsView]):
+    name = AwardsView.name
+
+    def process_event(self, domain_event: Event, tracking: Any) -> None:
+        self.view.record([domain_event], tracking)
