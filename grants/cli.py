@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import getpass
 import os
 import signal
 import subprocess
@@ -13,6 +14,9 @@ from grants.bootstrap import database_url
 from grants.migrations import migrate
 from grants.settings import Settings
 from grants.users import Role, add_user
+
+# ``--password`` given without a value: ask for it.
+ASK = object()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -36,6 +40,12 @@ def main(argv: list[str] | None = None) -> int:
     add = users.add_parser("add", help="add a user, or give one a new token; prints the token")
     add.add_argument("name")
     add.add_argument("--role", required=True, choices=[role.value for role in Role])
+    add.add_argument(
+        "--password",
+        nargs="?",
+        const=ASK,
+        help="a password to sign in to the web pages with; asked for when no value is given",
+    )
 
     projections = commands.add_parser("projections", help="manage the views").add_subparsers(
         dest="projections_command", required=True
@@ -56,13 +66,23 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "demo":
         return _demo(url)
     if args.command == "users":
-        token = add_user(url, args.name, Role(args.role))
+        password = _ask_password() if args.password is ASK else args.password
+        token = add_user(url, args.name, Role(args.role), password=password)
         print(f"{args.name} is a {args.role}; their bearer token is:", file=sys.stderr)
         print(token)
         return 0
     if args.command == "projections":
         return _rebuild(url, args.name)
     return 2
+
+
+def _ask_password() -> str:
+    """Asks twice, without echo, so that the password stays out of the shell's history."""
+    while True:
+        password = getpass.getpass("Password: ")
+        if password and password == getpass.getpass("Again: "):
+            return password
+        print("The passwords were empty or did not match; again.", file=sys.stderr)
 
 
 def _serve(settings: Settings, url: str, host: str, port: int, workers: int) -> int:
@@ -82,6 +102,7 @@ def _serve(settings: Settings, url: str, host: str, port: int, workers: int) -> 
             env={**os.environ, "REDIS_URL": redis_url},
         )
     print(f"Grants tracker on http://{host}:{port}/  (API docs: http://{host}:{port}/schema)")
+    print(f"Sign in to the web pages at http://{host}:{port}/sign-in")
     # uvicorn stops on SIGTERM, then raises it again with the handler it found: make that
     # an ordinary exit, so that the worker and the embedded servers stop on the way out.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
@@ -127,9 +148,12 @@ def _demo(url: str) -> int:
         position = demo.load(services.grants, url)
     finally:
         services.close()
-    print(f"Demo loaded (store position {position}). Demo users and their tokens:")
+    print(f"Demo loaded (store position {position}). Demo users, passwords and tokens:")
     for name, role in demo.USERS.items():
-        print(f"  {name:7} {role.value:17} Authorization: Bearer {demo.token(name)}")
+        print(
+            f"  {name:7} {role.value:17} password {demo.password(name):13} "
+            f"Authorization: Bearer {demo.token(name)}"
+        )
     return 0
 
 

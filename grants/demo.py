@@ -53,10 +53,14 @@ def token(name: str) -> str:
     return f"demo-{name}"
 
 
+def password(name: str) -> str:
+    return f"{name}-demo"
+
+
 def load(grants: Grants, database_url: str, data: Path = DATA) -> int:
     """Loads the demo; returns the store position it reached."""
     for name, role in USERS.items():
-        add_user(database_url, name, role, token=token(name))
+        add_user(database_url, name, role, token=token(name), password=password(name))
     demo = tomllib.loads(data.read_text())
     loader = _Loader(grants)
     programs = {p["key"]: loader.program(p) for p in demo["programs"]}

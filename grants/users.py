@@ -1,4 +1,5 @@
-"""People who use the tracker, their roles, and the bearer tokens they sign in with."""
+"""People who use the tracker, their roles, the bearer tokens the API knows them by, and
+the passwords they sign in to the web pages with (argon2 hashes only)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,14 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 import psycopg
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
 from psycopg_pool import ConnectionPool
+
+_PASSWORDS = PasswordHasher()
+# Checked against when the name is unknown, so that an unknown name takes as long to
+# refuse as a wrong password and the time of an answer does not tell names apart.
+_NOBODY = _PASSWORDS.hash("no one signs in with this")
 
 
 class Role(StrEnum):
@@ -29,17 +37,27 @@ def _hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def add_user(database_url: str, name: str, role: Role, token: str | None = None) -> str:
+def add_user(
+    database_url: str,
+    name: str,
+    role: Role,
+    token: str | None = None,
+    *,
+    password: str | None = None,
+) -> str:
     """Adds a user, or gives an existing one this role and a new token; returns the
     token, which is stored only as its hash. A token is made up unless one is given
-    (the demo's users have known ones)."""
+    (the demo's users have known ones). A password, when given, lets the user sign in
+    to the web pages; without one, an existing password is kept."""
     token = token or secrets.token_urlsafe(32)
+    password_hash = _PASSWORDS.hash(password) if password else None
     with psycopg.connect(database_url) as conn:
         conn.execute(
-            "INSERT INTO users (name, role, token_hash) VALUES (%s, %s, %s) "
+            "INSERT INTO users (name, role, token_hash, password_hash) VALUES (%s, %s, %s, %s) "
             "ON CONFLICT (name) DO UPDATE SET role = excluded.role, "
-            "token_hash = excluded.token_hash",
-            (name, role.value, _hash(token)),
+            "token_hash = excluded.token_hash, "
+            "password_hash = coalesce(excluded.password_hash, users.password_hash)",
+            (name, role.value, _hash(token), password_hash),
         )
     return token
 
@@ -75,3 +93,16 @@ class Users:
             self._seen.clear()
         self._seen[digest] = (now, user)
         return user
+
+    def by_password(self, name: str, password: str) -> User | None:
+        """The user, if the password is theirs. Slow on purpose (argon2): call it from
+        a thread."""
+        with self._pool.connection() as conn:
+            row = conn.execute(
+                "SELECT name, role, password_hash FROM users WHERE name = %s", (name,)
+            ).fetchone()
+        try:
+            _PASSWORDS.verify(row[2] if row and row[2] else _NOBODY, password)
+        except (VerificationError, InvalidHashError):
+            return None
+        return User(row[0], Role(row[1])) if row and row[2] else None

@@ -26,6 +26,7 @@ from grants.application import Grants
 from grants.bootstrap import Services, bootstrap, database_url
 from grants.projections import Views
 from grants.settings import Settings
+from grants.web.site import TEMPLATES, web_ui
 
 
 def _grants(state: State) -> Grants:
@@ -49,6 +50,7 @@ def create_app(services: Services) -> Litestar:
             Payments,
             Results,
             ViewsController,
+            *web_ui(),
         ],
         state=State({"services": services, "users": services.users}),
         dependencies={
@@ -57,6 +59,7 @@ def create_app(services: Services) -> Litestar:
             "context": Provide(provide_context),
         },
         middleware=[DefineMiddleware(BearerToken, exclude=[f"^{p}" for p in PUBLIC_PATHS])],
+        template_config=TEMPLATES,
         plugins=[PROBLEM_DETAILS, FiscalYearSchema()],
         type_decoders=[FISCAL_YEAR_DECODER],
         openapi_config=OpenAPIConfig(

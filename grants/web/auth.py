@@ -1,0 +1,173 @@
+"""Signing in and out of the web pages, the session each request belongs to, the CSRF
+check on every form, and the language toggle. Roles are the API's."""
+
+from __future__ import annotations
+
+import hmac
+from typing import Any
+from urllib.parse import urlsplit
+
+import anyio.to_thread
+from litestar import Request, get, post
+from litestar.connection import ASGIConnection
+from litestar.datastructures import Cookie, State
+from litestar.enums import ScopeType
+from litestar.exceptions import NotAuthorizedException
+from litestar.handlers.base import BaseRouteHandler
+from litestar.middleware import ASGIMiddleware
+from litestar.params import FromPath, FromQuery, URLEncodedBody
+from litestar.response import Redirect, Template
+from litestar.types import ASGIApp, Receive, Scope, Send
+
+from grants.users import Role, User, Users
+from grants.web.i18n import Language
+from grants.web.layout import LANGUAGE_COOKIE, CsrfRefused, page, session_of
+from grants.web.sessions import COOKIE, Sessions, WebSession
+
+# Where each role starts.
+HOME = {
+    Role.PROGRAM_OFFICER: "/projects",
+    Role.FINANCE_OFFICER: "/payments",
+    Role.STRATEGY_ANALYST: "/dashboard",
+    Role.ADMIN: "/dashboard",
+}
+
+SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+
+
+def sessions(state: State) -> Sessions:
+    return Sessions(state.services.pool)
+
+
+class SessionMiddleware(ASGIMiddleware):
+    """Finds the request's session by its cookie: the session is the request's ``auth``
+    and its user (None before signing in) the request's ``user``."""
+
+    scopes = (ScopeType.HTTP,)
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
+        session_id = Request[Any, Any, Any](scope).cookies.get(COOKIE)
+        session = None
+        if session_id:
+            store = sessions(scope["litestar_app"].state)
+            session = await anyio.to_thread.run_sync(store.find, session_id)
+        scope["auth"] = session
+        scope["user"] = session.user if session else None
+        await next_app(scope, receive, send)
+
+
+def signed_in(connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler) -> None:
+    """Every page but those marked public needs a signed-in user."""
+    if not handler.opt.get("public") and connection.user is None:
+        raise NotAuthorizedException("sign in first")
+
+
+async def check_csrf(request: Request[Any, Any, Any]) -> None:
+    """Every form names the session it was served in; a request from another site
+    cannot know the token."""
+    if request.method in SAFE_METHODS:
+        return
+    session = session_of(request)
+    sent = (await request.form()).get("csrf_token")
+    if (
+        session is None
+        or not isinstance(sent, str)
+        or not hmac.compare_digest(sent.encode(), session.csrf_token.encode())
+    ):
+        raise CsrfRefused("the form's token does not belong to this session")
+
+
+def session_cookie(request: Request[Any, Any, Any], session: WebSession) -> Cookie:
+    return Cookie(
+        key=COOKIE,
+        value=session.id,
+        path="/",
+        httponly=True,
+        samesite="lax",
+        secure=request.url.scheme == "https",
+    )
+
+
+def local(target: str | None, default: str = "/") -> str:
+    """Only a path on this site: never a redirect to another."""
+    if not target:
+        return default
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return default
+    return target
+
+
+@get("/", opt={"public": True})
+async def home(request: Request[User | None, Any, Any]) -> Redirect:
+    user = request.user
+    return Redirect(HOME[user.role] if user else "/sign-in", status_code=303)
+
+
+@get("/sign-in", opt={"public": True})
+async def sign_in_form(
+    request: Request[Any, Any, Any], state: State, next: FromQuery[str | None] = None
+) -> Template:
+    session = session_of(request)
+    cookies = []
+    if session is None:
+        session = await anyio.to_thread.run_sync(sessions(state).start, None)
+        request.scope["auth"] = session
+        cookies.append(session_cookie(request, session))
+    response = page(request, "sign_in.html", next=local(next, ""), refused=False, name="")
+    response.cookies.extend(cookies)
+    return response
+
+
+@post("/sign-in", opt={"public": True}, status_code=303)
+async def sign_in(
+    request: Request[Any, Any, Any], state: State, data: URLEncodedBody[dict[str, str]]
+) -> Template | Redirect:
+    name, password = data.get("username", "").strip(), data.get("password", "")
+    users: Users = state.users
+    user = await anyio.to_thread.run_sync(users.by_password, name, password)
+    if user is None:
+        return page(
+            request,
+            "sign_in.html",
+            status_code=401,
+            next=local(data.get("next"), ""),
+            refused=True,
+            name=name,
+        )
+    store = sessions(state)
+    if old := session_of(request):
+        await anyio.to_thread.run_sync(store.end, old.id)
+    session = await anyio.to_thread.run_sync(store.start, user)
+    redirect = Redirect(local(data.get("next"), HOME[user.role]), status_code=303)
+    redirect.cookies.append(session_cookie(request, session))
+    return redirect
+
+
+@post("/sign-out", status_code=303)
+async def sign_out(request: Request[Any, Any, Any], state: State) -> Redirect:
+    if session := session_of(request):
+        await anyio.to_thread.run_sync(sessions(state).end, session.id)
+    redirect = Redirect("/sign-in?signed_out=1", status_code=303)
+    redirect.delete_cookie(COOKIE, path="/")
+    return redirect
+
+
+@get("/language/{code:str}", opt={"public": True})
+async def choose_language(
+    request: Request[Any, Any, Any], code: FromPath[str], next: FromQuery[str | None] = None
+) -> Redirect:
+    chosen = Language.FR if code == Language.FR else Language.EN
+    redirect = Redirect(local(next), status_code=303)
+    redirect.cookies.append(
+        Cookie(
+            key=LANGUAGE_COOKIE,
+            value=chosen.value,
+            path="/",
+            max_age=365 * 24 * 3600,
+            httponly=True,
+            samesite="lax",
+            secure=request.url.scheme == "https",
+        )
+    )
+    return redirect

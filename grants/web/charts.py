@@ -1,0 +1,80 @@
+"""Bar charts drawn on the server as SVG: no script, readable by screen readers (the
+chart is an image named by its title and described by its figures; the table beside it
+holds the same figures)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+LABEL_WIDTH = 190
+PLOT_WIDTH = 380
+VALUE_WIDTH = 150
+BAR_HEIGHT = 16
+BAR_GAP = 4
+GROUP_GAP = 14
+TOP = 30  # room for the legend
+
+
+@dataclass(frozen=True)
+class Bar:
+    x: int
+    y: int
+    width: int
+    series: int
+    value: str
+
+
+@dataclass(frozen=True)
+class GroupLabel:
+    y: int
+    text: str
+
+
+@dataclass(frozen=True)
+class BarChart:
+    id: str
+    title: str
+    description: str
+    series: Sequence[str]
+    labels: Sequence[GroupLabel]
+    bars: Sequence[Bar]
+    width: int
+    height: int
+    label_width: int = LABEL_WIDTH
+
+
+def bar_chart(
+    id: str,
+    title: str,
+    series: Sequence[str],
+    groups: Sequence[tuple[str, Sequence[int]]],
+    money: Callable[[int], str],
+) -> BarChart:
+    """Horizontal bars, one group per label with a bar per series, scaled to the largest
+    value; negative values (more recovered than paid) draw as empty bars."""
+    largest = max((value for _, values in groups for value in values), default=0) or 1
+    labels, bars = [], []
+    y = TOP
+    for label, values in groups:
+        labels.append(GroupLabel(y + BAR_HEIGHT, label))
+        for series_index, value in enumerate(values):
+            width = round(PLOT_WIDTH * max(value, 0) / largest)
+            bars.append(Bar(LABEL_WIDTH, y, width, series_index, money(value)))
+            y += BAR_HEIGHT + BAR_GAP
+        y += GROUP_GAP
+    description = "; ".join(
+        f"{label}: "
+        + ", ".join(f"{name} {money(value)}" for name, value in zip(series, values, strict=True))
+        for label, values in groups
+    )
+    return BarChart(
+        id=id,
+        title=title,
+        description=description,
+        series=series,
+        labels=labels,
+        bars=bars,
+        width=LABEL_WIDTH + PLOT_WIDTH + VALUE_WIDTH,
+        height=y,
+    )

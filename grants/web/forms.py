@@ -1,0 +1,205 @@
+"""Forms that send commands: what a person typed, read into the domain's values; a
+refusal, by the form or by the domain, shown next to the field it names, with what was
+typed kept; nothing stored. Money is typed in dollars, so an input is named after the
+domain's field without ``_cents`` (``requested`` for ``requested_cents``)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+from typing import Literal, TypeVar
+from uuid import uuid4
+
+from grants.application import Context, NotFound
+from grants.domain.errors import DomainError
+from grants.domain.fiscal_year import FiscalYear
+from grants.idempotency import Claim, Receipt
+from grants.users import User
+from grants.web.i18n import Translator, parse_money
+
+E = TypeVar("E", bound=StrEnum)
+
+Kind = Literal["text", "date", "money", "number", "select"]
+
+# Fields a form carries for the page, not for the command.
+_BOOKKEEPING = {"csrf_token", "form_key", "version"}
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    label: str
+    kind: Kind = "text"
+    options: Sequence[tuple[str, str]] = ()
+    required: bool = True
+    hint: str | None = None
+
+
+@dataclass(frozen=True)
+class Section:
+    """Fields shown together; ``name`` is the domain field a refusal of the whole group
+    names (``cash_flow``)."""
+
+    fields: Sequence[Field]
+    legend: str | None = None
+    hint: str | None = None
+    name: str | None = None
+
+
+@dataclass
+class FormPage:
+    """A form as a page shows it: its sections, what was typed, and the refusals."""
+
+    title: str
+    action: str
+    submit: str
+    sections: Sequence[Section]
+    cancel: str
+    values: dict[str, str] = field(default_factory=dict)
+    errors: dict[str, str] = field(default_factory=dict)
+    details: dict[str, str] = field(default_factory=dict)
+    form_key: str = field(default_factory=lambda: uuid4().hex)
+    version: int | None = None
+    intro: str | None = None
+
+    def known(self, name: str) -> bool:
+        return any(
+            name in (section.name, f.name) for section in self.sections for f in section.fields
+        )
+
+
+class Refused(Exception):
+    """The form had errors; they are in the form."""
+
+
+def input_name(domain_field: str) -> str:
+    return domain_field.removesuffix("_cents")
+
+
+class Form:
+    """Reads a submitted form; each reader notes an error against its field and returns
+    None rather than stopping, so that every mistake is shown at once."""
+
+    def __init__(self, data: Mapping[str, str], t: Translator, page: FormPage) -> None:
+        self.data = data
+        self.t = t
+        self.page = page
+        page.values = {k: v for k, v in data.items() if k not in _BOOKKEEPING}
+        page.form_key = data.get("form_key") or page.form_key
+
+    def refuse(self, name: str, message: str, detail: str | None = None) -> None:
+        self.page.errors.setdefault(name, message)
+        if detail:
+            self.page.details.setdefault(name, detail)
+
+    def text(self, name: str, *, required: bool = True) -> str:
+        value = self.data.get(name, "").strip()
+        if required and not value:
+            self.refuse(name, self.t("error.required"))
+        return value
+
+    def money(self, name: str, *, required: bool = True) -> int | None:
+        text = self.text(name, required=required)
+        if not text:
+            return None
+        cents = parse_money(text, self.t.language)
+        if cents is None:
+            self.refuse(name, self.t("error.money"))
+        return cents
+
+    def whole(self, name: str, *, required: bool = True) -> int | None:
+        text = self.text(name, required=required)
+        if not text:
+            return None
+        try:
+            return int(text.replace(" ", "").replace("\u00a0", "").replace(",", ""))
+        except ValueError:
+            self.refuse(name, self.t("error.whole_number"))
+            return None
+
+    def day(self, name: str, *, required: bool = True) -> date | None:
+        text = self.text(name, required=required)
+        if not text:
+            return None
+        try:
+            return date.fromisoformat(text)
+        except ValueError:
+            self.refuse(name, self.t("error.date"))
+            return None
+
+    def choice(self, name: str, kind: type[E], *, required: bool = True) -> E | None:
+        text = self.text(name, required=required)
+        if not text:
+            return None
+        try:
+            return kind(text)
+        except ValueError:
+            self.refuse(name, self.t("error.choice"))
+            return None
+
+    def fiscal_year(self, name: str, *, required: bool = True) -> FiscalYear | None:
+        text = self.text(name, required=required)
+        if not text:
+            return None
+        try:
+            return FiscalYear(text)
+        except DomainError as error:
+            self.refuse(name, *self.t.rule(error.code, error.message))
+            return None
+
+    def cash_flow(self, name: str, rows: int, *, required: bool = True) -> list[tuple[str, int]]:
+        """The filled lines of a cash flow of ``rows`` lines, as (fiscal year, cents)."""
+        lines = []
+        for n in range(rows):
+            year = self.fiscal_year(f"{name}[{n}].fiscal_year", required=False)
+            cents = self.money(f"{name}[{n}].amount", required=year is not None)
+            if year is not None and cents is not None:
+                lines.append((str(year), cents))
+            elif cents is not None:
+                self.refuse(f"{name}[{n}].fiscal_year", self.t("error.required"))
+        if required and not lines and not self.page.errors:
+            self.refuse(f"{name}[0].fiscal_year", self.t("error.required"))
+        return lines
+
+    def check(self) -> None:
+        if self.page.errors:
+            raise Refused
+
+    def context(self, user: User) -> Context:
+        """The command's context: a second send of the same form (a double click, a
+        reload) gets the first answer and records nothing; a form opened before the
+        project changed is refused."""
+        fields = {k: v for k, v in self.data.items() if k != "csrf_token"}
+        fingerprint = hashlib.sha256(json.dumps(fields, sort_keys=True).encode()).hexdigest()
+        version = self.data.get("version", "")
+        return Context(
+            actor=user.name,
+            expected_version=int(version) if version.isdigit() else None,
+            claim=Claim(user=user.name, key=f"web:{self.page.form_key}", fingerprint=fingerprint),
+        )
+
+
+def submit(
+    data: Mapping[str, str],
+    t: Translator,
+    page: FormPage,
+    command: Callable[[Form], Receipt],
+) -> Receipt | None:
+    """Runs the command the form describes; None when it was refused, the refusals then
+    in ``page``."""
+    form = Form(data, t, page)
+    try:
+        return command(form)
+    except Refused:
+        return None
+    except DomainError as error:
+        name = input_name(error.field or "")
+        form.refuse(name if page.known(name) else "", *t.rule(error.code, error.message))
+    except NotFound as error:
+        name = input_name(error.field or "")
+        form.refuse(name if page.known(name) else "", *t.rule("unknown_reference", str(error)))
+    return None

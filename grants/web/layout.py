@@ -1,0 +1,109 @@
+"""What every page shares: its language, who is signed in, the session's CSRF token and
+the navigation; and the error page."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+from urllib.parse import quote
+
+from litestar import Request
+from litestar.exceptions import (
+    HTTPException,
+    NotAuthorizedException,
+    PermissionDeniedException,
+)
+from litestar.response import Redirect, Response, Template
+
+from grants.application import NotFound
+from grants.users import Role, User
+from grants.web.i18n import Language, Translator
+from grants.web.sessions import WebSession
+
+logger = logging.getLogger(__name__)
+
+LANGUAGE_COOKIE = "grants_lang"
+
+# Each entry: path, message key, the roles that see it (None: everyone signed in).
+NAVIGATION: tuple[tuple[str, str, frozenset[Role] | None], ...] = (
+    ("/dashboard", "nav.dashboard", None),
+    ("/outcomes", "nav.outcomes", None),
+    ("/programs", "nav.programs", None),
+    ("/calls", "nav.calls", None),
+    ("/projects", "nav.projects", None),
+    ("/payments", "nav.payments", frozenset({Role.FINANCE_OFFICER, Role.ADMIN})),
+)
+
+
+class CsrfRefused(PermissionDeniedException):
+    """A form sent without the token of the session it was served in."""
+
+
+def language(request: Request[Any, Any, Any]) -> Language:
+    chosen = request.cookies.get(LANGUAGE_COOKIE)
+    if chosen in (Language.EN, Language.FR):
+        return Language(chosen)
+    # A first visit follows the browser's preference; the toggle then decides.
+    accept = request.headers.get("accept-language", "")
+    return Language.FR if accept.lower().startswith("fr") else Language.EN
+
+
+def translator(request: Request[Any, Any, Any]) -> Translator:
+    return Translator(language(request))
+
+
+def session_of(request: Request[Any, Any, Any]) -> WebSession | None:
+    session: WebSession | None = request.scope.get("auth")
+    return session
+
+
+def page(
+    request: Request[Any, Any, Any],
+    template: str,
+    *,
+    status_code: int = 200,
+    **context: Any,
+) -> Template:
+    t = translator(request)
+    session = session_of(request)
+    user: User | None = session.user if session else None
+    path = request.url.path
+    nav = [
+        {"href": href, "label": t(key), "current": path.startswith(href)}
+        for href, key, roles in NAVIGATION
+        if user and (roles is None or user.role in roles)
+    ]
+    here = path + (f"?{request.url.query}" if request.url.query else "")
+    return Template(
+        template,
+        status_code=status_code,
+        context={
+            "t": t,
+            "lang": t.language.value,
+            "other_lang": t.language.other.value,
+            "language_href": f"/language/{t.language.other.value}?next={quote(here)}",
+            "user": user,
+            "csrf_token": session.csrf_token if session else "",
+            "nav": nav,
+            **context,
+        },
+    )
+
+
+def error_page(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    """Errors as pages in the visitor's language; not signed in means the sign-in page."""
+    if isinstance(exc, NotAuthorizedException):
+        here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        return Redirect(f"/sign-in?next={quote(here)}", status_code=303)
+    if isinstance(exc, CsrfRefused):
+        status, key = 403, "error.csrf"
+    elif isinstance(exc, PermissionDeniedException):
+        status, key = 403, "error.forbidden"
+    elif isinstance(exc, NotFound) or (isinstance(exc, HTTPException) and exc.status_code == 404):
+        status, key = 404, "error.not_found"
+    elif isinstance(exc, HTTPException) and exc.status_code < 500:
+        status, key = exc.status_code, "error.title"
+    else:
+        logger.error("unexpected error on a page", exc_info=exc)
+        status, key = 500, "error.unexpected"
+    return page(request, "error.html", status_code=status, message_key=key)

@@ -1,0 +1,78 @@
+"""The web pages as routers for the app to mount, with their templates and static
+files. Pages are signed in to with a session cookie, never with a bearer token: the
+API's token middleware leaves them alone (``exclude_from_auth``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from litestar import Router
+from litestar.exceptions import HTTPException, ValidationException
+from litestar.plugins.jinja import JinjaTemplateEngine
+from litestar.static_files import create_static_files_router
+from litestar.template import TemplateConfig
+
+from grants.application import NotFound
+from grants.domain.errors import DomainError
+from grants.web.auth import (
+    SessionMiddleware,
+    check_csrf,
+    choose_language,
+    home,
+    sign_in,
+    sign_in_form,
+    sign_out,
+    signed_in,
+)
+from grants.web.layout import error_page
+from grants.web.programs import PROGRAM_PAGES
+from grants.web.strategy import STRATEGY_PAGES
+
+HERE = Path(__file__).resolve().parent
+
+# The option Litestar's authentication middleware (the API's BearerToken) skips on.
+_NOT_BEARER = {"exclude_from_auth": True}
+
+
+def _environment() -> Environment:
+    return Environment(
+        loader=FileSystemLoader(HERE / "templates"),
+        autoescape=select_autoescape(default=True),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+TEMPLATES = TemplateConfig(instance=JinjaTemplateEngine.from_environment(_environment()))
+
+
+def web_ui() -> list[Router]:
+    pages = Router(
+        path="/",
+        route_handlers=[
+            home,
+            sign_in_form,
+            sign_in,
+            sign_out,
+            choose_language,
+            *STRATEGY_PAGES,
+            *PROGRAM_PAGES,
+        ],
+        middleware=[SessionMiddleware()],
+        guards=[signed_in],
+        before_request=check_csrf,
+        # Every class the API maps to problem details is named again here, since the
+        # most specific class wins whatever the layer: pages answer with pages.
+        exception_handlers={
+            kind: error_page
+            for kind in (Exception, HTTPException, ValidationException, DomainError, NotFound)
+        },
+        include_in_schema=False,
+        opt=_NOT_BEARER,
+    )
+    static = create_static_files_router(
+        path="/static", directories=[HERE / "static"], include_in_schema=False, opt=_NOT_BEARER
+    )
+    return [pages, static]

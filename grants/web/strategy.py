@@ -1,0 +1,252 @@
+"""The Strategy team's pages: funding by pillar (a chart and its table) filtered by
+fiscal year and department, the trend of disbursements by fiscal year, outcomes by
+pillar; each table also as CSV."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from litestar import Request, Response, get
+from litestar.di import NamedDependency
+from litestar.params import FromQuery
+from litestar.response import Template
+
+from grants.domain.reference import Pillar
+from grants.projections import Views
+from grants.projections.funding import FundingRow
+from grants.projections.outcomes import OutcomeRow
+from grants.web.charts import bar_chart
+from grants.web.i18n import Translator
+from grants.web.layout import page, translator
+
+
+@dataclass(frozen=True)
+class Funding:
+    label: str
+    committed_cents: int
+    disbursed_cents: int
+    outstanding_cents: int
+    projects: int
+
+
+def _total(label: str, rows: Iterable[FundingRow]) -> Funding:
+    rows = list(rows)
+    return Funding(
+        label,
+        sum(r.committed_cents for r in rows),
+        sum(r.disbursed_cents for r in rows),
+        sum(r.outstanding_cents for r in rows),
+        sum(r.projects for r in rows),
+    )
+
+
+def _chosen(value: str | None) -> str | None:
+    return value or None
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    by_pillar: list[Funding]
+    totals: Funding
+    by_year: list[Funding]
+    fiscal_years: list[str]
+    departments: list[str]
+
+
+def dashboard(
+    views: Views, t: Translator, fiscal_year: str | None, department: str | None
+) -> Dashboard:
+    """One read of the view (a summary of a few hundred rows), cut three ways."""
+    rows = views.funding.rows()
+    in_department = [r for r in rows if department in (None, r.department)]
+    chosen = [r for r in in_department if fiscal_year in (None, r.fiscal_year)]
+    by_pillar = [
+        _total(t.pillar(pillar), (r for r in chosen if r.pillar == pillar)) for pillar in Pillar
+    ]
+    years = sorted({r.fiscal_year for r in in_department})
+    by_year = [_total(year, (r for r in in_department if r.fiscal_year == year)) for year in years]
+    return Dashboard(
+        by_pillar=by_pillar,
+        totals=_total(t("common.total"), chosen),
+        by_year=by_year,
+        fiscal_years=sorted({r.fiscal_year for r in rows}),
+        departments=sorted({r.department for r in rows}),
+    )
+
+
+def csv_download(
+    filename: str, header: Sequence[str], rows: Iterable[Sequence[Any]]
+) -> Response[str]:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(header)
+    writer.writerows(rows)
+    return Response(
+        out.getvalue(),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+def dollars(cents: int) -> str:
+    """Amounts in a CSV file are plain decimal dollars, for spreadsheets in either
+    language."""
+    sign = "-" if cents < 0 else ""
+    return f"{sign}{abs(cents) // 100}.{abs(cents) % 100:02d}"
+
+
+@get("/dashboard", sync_to_thread=True)
+def funding_page(
+    request: Request[Any, Any, Any],
+    views: NamedDependency[Views],
+    fiscal_year: FromQuery[str | None] = None,
+    department: FromQuery[str | None] = None,
+) -> Template:
+    t = translator(request)
+    fiscal_year, department = _chosen(fiscal_year), _chosen(department)
+    board = dashboard(views, t, fiscal_year, department)
+    series = [t("field.committed"), t("field.disbursed")]
+    chart = bar_chart(
+        "funding-chart",
+        t("dashboard.chart"),
+        series,
+        [(f.label, (f.committed_cents, f.disbursed_cents)) for f in board.by_pillar],
+        t.money,
+    )
+    trend = bar_chart(
+        "trend-chart",
+        t("dashboard.trend_chart"),
+        [t("field.disbursed")],
+        [(f.label, (f.disbursed_cents,)) for f in board.by_year],
+        t.money,
+    )
+    query = request.url.query
+    return page(
+        request,
+        "dashboard.html",
+        board=board,
+        chart=chart,
+        trend=trend,
+        fiscal_year=fiscal_year or "",
+        department=department or "",
+        year_options=[(year, year) for year in board.fiscal_years],
+        department_options=[(code, t.department(code)) for code in board.departments],
+        query=f"?{query}" if query else "",
+    )
+
+
+def _funding_csv(t: Translator, label: str, rows: Iterable[Funding]) -> Iterable[list[Any]]:
+    header = [
+        label,
+        t("field.committed"),
+        t("field.disbursed"),
+        t("field.outstanding"),
+        t("field.projects"),
+    ]
+    body = [
+        [
+            f.label,
+            dollars(f.committed_cents),
+            dollars(f.disbursed_cents),
+            dollars(f.outstanding_cents),
+            f.projects,
+        ]
+        for f in rows
+    ]
+    return [header, *body]
+
+
+@get("/dashboard/funding.csv", sync_to_thread=True)
+def funding_csv(
+    request: Request[Any, Any, Any],
+    views: NamedDependency[Views],
+    fiscal_year: FromQuery[str | None] = None,
+    department: FromQuery[str | None] = None,
+) -> Response[str]:
+    t = translator(request)
+    board = dashboard(views, t, _chosen(fiscal_year), _chosen(department))
+    header, *rows = _funding_csv(t, t("field.pillar"), [*board.by_pillar, board.totals])
+    return csv_download("funding-by-pillar.csv", header, rows)
+
+
+@get("/dashboard/trend.csv", sync_to_thread=True)
+def trend_csv(
+    request: Request[Any, Any, Any],
+    views: NamedDependency[Views],
+    department: FromQuery[str | None] = None,
+) -> Response[str]:
+    t = translator(request)
+    board = dashboard(views, t, None, _chosen(department))
+    header, *rows = _funding_csv(t, t("field.fiscal_year"), board.by_year)
+    return csv_download("disbursements-by-fiscal-year.csv", header, rows)
+
+
+def _outcomes(
+    views: Views, fiscal_year: str | None, pillar: str | None
+) -> tuple[list[OutcomeRow], list[str]]:
+    rows = views.outcomes.totals()
+    chosen = [
+        r for r in rows if fiscal_year in (None, r.fiscal_year) and pillar in (None, r.pillar)
+    ]
+    order = {p.value: n for n, p in enumerate(Pillar)}
+    chosen.sort(key=lambda r: (order[r.pillar], r.indicator, r.fiscal_year))
+    return chosen, sorted({r.fiscal_year for r in rows})
+
+
+@get("/outcomes", sync_to_thread=True)
+def outcomes_page(
+    request: Request[Any, Any, Any],
+    views: NamedDependency[Views],
+    fiscal_year: FromQuery[str | None] = None,
+    pillar: FromQuery[str | None] = None,
+) -> Template:
+    rows, years = _outcomes(views, _chosen(fiscal_year), _chosen(pillar))
+    by_pillar: dict[str, list[OutcomeRow]] = defaultdict(list)
+    for row in rows:
+        by_pillar[row.pillar].append(row)
+    t = translator(request)
+    query = request.url.query
+    return page(
+        request,
+        "outcomes.html",
+        by_pillar=by_pillar,
+        year_options=[(year, year) for year in years],
+        pillar_options=[(p.value, t.pillar(p)) for p in Pillar],
+        fiscal_year=fiscal_year or "",
+        pillar=pillar or "",
+        query=f"?{query}" if query else "",
+    )
+
+
+@get("/outcomes.csv", sync_to_thread=True)
+def outcomes_csv(
+    request: Request[Any, Any, Any],
+    views: NamedDependency[Views],
+    fiscal_year: FromQuery[str | None] = None,
+    pillar: FromQuery[str | None] = None,
+) -> Response[str]:
+    t = translator(request)
+    rows, _ = _outcomes(views, _chosen(fiscal_year), _chosen(pillar))
+    header = [
+        t("field.pillar"),
+        t("field.indicator"),
+        t("field.fiscal_year"),
+        t("field.reported_total"),
+        t("field.projects_reporting"),
+    ]
+    return csv_download(
+        "outcomes-by-pillar.csv",
+        header,
+        (
+            [t.pillar(r.pillar), t.indicator(r.indicator), r.fiscal_year, r.total, r.projects]
+            for r in rows
+        ),
+    )
+
+
+STRATEGY_PAGES = [funding_page, funding_csv, trend_csv, outcomes_page, outcomes_csv]
