@@ -10,6 +10,7 @@ from psycopg_pool import ConnectionPool
 
 from grants.application import Grants
 from grants.database import embedded_postgres, eventsourcing_env
+from grants.finance.reconciliations import Reconciliations
 from grants.migrations import migrate
 from grants.projections import Views, open_views
 from grants.settings import Settings
@@ -27,6 +28,7 @@ class Services:
     views: Views
     users: Users
     pool: ConnectionPool
+    reconciliations: Reconciliations
 
     def close(self) -> None:
         self.grants.close()
@@ -46,4 +48,11 @@ def bootstrap(url: str) -> Services:
         grants = Grants(env=eventsourcing_env(url))
         views = open_views(grants.recorder.datastore)  # type: ignore[attr-defined]
     pool = ConnectionPool(url, min_size=1, max_size=4, open=True)
-    return Services(database_url=url, grants=grants, views=views, users=Users(pool), pool=pool)
+    return Services(
+        database_url=url,
+        grants=grants,
+        views=views,
+        users=Users(pool),
+        pool=pool,
+        reconciliations=Reconciliations(pool),
+    )

@@ -97,10 +97,9 @@ def _serve(settings: Settings, url: str, host: str, port: int, workers: int) -> 
         # beside the API. On real services the worker runs as a service of its own.
         _demo(url)
         redis_url, _redis = _redis_url(settings)
-        worker = subprocess.Popen(
-            [sys.executable, "-m", "grants.cli", "worker"],
-            env={**os.environ, "REDIS_URL": redis_url},
-        )
+        # The server processes queue jobs on the same (embedded) Redis.
+        os.environ["REDIS_URL"] = redis_url
+        worker = subprocess.Popen([sys.executable, "-m", "grants.cli", "worker"], env=os.environ)
     print(f"Grants tracker on http://{host}:{port}/  (API docs: http://{host}:{port}/schema)")
     print(f"Sign in to the web pages at http://{host}:{port}/sign-in")
     # uvicorn stops on SIGTERM, then raises it again with the handler it found: make that

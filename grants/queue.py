@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from arq.connections import RedisSettings
+from psycopg.conninfo import conninfo_to_dict
 
 
 def embedded_redis(data_dir: Path) -> tuple[str, Any]:
@@ -21,3 +22,11 @@ def embedded_redis(data_dir: Path) -> tuple[str, Any]:
 
 def redis_settings(url: str) -> RedisSettings:
     return RedisSettings.from_dsn(url)
+
+
+def queue_name(database_url: str) -> str:
+    """The job queue of one database: API and worker find each other through it, and
+    trackers on other databases sharing the Redis server (test runs, say) never take
+    each other's jobs."""
+    info = conninfo_to_dict(database_url)
+    return f"arq:grants:{info.get('host', '')}:{info.get('port', '')}:{info.get('dbname', '')}"

@@ -20,6 +20,7 @@ from grants.api.app import create_app
 from grants.bootstrap import Services, bootstrap
 from grants.database import embedded_postgres, eventsourcing_env
 from grants.projections.runner import run_projections
+from grants.queue import embedded_redis
 from grants.users import Role, add_user
 
 
@@ -79,9 +80,21 @@ PEOPLE = {
 }
 
 
+@pytest.fixture(scope="session")
+def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The Redis server ``REDIS_URL`` names, or an embedded one for the session. Each
+    test database has its own job queue on it (``grants.queue.queue_name``)."""
+    if url := os.environ.get("REDIS_URL"):
+        yield url
+        return
+    url, server = embedded_redis(tmp_path_factory.mktemp("redis"))
+    yield url
+    server.shutdown()
+
+
 @pytest.fixture
-def client(services: Services) -> Iterator[TestClient[Litestar]]:
-    with TestClient(create_app(services)) as client:
+def client(services: Services, redis_url: str) -> Iterator[TestClient[Litestar]]:
+    with TestClient(create_app(services, redis_url)) as client:
         yield client
 
 

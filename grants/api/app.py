@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from arq import create_pool
 from litestar import Litestar
 from litestar.datastructures import State
 from litestar.di import Provide
@@ -19,12 +20,15 @@ from grants.api.payments import Payments
 from grants.api.problems import PROBLEM_DETAILS
 from grants.api.programs import Programs
 from grants.api.projects import Projects
+from grants.api.reconciliations import LedgerReconciliations
 from grants.api.results import Results
 from grants.api.schema import FISCAL_YEAR_DECODER, FiscalYearSchema
 from grants.api.views import ViewsController
+from grants.api.year_end import year_end_view
 from grants.application import Grants
 from grants.bootstrap import Services, bootstrap, database_url
 from grants.projections import Views
+from grants.queue import redis_settings
 from grants.settings import Settings
 from grants.web.site import TEMPLATES, web_ui
 
@@ -39,7 +43,18 @@ def _views(state: State) -> Views:
     return views
 
 
-def create_app(services: Services) -> Litestar:
+def create_app(services: Services, redis_url: str | None = None) -> Litestar:
+    """The app on the given services; with ``redis_url`` it can queue jobs (ledger
+    reconciliations) for the worker."""
+
+    async def open_queue(app: Litestar) -> None:
+        if redis_url is not None:
+            app.state.queue = await create_pool(redis_settings(redis_url))
+
+    async def close_queue(app: Litestar) -> None:
+        if app.state.queue is not None:
+            await app.state.queue.aclose()
+
     return Litestar(
         route_handlers=[
             health,
@@ -50,9 +65,11 @@ def create_app(services: Services) -> Litestar:
             Payments,
             Results,
             ViewsController,
+            year_end_view,
+            LedgerReconciliations,
             *web_ui(),
         ],
-        state=State({"services": services, "users": services.users}),
+        state=State({"services": services, "users": services.users, "queue": None}),
         dependencies={
             "grants": Provide(_grants, sync_to_thread=False),
             "views": Provide(_views, sync_to_thread=False),
@@ -74,7 +91,8 @@ def create_app(services: Services) -> Litestar:
             ),
             security=[{"bearer": []}],
         ),
-        on_shutdown=[lambda: services.close()],
+        on_startup=[open_queue],
+        on_shutdown=[close_queue, lambda: services.close()],
     )
 
 
@@ -82,4 +100,4 @@ def app_from_env() -> Litestar:
     """The app for a server process, configured from the environment; ``grants serve``
     has already resolved ``DATABASE_URL`` and applied the migrations."""
     settings = Settings.from_env()
-    return create_app(bootstrap(database_url(settings)))
+    return create_app(bootstrap(database_url(settings)), settings.redis_url)

@@ -38,6 +38,13 @@ FROM program_years WHERE program_id = %s ORDER BY fiscal_year
 """
 
 
+_YEAR = """
+SELECT program_id, fiscal_year, allocation_cents, committed_cents, disbursed_cents,
+       allocation_cents - committed_cents AS available_cents
+FROM program_years WHERE fiscal_year = %s
+"""
+
+
 class CommitmentRow(msgspec.Struct):
     fiscal_year: str
     allocation_cents: int
@@ -73,6 +80,12 @@ class CommitmentsView(View):
         with self.datastore.get_connection() as conn, conn.cursor() as curs:
             curs.execute(_YEARS, (program_id,), prepare=True)
             return [CommitmentRow(**row) for row in curs.fetchall()]
+
+    def year(self, fiscal_year: str) -> dict[UUID, CommitmentRow]:
+        """Every program's figures for one fiscal year."""
+        with self.datastore.get_connection() as conn, conn.cursor() as curs:
+            curs.execute(_YEAR, (fiscal_year,))
+            return {row.pop("program_id"): CommitmentRow(**row) for row in curs.fetchall()}
 
 
 class CommitmentsProjection(Projection[CommitmentsView]):

@@ -16,6 +16,7 @@ from psycopg import Cursor
 from psycopg.rows import DictRow
 
 from grants.domain.project import Project
+from grants.finance.matching import Paid
 from grants.projections.view import Event, Tables, View, upsert_rows
 
 _PROJECTS = """
@@ -98,18 +99,6 @@ class AwaitingRelease(msgspec.Struct):
     kind: str
     certified_by: str
     requested_on: date
-
-
-class Paid(msgspec.Struct, frozen=True):
-    """A payment as the tracker recorded it: released, or recovered (negative)."""
-
-    payment_ref: str
-    amount_cents: int
-    paid_on: date
-    fiscal_year: str
-    project_id: UUID
-    recipient: str
-    agreement_number: str
 
 
 class PaymentsView(View):

@@ -1,0 +1,95 @@
+"""Deadlines as of a day: agreements that end within 90 days (time-limited funding is a
+risk the Hotline evaluation raised) and results reports that are overdue. They change
+with the date, not with events, so a nightly job works them out again."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import date, timedelta
+from enum import StrEnum
+from uuid import UUID
+
+import msgspec
+from psycopg_pool import ConnectionPool
+
+from grants.domain.fiscal_year import FiscalYear
+from grants.projections.awards import Award, AwardsView
+
+ENDING_WITHIN = timedelta(days=90)
+# A fiscal year's results are due by June 30, three months after it ends.
+RESULTS_DUE_AFTER = timedelta(days=91)
+
+
+class Kind(StrEnum):
+    AGREEMENT_ENDING = "agreement_ending"
+    RESULTS_OVERDUE = "results_overdue"
+
+
+class Deadline(msgspec.Struct, frozen=True):
+    kind: Kind
+    project_id: UUID
+    fiscal_year: str
+    due_on: date
+
+
+class Due(msgspec.Struct):
+    """A deadline with what a reader needs to act on it."""
+
+    kind: Kind
+    project_id: UUID
+    program_id: UUID
+    department: str
+    title_en: str
+    title_fr: str
+    recipient: str
+    fiscal_year: str
+    due_on: date
+    as_of: date
+
+
+def deadlines(
+    awards: Iterable[Award], reported: Mapping[UUID, set[str]], today: date
+) -> list[Deadline]:
+    found = []
+    for award in awards:
+        if award.start_on is None or award.end_on is None:
+            continue
+        running = award.status in ("under_agreement", "final_report_accepted")
+        if running and today <= award.end_on <= today + ENDING_WITHIN:
+            found.append(Deadline(Kind.AGREEMENT_ENDING, award.project_id, "", award.end_on))
+        if award.status != "under_agreement":
+            continue  # a final report accepted ends the reporting
+        year, last = FiscalYear.of(award.start_on), FiscalYear.of(min(award.end_on, today))
+        while year <= last:
+            due_on = year.ends_on + RESULTS_DUE_AFTER
+            if due_on < today and year not in reported.get(award.project_id, set()):
+                found.append(Deadline(Kind.RESULTS_OVERDUE, award.project_id, year, due_on))
+            year = year.next()
+    return found
+
+
+def refresh(pool: ConnectionPool, awards: AwardsView, today: date) -> int:
+    """Replaces the deadlines with those as of ``today``; returns how many there are."""
+    found = deadlines(awards.awards(signed=True), awards.results_reported(), today)
+    with pool.connection() as conn:
+        conn.execute("DELETE FROM deadlines")
+        with conn.cursor().copy(
+            "COPY deadlines (kind, project_id, fiscal_year, due_on, as_of) FROM STDIN"
+        ) as copy:
+            for d in found:
+                copy.write_row((d.kind.value, d.project_id, d.fiscal_year, d.due_on, today))
+    return len(found)
+
+
+def due(pool: ConnectionPool, department: str | None = None) -> list[Due]:
+    """The deadlines the last refresh found, soonest first."""
+    with pool.connection() as conn:
+        rows = conn.execute(
+            "SELECT d.kind, d.project_id, a.program_id, a.department, a.title_en, a.title_fr,"
+            " a.recipient->>'legal_name', d.fiscal_year, d.due_on, d.as_of"
+            " FROM deadlines d JOIN awards a USING (project_id)"
+            " WHERE %(department)s::text IS NULL OR a.department = %(department)s"
+            " ORDER BY d.due_on, d.kind, d.project_id",
+            {"department": department},
+        ).fetchall()
+    return [Due(*row) for row in rows]

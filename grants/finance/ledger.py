@@ -1,0 +1,129 @@
+"""Reading the financial system's payment ledger, a CSV file as finance exports it:
+columns found by their header in any order, comma or semicolon separated, UTF-8 with or
+without a byte order mark, amounts written the English or the French way."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from grants.domain.errors import InvalidValue
+
+REQUIRED = ("payment_ref", "amount", "paid_on")
+OPTIONAL = ("recipient", "agreement_number")
+
+# Spaces that French and English exports put between thousands.
+_SPACES = str.maketrans("", "", " \u00a0\u202f\u2009'")
+_DIGITS = re.compile(r"\d+")
+_GROUPED = re.compile(r"\d{1,3}(?:,\d{3})+|\d{1,3}(?:\.\d{3})+")
+
+
+class LedgerUnreadable(InvalidValue):
+    """The file cannot be read; names the line (counting the header as line 1) and
+    the column."""
+
+    code = "ledger_unreadable"
+
+    def __init__(self, message: str, *, line: int, column: str | None = None) -> None:
+        where = f"line {line}" + (f", column {column}" if column else "")
+        super().__init__(f"{where}: {message}", field="file")
+        self.line = line
+        self.column = column
+
+
+@dataclass(frozen=True)
+class LedgerLine:
+    line: int
+    payment_ref: str
+    amount_cents: int
+    paid_on: date
+    recipient: str = ""
+    agreement_number: str = ""
+
+
+def read_ledger(data: bytes) -> list[LedgerLine]:
+    """The ledger's lines, in the file's order; blank lines are skipped."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise LedgerUnreadable("the file is not UTF-8 text", line=line) from None
+    header_line = text.split("\n", 1)[0]
+    delimiter = ";" if header_line.count(";") > header_line.count(",") else ","
+    rows = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    header = next(rows, None)
+    if header is None:
+        raise LedgerUnreadable("the file is empty: it needs a header line", line=1)
+    columns = {name.strip().lower(): n for n, name in enumerate(header)}
+    for name in REQUIRED:
+        if name not in columns:
+            raise LedgerUnreadable(
+                f"no {name} column (the header needs {', '.join(REQUIRED)})",
+                line=1,
+                column=name,
+            )
+    lines = []
+    for row in rows:
+        if not any(cell.strip() for cell in row):
+            continue
+        lines.append(_line(rows.line_num, row, columns))
+    return lines
+
+
+def _line(number: int, row: list[str], columns: dict[str, int]) -> LedgerLine:
+    def cell(name: str) -> str:
+        n = columns.get(name)
+        return row[n].strip() if n is not None and n < len(row) else ""
+
+    ref = cell("payment_ref")
+    if not ref:
+        raise LedgerUnreadable("the payment reference is empty", line=number, column="payment_ref")
+    try:
+        amount = amount_cents(cell("amount"))
+    except ValueError as error:
+        raise LedgerUnreadable(str(error), line=number, column="amount") from None
+    try:
+        paid_on = date.fromisoformat(cell("paid_on"))
+    except ValueError:
+        raise LedgerUnreadable(
+            f"{cell('paid_on')!r} is not a date written as 2024-05-31",
+            line=number,
+            column="paid_on",
+        ) from None
+    return LedgerLine(
+        line=number,
+        payment_ref=ref,
+        amount_cents=amount,
+        paid_on=paid_on,
+        recipient=cell("recipient"),
+        agreement_number=cell("agreement_number"),
+    )
+
+
+def amount_cents(written: str) -> int:
+    """An amount in cents, from ``1234.56``, ``1,234.56``, ``$1,234.56``, ``1 234,56 $``
+    or ``1.234,56``; negative with a minus sign or in parentheses. Never through a
+    float."""
+    text = written.translate(_SPACES).replace("$", "")
+    negative = text.startswith("-") or (text.startswith("(") and text.endswith(")"))
+    text = text.strip("-()")
+    whole, cents = text, ""
+    # The decimal separator is the last comma or point when two digits or one follow it
+    # and it is not part of a thousands grouping like 1,234 or 1.234.567.
+    separator = max(text.rfind(","), text.rfind("."))
+    if separator >= 0 and not _GROUPED.fullmatch(text) and len(text) - separator - 1 <= 2:
+        whole, cents = text[:separator], text[separator + 1 :]
+    if _GROUPED.fullmatch(whole):
+        whole = whole.replace(",", "").replace(".", "")
+    if not _DIGITS.fullmatch(whole) or (cents and not _DIGITS.fullmatch(cents)):
+        raise ValueError(f"{written!r} is not an amount such as 1234.56, $1,234.56 or 1 234,56")
+    return (-1 if negative else 1) * (int(whole) * 100 + int(cents.ljust(2, "0") or 0))
+
+
+def dollars(cents: int) -> str:
+    """An amount as ``1234.56``: how the ledger and the open-data files write money."""
+    sign = "-" if cents < 0 else ""
+    return f"{sign}{abs(cents) // 100}.{abs(cents) % 100:02d}"

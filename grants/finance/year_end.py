@@ -1,0 +1,70 @@
+"""The fiscal year-end, per program: what was allocated, committed and paid, and what
+is left: commitments unpaid, of which payables at year-end (certified, releasable until
+April 30), holdbacks retained, and what lapses unless it is reprofiled."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from uuid import UUID
+
+import msgspec
+
+from grants.domain.fiscal_year import FiscalYear
+from grants.domain.program import Program
+from grants.projections.awards import Award
+from grants.projections.commitments import CommitmentRow
+
+
+class ProgramYearEnd(msgspec.Struct):
+    program_id: UUID
+    department: str
+    name_en: str
+    name_fr: str
+    allocation_cents: int
+    committed_cents: int
+    disbursed_cents: int
+    uncommitted_cents: int
+    unpaid_cents: int
+    payable_at_year_end_cents: int
+    holdback_retained_cents: int
+    lapsing_cents: int
+
+
+def year_end(
+    fiscal_year: FiscalYear,
+    programs: Iterable[Program],
+    years: Mapping[UUID, CommitmentRow],
+    pending: Mapping[UUID, int],
+    awards: Iterable[Award],
+) -> list[ProgramYearEnd]:
+    """Per program with anything in the year. A holdback is counted in the year its
+    agreement ends, when it is due once the final report is in."""
+    retained: Counter[UUID] = Counter()
+    for award in awards:
+        if award.end_on is not None and FiscalYear.of(award.end_on) == fiscal_year:
+            retained[award.program_id] += award.holdback_retained_cents
+    found = []
+    for program in sorted(programs, key=lambda p: (p.department, p.name_en)):
+        row = years.get(program.id)
+        if row is None:
+            continue
+        unpaid = row.committed_cents - row.disbursed_cents
+        payable = min(pending.get(program.id, 0), unpaid)
+        found.append(
+            ProgramYearEnd(
+                program_id=program.id,
+                department=program.department,
+                name_en=program.name_en,
+                name_fr=program.name_fr,
+                allocation_cents=row.allocation_cents,
+                committed_cents=row.committed_cents,
+                disbursed_cents=row.disbursed_cents,
+                uncommitted_cents=row.allocation_cents - row.committed_cents,
+                unpaid_cents=unpaid,
+                payable_at_year_end_cents=payable,
+                holdback_retained_cents=retained[program.id],
+                lapsing_cents=unpaid - payable,
+            )
+        )
+    return found
