@@ -104,8 +104,9 @@ def test_each_planted_difference_is_found(
         "tracker_only": 1, "duplicate": 1,
     }  # fmt: skip
     assert done["reconciliation"]["totals_cents"] == {
-        "matched": 1_000_00 + 4_000_00 - 500_00, "amount_mismatch": 2_100_00, "date_mismatch": 3_000_00,
-        "ledger_only": 99_99, "tracker_only": 5_000_00, "duplicate": 4_000_00,
+        "matched": 1_000_00 + 4_000_00 - 500_00, "amount_mismatch": 2_100_00,
+        "date_mismatch": 3_000_00, "ledger_only": 99_99, "tracker_only": 5_000_00,
+        "duplicate": 4_000_00,
     }  # fmt: skip
     classes = [(line["payment_ref"], line["class"]) for line in done["lines"]]
     assert classes == [
