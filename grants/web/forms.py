@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 from typing import Literal, TypeVar
-from uuid import uuid4
+from uuid import UUID, uuid4
 
 from grants.application import Context, NotFound
 from grants.domain.errors import DomainError
@@ -137,6 +137,16 @@ class Form:
             return None
         try:
             return kind(text)
+        except ValueError:
+            self.refuse(name, self.t("error.choice"))
+            return None
+
+    def id(self, name: str, *, required: bool = True) -> UUID | None:
+        text = self.text(name, required=required)
+        if not text:
+            return None
+        try:
+            return UUID(text)
         except ValueError:
             self.refuse(name, self.t("error.choice"))
             return None

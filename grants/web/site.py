@@ -25,8 +25,11 @@ from grants.web.auth import (
     sign_out,
     signed_in,
 )
+from grants.web.decisions import DECISION_PAGES
+from grants.web.finance import FINANCE_PAGES
 from grants.web.layout import error_page
 from grants.web.programs import PROGRAM_PAGES
+from grants.web.projects import PROJECT_PAGES
 from grants.web.strategy import STRATEGY_PAGES
 
 HERE = Path(__file__).resolve().parent
@@ -59,6 +62,9 @@ def web_ui() -> list[Router]:
             choose_language,
             *STRATEGY_PAGES,
             *PROGRAM_PAGES,
+            *PROJECT_PAGES,
+            *DECISION_PAGES,
+            *FINANCE_PAGES,
         ],
         middleware=[SessionMiddleware()],
         guards=[signed_in],

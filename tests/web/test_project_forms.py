@@ -1,0 +1,119 @@
+"""A project's life through the program side's forms and finance's release; refused
+forms show the rule next to the field and keep what was typed."""
+
+from __future__ import annotations
+
+import html
+import re
+from uuid import UUID
+
+from grants.bootstrap import Services
+from tests.web import stories
+from tests.web.conftest import Browser
+
+_PROJECT = re.compile(r"/projects/([0-9a-f-]{36})")
+
+
+def events(services: Services) -> int:
+    return services.grants.recorder.max_notification_id() or 0
+
+
+def record(browser: Browser, path: str, fields: dict[str, str]) -> str:
+    """Opens the form at ``path``, sends it, and returns the page it leads to."""
+    browser.get(path)
+    form_key = re.search(r'name="form_key" value="([^"]+)"', browser.page)
+    version = re.search(r'name="version" value="([^"]+)"', browser.page)
+    hidden = {"form_key": form_key[1] if form_key else ""}
+    if version:
+        hidden["version"] = version[1]
+    response = browser.submit(path, {**hidden, **fields})
+    assert response.status_code == 200, response.text
+    return str(response.url)
+
+
+def applied(browser: Browser, services: Services) -> UUID:
+    browser.sign_in("olivia")
+    url = record(browser, "/projects/new", stories.application(stories.program(services)))
+    match = _PROJECT.search(url)
+    assert match, url
+    return UUID(match[1])
+
+
+def test_an_application_to_a_released_payment_through_the_forms(
+    browser: Browser, services: Services, projections: None
+) -> None:
+    project_id = applied(browser, services)
+    assert "Saved." in browser.page and "Received" in browser.page
+    record(browser, f"/projects/{project_id}/assessment", stories.ASSESSMENT)
+    record(browser, f"/projects/{project_id}/approval", stories.approval("100,000.00"))
+    record(browser, f"/projects/{project_id}/agreement", stories.AGREEMENT)
+    record(browser, f"/projects/{project_id}/payment_request", stories.payment_request("40000"))
+    assert "Awaiting release" in browser.page
+
+    browser.sign_in("fiona")
+    browser.get("/payments")
+    release = re.search(rf'href="(/payments/{project_id}/[0-9a-f-]{{36}})"', browser.page)
+    assert release, browser.page
+    record(browser, release[1], {"payment_ref": "PAY-0001", "paid_on": stories.TODAY})
+    assert "Payment PAY-0001 released." in browser.page
+    assert str(project_id) not in browser.page  # nothing left to release
+
+    page = browser.get(f"/projects/{project_id}").text
+    for what in ("Application received", "Payment certified", "Payment released", "fiona"):
+        assert what in page
+    assert "$40,000.00" in page
+
+
+def test_a_refused_approval_names_the_rule_by_the_field_and_keeps_the_input(
+    browser: Browser, services: Services
+) -> None:
+    project_id = applied(browser, services)
+    record(browser, f"/projects/{project_id}/assessment", stories.ASSESSMENT)
+    before = events(services)
+    browser.get(f"/projects/{project_id}/approval")
+    response = browser.submit(f"/projects/{project_id}/approval", stories.approval("150000"))
+    assert response.status_code == 422
+    fieldset = re.search(r'<fieldset class="invalid".*?</fieldset>', response.text, re.S)
+    assert fieldset and "more than the 12000000 cents requested" in fieldset[0]
+    assert 'value="150000"' in response.text
+    assert events(services) == before
+
+
+def test_bad_input_is_named_field_by_field(browser: Browser, services: Services) -> None:
+    browser.sign_in("olivia")
+    browser.get("/projects/new")
+    fields = {**stories.application(stories.program(services), requested="lots")}
+    fields["recipient.legal_name"] = ""
+    response = browser.submit("/projects/new", fields)
+    assert response.status_code == 422
+    assert re.search(r'id="requested-error">Write an amount in dollars', response.text)
+    assert 'id="recipient.legal_name-error">This field is required.' in response.text
+    assert 'value="lots"' in response.text
+
+
+def test_a_refusal_in_french_gives_the_rule_in_french_and_the_detail_in_english(
+    browser: Browser, services: Services
+) -> None:
+    project_id = applied(browser, services)
+    browser.get(f"/language/fr?next=/projects/{project_id}/approval")
+    response = browser.submit(f"/projects/{project_id}/approval", stories.approval("1000"))
+    assert response.status_code == 422
+    text = html.unescape(response.text)
+    assert "L'état du projet ne le permet pas." in text
+    assert '<span lang="en">(Détail: cannot approve the application' in text
+
+
+def test_finance_cannot_release_what_it_certified(browser: Browser, services: Services) -> None:
+    """The admin may do all, but never both sides of one payment."""
+    project_id = applied(browser, services)
+    browser.sign_in("ada")
+    record(browser, f"/projects/{project_id}/assessment", stories.ASSESSMENT)
+    record(browser, f"/projects/{project_id}/approval", stories.approval("1000"))
+    record(browser, f"/projects/{project_id}/agreement", stories.AGREEMENT)
+    record(browser, f"/projects/{project_id}/payment_request", stories.payment_request("500"))
+    request_id = next(iter(services.grants.project(project_id).payment_requests))
+    path = f"/payments/{project_id}/{request_id}"
+    browser.get(path)
+    response = browser.submit(path, {"payment_ref": "PAY-2", "paid_on": stories.TODAY})
+    assert response.status_code == 422
+    assert "ada certified this request and so may not release it" in response.text
