@@ -17,11 +17,19 @@ TOP = 30  # room for the legend
 
 
 @dataclass(frozen=True)
+class Series:
+    """A series' name, and the class its bars and legend are drawn with."""
+
+    name: str
+    style: str
+
+
+@dataclass(frozen=True)
 class Bar:
     x: int
     y: int
     width: int
-    series: int
+    style: str
     value: str
 
 
@@ -36,7 +44,7 @@ class BarChart:
     id: str
     title: str
     description: str
-    series: Sequence[str]
+    series: Sequence[Series]
     labels: Sequence[GroupLabel]
     bars: Sequence[Bar]
     width: int
@@ -47,7 +55,7 @@ class BarChart:
 def bar_chart(
     id: str,
     title: str,
-    series: Sequence[str],
+    series: Sequence[Series],
     groups: Sequence[tuple[str, Sequence[int]]],
     money: Callable[[int], str],
 ) -> BarChart:
@@ -58,14 +66,14 @@ def bar_chart(
     y = TOP
     for label, values in groups:
         labels.append(GroupLabel(y + BAR_HEIGHT, label))
-        for series_index, value in enumerate(values):
+        for one, value in zip(series, values, strict=True):
             width = round(PLOT_WIDTH * max(value, 0) / largest)
-            bars.append(Bar(LABEL_WIDTH, y, width, series_index, money(value)))
+            bars.append(Bar(LABEL_WIDTH, y, width, one.style, money(value)))
             y += BAR_HEIGHT + BAR_GAP
         y += GROUP_GAP
     description = "; ".join(
         f"{label}: "
-        + ", ".join(f"{name} {money(value)}" for name, value in zip(series, values, strict=True))
+        + ", ".join(f"{s.name} {money(value)}" for s, value in zip(series, values, strict=True))
         for label, values in groups
     )
     return BarChart(

@@ -20,7 +20,7 @@ from grants.domain.reference import Pillar
 from grants.projections import Views
 from grants.projections.funding import FundingRow
 from grants.projections.outcomes import OutcomeRow
-from grants.web.charts import bar_chart
+from grants.web.charts import Series, bar_chart
 from grants.web.i18n import Translator
 from grants.web.layout import page, translator
 
@@ -110,18 +110,19 @@ def funding_page(
     t = translator(request)
     fiscal_year, department = _chosen(fiscal_year), _chosen(department)
     board = dashboard(views, t, fiscal_year, department)
-    series = [t("field.committed"), t("field.disbursed")]
+    committed = Series(t("field.committed"), "committed")
+    disbursed = Series(t("field.disbursed"), "disbursed")
     chart = bar_chart(
         "funding-chart",
         t("dashboard.chart"),
-        series,
+        [committed, disbursed],
         [(f.label, (f.committed_cents, f.disbursed_cents)) for f in board.by_pillar],
         t.money,
     )
     trend = bar_chart(
         "trend-chart",
         t("dashboard.trend_chart"),
-        [t("field.disbursed")],
+        [disbursed],
         [(f.label, (f.disbursed_cents,)) for f in board.by_year],
         t.money,
     )

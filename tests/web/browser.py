@@ -1,0 +1,91 @@
+"""The app on a real port and Debian's Chromium driving it, for the end-to-end tests:
+axe checks each page against WCAG 2.1 AA and a screenshot of it is kept."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import uvicorn
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Browser, Page, sync_playwright
+
+from grants.api.app import create_app
+from grants.bootstrap import Services
+
+CHROMIUM = "/usr/bin/chromium"
+# No downloads, no calls home: the machines this runs on have no internet.
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+WCAG_21_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+@contextmanager
+def serving(services: Services) -> Iterator[str]:
+    """The app under uvicorn in a thread; yields its address."""
+    port = _free_port()
+    server = uvicorn.Server(
+        uvicorn.Config(create_app(services), host="127.0.0.1", port=port, log_level="warning")
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        assert time.monotonic() < deadline, "the server did not start"
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=20)
+
+
+@contextmanager
+def chromium() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+class Checked:
+    """Every page seen is checked by axe and photographed; the violations are kept to
+    be reported together."""
+
+    def __init__(self, page: Page) -> None:
+        self.page = page
+        self.axe = Axe()
+        self.violations: dict[str, list[dict[str, Any]]] = {}
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+
+    def check(self, name: str) -> None:
+        results = self.axe.run(self.page, options=WCAG_21_AA)
+        found = results.response["violations"]
+        if found:
+            self.violations[f"{name} ({self.page.url})"] = [
+                {"id": v["id"], "nodes": [n["html"] for n in v["nodes"]][:3]} for v in found
+            ]
+        self.page.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=True)
