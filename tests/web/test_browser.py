@@ -10,6 +10,8 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Page, expect
 
+from grants import demo
+from grants.application import Grants
 from grants.bootstrap import Services
 from grants.web.i18n import NBSP
 from tests.web import stories
@@ -154,4 +156,46 @@ def test_a_payment_from_application_to_the_dashboard_in_both_languages(
     page.goto("/outcomes")
     checked.check("outcomes-fr")
 
+    assert not checked.violations, checked.violations
+
+
+def test_every_page_on_the_demo_passes_axe_in_both_languages(
+    checked: Checked, services: Services
+) -> None:
+    position = demo.load(services.grants, services.database_url)
+    for view in services.views.by_name().values():
+        view.wait(Grants.name, position, timeout=120)
+    total, projects = services.views.projects.page(status="under_agreement", limit=1)
+    assert total, "the demo has projects under agreement"
+    project = f"/projects/{projects[0].project_id}"
+    program = f"/programs/{projects[0].program_id}"
+    page = checked.page
+    page.goto("/sign-in")
+    page.get_by_label("Username").fill("ada")
+    page.get_by_label("Password").fill(demo.password("ada"))
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    pages = {
+        "dashboard": "/dashboard",
+        "dashboard-filtered": "/dashboard?fiscal_year=2021-22&department=WAGE",
+        "outcomes": "/outcomes",
+        "programs": "/programs",
+        "program": program,
+        "calls": "/calls",
+        "projects": "/projects",
+        "projects-filtered": "/projects?pillar=protection&status=under_agreement",
+        "project": project,
+        "application-form": "/projects/new",
+        "amendment-form": f"{project}/amendment",
+        "payment-request-form": f"{project}/payment_request",
+        "results-form": f"{project}/results",
+        "payments": "/payments",
+        "not-found": "/projects/00000000-0000-0000-0000-000000000000",
+    }
+    for language in ("en", "fr"):
+        page.goto(f"/language/{language}?next=/dashboard")
+        for name, path in pages.items():
+            page.goto(path)
+            expect(page.locator("html")).to_have_attribute("lang", language)
+            checked.check(f"demo-{name}-{language}")
     assert not checked.violations, checked.violations
