@@ -15,6 +15,7 @@ from grants.api.agreements import Agreements
 from grants.api.auth import PUBLIC_PATHS, BearerToken
 from grants.api.calls import Calls
 from grants.api.commands import provide_context
+from grants.api.exports import Exports
 from grants.api.health import health
 from grants.api.payments import Payments
 from grants.api.problems import PROBLEM_DETAILS
@@ -67,6 +68,7 @@ def create_app(services: Services, redis_url: str | None = None) -> Litestar:
             ViewsController,
             year_end_view,
             LedgerReconciliations,
+            Exports,
             *web_ui(),
         ],
         state=State({"services": services, "users": services.users, "queue": None}),

@@ -92,4 +92,4 @@ def due(pool: ConnectionPool, department: str | None = None) -> list[Due]:
             " ORDER BY d.due_on, d.kind, d.project_id",
             {"department": department},
         ).fetchall()
-    return [Due(*row) for row in rows]
+    return [Due(Kind(row[0]), *row[1:]) for row in rows]

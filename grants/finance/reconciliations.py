@@ -213,7 +213,7 @@ def run(
 class PaidSource(Protocol):
     """Where the job reads the tracker's payments: the payment register view."""
 
-    def paid(self, fiscal_year: str, refs: Iterable[str] = ()) -> list[Paid]: ...
+    def paid(self, fiscal_year: str | None, refs: Iterable[str] = ()) -> list[Paid]: ...
 
 
 def _summary(row: Any) -> Reconciliation:

@@ -294,13 +294,13 @@ class AwardsView(View):
             )
             return [Award(**row) for row in curs.fetchall()]
 
-    def amendments(self, since: date, until: date) -> list[Amendment]:
-        """The agreements signed (amendment 0) and amended between two days, inclusive."""
+    def amendments(self, until: date) -> list[Amendment]:
+        """Every agreement signed (amendment 0) and amended up to a day, inclusive."""
         with self.datastore.get_connection() as conn, conn.cursor() as curs:
             curs.execute(
-                "SELECT * FROM award_amendments WHERE amended_on BETWEEN %s AND %s"
+                "SELECT * FROM award_amendments WHERE amended_on <= %s"
                 " ORDER BY amended_on, project_id, amendment_number",
-                (since, until),
+                (until,),
             )
             return [Amendment(**row) for row in curs.fetchall()]
 

@@ -64,21 +64,22 @@ ORDER BY r.requested_on, r.request_id
 """
 
 # Released payments and recoveries (as negative amounts, as a ledger shows reversals)
-# charged to a fiscal year or carrying one of the given references.
+# charged to a fiscal year (any, when none is given) or carrying one of the references.
 _PAID = """
 SELECT r.payment_ref, r.amount_cents, r.paid_on, r.fiscal_year, r.project_id,
        p.recipient, p.agreement_number
 FROM payment_requests r JOIN payment_projects p USING (project_id)
-WHERE r.paid_on IS NOT NULL AND (r.fiscal_year = %(fiscal_year)s OR r.payment_ref = ANY(%(refs)s))
+WHERE r.paid_on IS NOT NULL AND (coalesce(r.fiscal_year = %(fiscal_year)s, true)
+                                 OR r.payment_ref = ANY(%(refs)s))
 UNION ALL
 SELECT c.payment_ref, -c.amount_cents, c.recovered_on, c.fiscal_year, c.project_id,
        p.recipient, p.agreement_number
 FROM payment_recoveries c JOIN payment_projects p USING (project_id)
-WHERE c.fiscal_year = %(fiscal_year)s OR c.payment_ref = ANY(%(refs)s)
+WHERE coalesce(c.fiscal_year = %(fiscal_year)s, true) OR c.payment_ref = ANY(%(refs)s)
 """
 
 _PENDING = """
-SELECT p.program_id, sum(r.amount_cents) AS cents
+SELECT p.program_id, sum(r.amount_cents)::bigint AS cents
 FROM payment_requests r JOIN payment_projects p USING (project_id)
 WHERE r.paid_on IS NULL AND r.fiscal_year = %s
 GROUP BY p.program_id
@@ -166,9 +167,9 @@ class PaymentsView(View):
             curs.execute(_AWAITING, {"department": department})
             return [AwaitingRelease(**row) for row in curs.fetchall()]
 
-    def paid(self, fiscal_year: str, refs: Iterable[str] = ()) -> list[Paid]:
-        """What was paid or recovered in a fiscal year, and under the given references
-        in any year."""
+    def paid(self, fiscal_year: str | None, refs: Iterable[str] = ()) -> list[Paid]:
+        """What was paid or recovered in a fiscal year (every year when none is given),
+        and under the given references in any year."""
         with self.datastore.get_connection() as conn, conn.cursor() as curs:
             curs.execute(_PAID, {"fiscal_year": fiscal_year, "refs": list(refs)})
             return [Paid(**row) for row in curs.fetchall()]
