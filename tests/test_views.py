@@ -107,6 +107,47 @@ def views_agree_with_the_events(services: Services, played: Played) -> None:
         assert {r.project_id for r in in_year} == {
             p for p in played.projects if grants.project(p).cash_flow.get(FiscalYear(year))
         }
+    payments_agree(services, played, events)
+    awards_agree(services, played)
+
+
+def payments_agree(services: Services, played: Played, events: list[Any]) -> None:
+    """The payment register holds every request as the projects do, and every recovery."""
+    projects = [services.grants.project(p) for p in played.projects]
+    requests = [r for p in projects for r in p.payment_requests.values()]
+    awaiting = services.views.payments.awaiting_release()
+    assert sorted((r.request_id, r.amount_cents, r.certified_by) for r in awaiting) == sorted(
+        (r.id, r.amount_cents, r.certified_by) for r in requests if r.paid_on is None
+    )
+    recoveries = [e for e in events if isinstance(e, Project.OverpaymentRecovered)]
+    assert sorted(
+        (p.payment_ref, p.amount_cents, p.paid_on) for p in services.views.payments.paid(None)
+    ) == sorted(
+        [(r.payment_ref, r.amount_cents, r.paid_on) for r in requests if r.paid_on is not None]
+        + [(e.payment_ref, -e.amount_cents, e.effective_on) for e in recoveries]
+    )
+
+
+def awards_agree(services: Services, played: Played) -> None:
+    """The award register follows each project; its agreements are numbered one after
+    the other within their department and quarter."""
+    awards = {a.project_id: a for a in services.views.awards.awards()}
+    commitments = services.views.awards.commitments()
+    for project_id in played.projects:
+        project, award = services.grants.project(project_id), awards[project_id]
+        agreement = project.agreement
+        assert award.status == project.status
+        assert (award.start_on, award.end_on) == (
+            (agreement.start_on, agreement.end_on) if agreement else (None, None)
+        )
+        assert sum(c.amount_cents for c in commitments.get(project_id, [])) == project.value_cents
+    numbered: dict[tuple[Any, ...], list[int]] = defaultdict(list)
+    for award in awards.values():
+        if award.ref_sequence is not None:
+            key = (award.department, award.ref_fiscal_year, award.ref_quarter)
+            numbered[key].append(award.ref_sequence)
+    for sequences in numbered.values():
+        assert sorted(sequences) == list(range(1, len(sequences) + 1))
 
 
 @settings(
