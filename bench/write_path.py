@@ -19,10 +19,7 @@ import argparse
 import asyncio
 import json
 import os
-import socket
 import statistics
-import subprocess
-import sys
 import threading
 import time
 import uuid
@@ -31,11 +28,11 @@ from datetime import date
 from pathlib import Path
 from uuid import UUID
 
-import httpx
 import psycopg
 from eventsourcing.persistence import StoredEvent
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
+from bench.processes import api_server, cpu_seconds
 from bench.store import DISCLOSURE
 from grants.application import Context, Grants
 from grants.bootstrap import bootstrap
@@ -183,29 +180,7 @@ class HttpFigures:
 
 def http_rate(url: str, batches: list[list[Payable]], workers: int) -> HttpFigures:
     token = add_user(url, "fiona", Role.FINANCE_OFFICER)
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "grants.cli",
-            "serve",
-            "--port",
-            str(port),
-            "--workers",
-            str(workers),
-        ],
-        env={**os.environ, "DATABASE_URL": url},
-    )
-    try:
-        for _ in range(300):
-            try:
-                if httpx.get(f"http://127.0.0.1:{port}/health").status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.1)
+    with api_server({"DATABASE_URL": url}, workers) as (port, server):
         latencies: list[float] = []
 
         async def run() -> float:
@@ -213,14 +188,11 @@ def http_rate(url: str, batches: list[list[Payable]], workers: int) -> HttpFigur
             await asyncio.gather(*(client(port, token, b, latencies) for b in batches))
             return time.perf_counter() - started
 
-        server_cpu_before = _cpu_seconds(server.pid)
+        server_cpu_before = cpu_seconds(server.pid)
         client_cpu_before = time.process_time()
         elapsed = asyncio.run(run())
-        server_cpu = _cpu_seconds(server.pid) - server_cpu_before
+        server_cpu = cpu_seconds(server.pid) - server_cpu_before
         client_cpu = time.process_time() - client_cpu_before
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
     latencies.sort()
     count = len(latencies)
     return HttpFigures(
@@ -230,17 +202,6 @@ def http_rate(url: str, batches: list[list[Payable]], workers: int) -> HttpFigur
         server_cpu=server_cpu / count,
         client_cpu=client_cpu / count,
     )
-
-
-def _cpu_seconds(pid: int) -> float:
-    """CPU time of a process and its children (the server's worker processes)."""
-    ticks = os.sysconf("SC_CLK_TCK")
-    pids = [pid, *map(int, Path(f"/proc/{pid}/task/{pid}/children").read_text().split())]
-    total = 0
-    for p in pids:
-        fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
-        total += int(fields[11]) + int(fields[12])  # utime, stime
-    return total / ticks
 
 
 def main() -> None:

@@ -1,0 +1,77 @@
+"""The tracker's own processes for a benchmark: the API server and the worker, started
+as a user starts them, stopped at the end."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+
+
+@contextmanager
+def api_server(
+    env: dict[str, str], workers: int = 1
+) -> Iterator[tuple[int, subprocess.Popen[bytes]]]:
+    """``grants serve`` on a free port, once it answers; yields the port and process."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = subprocess.Popen(
+        [sys.executable, "-m", "grants.cli", "serve", "--port", str(port),
+         "--workers", str(workers)],
+        env={**os.environ, **env},
+    )  # fmt: skip
+    try:
+        for _ in range(300):
+            try:
+                if httpx.get(f"http://127.0.0.1:{port}/health").status_code == 200:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.1)
+        yield port, server
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+@contextmanager
+def worker(env: dict[str, str]) -> Iterator[subprocess.Popen[bytes]]:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "grants.cli", "worker"], env={**os.environ, **env}
+    )
+    try:
+        yield process
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def cpu_seconds(pid: int) -> float:
+    """CPU time of a process and its children (the server's worker processes)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for p in [pid, *children(pid)]:
+        fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / ticks
+
+
+def peak_mb(pid: int) -> float:
+    """The peak resident memory of a running process (and its children), in MB."""
+    total = 0
+    for p in [pid, *children(pid)]:
+        for line in Path(f"/proc/{p}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                total += int(line.split()[1])
+    return total / 1024
+
+
+def children(pid: int) -> list[int]:
+    return [int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]

@@ -1,0 +1,116 @@
+"""Reconciliation benchmark: a 100,000-line ledger against 100,000 disbursements, from
+the upload to the report done, through the real API server and worker (arq on Redis).
+Target: under 10 seconds on 2 cores, memory under 500 MB. Run by hand:
+``.venv/bin/python bench/reconcile.py`` (``DATABASE_URL``/``REDIS_URL`` to use real
+servers; otherwise embedded ones)."""
+
+from __future__ import annotations
+
+import argparse
+import random
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+import psycopg
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.processes import api_server, peak_mb, worker
+from bench.store import Generator, bench_database, cores
+from grants.bootstrap import bootstrap
+from grants.finance.ledger import dollars
+from grants.projections.rebuild import rebuild
+from grants.queue import embedded_redis
+from grants.settings import Settings
+from grants.users import Role, add_user
+
+YEAR = "2021-22"
+
+
+def ledger(url: str, lines: int, seed: int = 7) -> tuple[bytes, int]:
+    """The financial system's ledger of the recorded payments, ~1% of them changed:
+    amounts, dates, some left out, some twice, some unknown to the tracker."""
+    r = random.Random(seed)
+    with psycopg.connect(url) as conn:
+        paid = conn.execute(
+            "SELECT payment_ref, amount_cents, paid_on FROM payment_requests"
+            " WHERE paid_on IS NOT NULL ORDER BY request_id LIMIT %s",
+            (lines,),
+        ).fetchall()
+    rows = ["payment_ref,amount,paid_on,recipient"]
+    for ref, cents, paid_on in paid:
+        roll = r.random()
+        if roll < 0.002:
+            continue  # tracker only
+        if roll < 0.004:
+            cents += 1
+        elif roll < 0.006:
+            paid_on = paid_on.replace(day=1)
+        rows.append(f'{ref},"{dollars(cents)}",{paid_on},Organization')
+        if roll > 0.998:
+            rows.append(rows[-1])  # duplicate
+    while len(rows) <= lines:
+        rows.append(f"X{len(rows)},10.00,2021-10-01,Unknown")  # ledger only
+    return ("\n".join(rows[: lines + 1]) + "\n").encode(), len(paid)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--lines", type=int, default=100_000)
+    args = parser.parse_args()
+    redis_url = Settings.from_env().redis_url
+    redis_handle = None
+    if redis_url is None:
+        redis_url, redis_handle = embedded_redis(Path(tempfile.mkdtemp()))
+    with bench_database("reconcile") as url:
+        services = bootstrap(url)
+        started = time.perf_counter()
+        # About eleven events per project, two payments on average.
+        events = Generator(services.grants).fill(args.lines * 6)
+        rebuild(services.grants, list(services.views.by_name().values()))
+        with psycopg.connect(url) as conn:
+            paid = conn.execute(
+                "SELECT count(*) FROM payment_requests WHERE paid_on IS NOT NULL"
+            ).fetchone()
+        assert paid is not None and paid[0] >= args.lines, paid
+        print(f"{cores()} cores; store of {events:,} events, {paid[0]:,} disbursements "
+              f"(made and projected in {time.perf_counter() - started:.0f}s)")  # fmt: skip
+        data, disbursements = ledger(url, args.lines)
+        token = add_user(url, "fiona", Role.FINANCE_OFFICER)
+        services.close()
+        env = {"DATABASE_URL": url, "REDIS_URL": redis_url}
+        with worker(env) as job_worker, api_server(env) as (port, server):
+            time.sleep(3)  # the worker starts its projections and its first jobs
+            base = f"http://127.0.0.1:{port}/api/reconciliations"
+            headers = {"Authorization": f"Bearer {token}"}
+            started = time.perf_counter()
+            answer = httpx.post(
+                f"{base}?fiscal_year={YEAR}",
+                content=data,
+                headers={**headers, "Content-Type": "text/csv"},
+                timeout=60,
+            )
+            answer.raise_for_status()
+            uploaded = time.perf_counter() - started
+            rid = answer.json()["id"]
+            while True:
+                report = httpx.get(f"{base}/{rid}?limit=0", headers=headers, timeout=60).json()
+                if report["reconciliation"]["status"] in ("done", "failed"):
+                    break
+                time.sleep(0.05)
+            elapsed = time.perf_counter() - started
+            summary = report["reconciliation"]
+            print(f"ledger {args.lines:,} lines ({len(data) / 1e6:.1f} MB) against "
+                  f"{disbursements:,} disbursements: {summary['status']} in {elapsed:.2f}s "
+                  f"(upload {uploaded:.2f}s)")  # fmt: skip
+            print(f"counts: {summary['counts']}")
+            print(f"peak memory: worker {peak_mb(job_worker.pid):.0f} MB, "
+                  f"API {peak_mb(server.pid):.0f} MB")  # fmt: skip
+    del redis_handle
+
+
+if __name__ == "__main__":
+    main()
