@@ -7,19 +7,16 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
-import socket
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
 
-import httpx
 import psycopg
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.processes import api_server
 from bench.store import Generator, bench_database, cores
 from grants.bootstrap import bootstrap
 from grants.projections.rebuild import rebuild
@@ -58,30 +55,7 @@ async def client(port: int, token: str, requests: int, latencies: list[float]) -
 
 def load(url: str, clients: int, requests: int, workers: int) -> tuple[float, float, float]:
     token = add_user(url, "sasha", Role.STRATEGY_ANALYST)
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "grants.cli",
-            "serve",
-            "--port",
-            str(port),
-            "--workers",
-            str(workers),
-        ],
-        env={**os.environ, "DATABASE_URL": url},
-        stdout=subprocess.DEVNULL,
-    )
-    try:
-        for _ in range(300):
-            try:
-                if httpx.get(f"http://127.0.0.1:{port}/health").status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.1)
+    with api_server({"DATABASE_URL": url}, workers) as (port, _):
         latencies: list[float] = []
 
         async def run() -> float:
@@ -99,9 +73,6 @@ def load(url: str, clients: int, requests: int, workers: int) -> tuple[float, fl
             latencies.sort()
             p99 = latencies[int(len(latencies) * 0.99) - 1]
             rounds.append((len(latencies) / elapsed, statistics.median(latencies), p99))
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
     # The round with the median p99: one round alone varies a lot on a small machine.
     return sorted(rounds, key=lambda r: r[2])[len(rounds) // 2]
 
