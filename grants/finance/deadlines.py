@@ -13,7 +13,7 @@ import msgspec
 from psycopg_pool import ConnectionPool
 
 from grants.domain.fiscal_year import FiscalYear
-from grants.projections.awards import Award, AwardsView
+from grants.projections.awards import AwardsView, Term
 
 ENDING_WITHIN = timedelta(days=90)
 # A fiscal year's results are due by June 30, three months after it ends.
@@ -48,12 +48,10 @@ class Due(msgspec.Struct):
 
 
 def deadlines(
-    awards: Iterable[Award], reported: Mapping[UUID, set[str]], today: date
+    terms: Iterable[Term], reported: Mapping[UUID, set[str]], today: date
 ) -> list[Deadline]:
     found = []
-    for award in awards:
-        if award.start_on is None or award.end_on is None:
-            continue
+    for award in terms:
         running = award.status in ("under_agreement", "final_report_accepted")
         if running and today <= award.end_on <= today + ENDING_WITHIN:
             found.append(Deadline(Kind.AGREEMENT_ENDING, award.project_id, "", award.end_on))
@@ -70,7 +68,7 @@ def deadlines(
 
 def refresh(pool: ConnectionPool, awards: AwardsView, today: date) -> int:
     """Replaces the deadlines with those as of ``today``; returns how many there are."""
-    found = deadlines(awards.awards(signed=True), awards.results_reported(), today)
+    found = deadlines(awards.terms(), awards.results_reported(), today)
     with pool.connection() as conn:
         conn.execute("DELETE FROM deadlines")
         with conn.cursor().copy(

@@ -129,6 +129,15 @@ class Award(msgspec.Struct):
         return max(0, self.value_cents * self.holdback_percent // 100 - self.holdback_paid_cents)
 
 
+class Term(msgspec.Struct):
+    """When an agreement under way runs, for the deadlines that follow from it."""
+
+    project_id: UUID
+    status: str
+    start_on: date
+    end_on: date
+
+
 class Amendment(msgspec.Struct):
     project_id: UUID
     amendment_number: int
@@ -293,6 +302,15 @@ class AwardsView(View):
                 },
             )
             return [Award(**row) for row in curs.fetchall()]
+
+    def terms(self) -> list[Term]:
+        """The agreements still running: signed, and not yet closed."""
+        with self.datastore.get_connection() as conn, conn.cursor() as curs:
+            curs.execute(
+                "SELECT project_id, status, start_on, end_on FROM awards"
+                " WHERE signed_on IS NOT NULL AND status <> 'closed'"
+            )
+            return [Term(**row) for row in curs.fetchall()]
 
     def amendments(self, until: date) -> list[Amendment]:
         """Every agreement signed (amendment 0) and amended up to a day, inclusive."""
