@@ -15,12 +15,22 @@ from arq import Retry
 
 from grants.finance import deadlines
 from grants.finance.reconciliations import run
+from grants.projections.view import View
 
 logger = logging.getLogger(__name__)
 
-# How long a reconciliation waits for the payment register to reach the store's
-# position at upload before it lets the queue try again later.
+# How long a job waits for a view to reach the store position it needs before it
+# lets the queue try again later.
 VIEW_WAIT_SECONDS = 10.0
+
+
+async def caught_up(view: View, position: int) -> None:
+    """Returns once the view includes ``position``; otherwise has the job retried."""
+    deadline = time.monotonic() + VIEW_WAIT_SECONDS
+    while view.position() < position:
+        if time.monotonic() > deadline:
+            raise Retry(defer=5)
+        await asyncio.sleep(0.1)
 
 
 async def reconcile(ctx: dict[str, Any], reconciliation_id: str) -> dict[str, int] | None:
@@ -31,19 +41,17 @@ async def reconcile(ctx: dict[str, Any], reconciliation_id: str) -> dict[str, in
     if summary is None:
         return None
     payments = services.views.payments
-    deadline = time.monotonic() + VIEW_WAIT_SECONDS
-    while payments.position() < summary.store_position:
-        if time.monotonic() > deadline:
-            raise Retry(defer=5)
-        await asyncio.sleep(0.1)
+    await caught_up(payments, summary.store_position)
     done = await asyncio.to_thread(run, services.reconciliations, rid, payments)
     return done.counts if done else None
 
 
 async def refresh_deadlines(ctx: dict[str, Any]) -> int:
     """Works out, as of today, the agreements ending soon and the overdue results
-    reports: run each night and when the worker starts."""
+    reports, from the award register once it has read the whole store: run each night
+    and when the worker starts."""
     services = ctx["services"]
+    await caught_up(services.views.awards, services.grants.recorder.max_notification_id() or 0)
     return await asyncio.to_thread(
         deadlines.refresh, services.pool, services.views.awards, date.today()
     )
