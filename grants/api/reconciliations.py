@@ -4,32 +4,23 @@ report, which is read here, whole or as a CSV of the differences."""
 
 from __future__ import annotations
 
-import csv
-import io
-from typing import Any
 from uuid import UUID
 
-import anyio.to_thread
 import msgspec
-from arq.connections import ArqRedis
 from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import State, UploadFile
-from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery
 
 from grants.api.auth import FINANCE
 from grants.api.problems import problem
-from grants.application import Grants, NotFound
 from grants.domain.errors import InvalidValue
 from grants.domain.fiscal_year import FiscalYear
-from grants.finance.ledger import dollars
+from grants.finance.differences import differences_csv
 from grants.finance.matching import Class
-from grants.finance.reconciliations import Reconciliation, Reconciliations, ReportLine, Side
-from grants.queue import queue_name
+from grants.finance.reconciliations import Reconciliation, Reconciliations, ReportLine
+from grants.finance.submission import MAX_LEDGER_BYTES, NoJobQueue, submit_ledger
 from grants.users import User
 
-# A year of payments of a large department, with room to spare.
-MAX_LEDGER_BYTES = 64 * 1024 * 1024
 PAGE = 10_000
 
 
@@ -49,7 +40,6 @@ class LedgerReconciliations(Controller):
     async def upload(
         self,
         request: Request[User, str, State],
-        grants: NamedDependency[Grants],
         fiscal_year: FromQuery[str | None] = None,
     ) -> Reconciliation:
         """The ledger as a multipart upload (field ``file``, with ``fiscal_year``) or as
@@ -66,26 +56,17 @@ class LedgerReconciliations(Controller):
             ledger = await request.body()
         if not fiscal_year:
             raise InvalidValue("the fiscal year the ledger covers, as 2024-25", field="fiscal_year")
-        year = FiscalYear(fiscal_year)
-        reconciliations: Reconciliations = request.app.state.services.reconciliations
-        queue: ArqRedis | None = request.app.state.queue
-        if queue is None:
-            raise problem(503, "no_job_queue", "No job queue", "set REDIS_URL and run a worker")
-        summary = await anyio.to_thread.run_sync(
-            lambda: reconciliations.upload(
-                fiscal_year=year,
+        try:
+            summary = await submit_ledger(
+                request.app.state.services,
+                request.app.state.queue,
+                fiscal_year=FiscalYear(fiscal_year),
                 ledger=ledger,
                 filename=filename,
                 uploaded_by=request.user.name,
-                store_position=grants.recorder.max_notification_id() or 0,
             )
-        )
-        await queue.enqueue_job(
-            "reconcile",
-            str(summary.id),
-            _job_id=f"reconcile:{summary.id}",
-            _queue_name=queue_name(request.app.state.services.database_url),
-        )
+        except NoJobQueue as missing:
+            raise problem(503, "no_job_queue", "No job queue", str(missing)) from None
         return summary
 
     @get(sync_to_thread=True)
@@ -107,7 +88,7 @@ class LedgerReconciliations(Controller):
         """The reconciliation and, once done, its lines (a page at a time; ``class``
         picks some classes only)."""
         store = _store(state)
-        summary = _found(store, reconciliation_id)
+        summary = store.found(reconciliation_id)
         lines = store.lines(reconciliation_id, classes=class_ or (), limit=limit, offset=offset)
         return ReportOut(reconciliation=summary, lines=lines, limit=limit, offset=offset)
 
@@ -115,46 +96,14 @@ class LedgerReconciliations(Controller):
     def differences(self, reconciliation_id: FromPath[UUID], state: State) -> Response[str]:
         """Every line that is not a match, for a spreadsheet."""
         store = _store(state)
-        summary = _found(store, reconciliation_id)
-        differences = [c for c in Class if c is not Class.MATCHED]
-        out = io.StringIO()
-        writer = csv.writer(out)
-        writer.writerow(
-            ["class", "payment_ref", "ledger_line", "ledger_amount", "ledger_paid_on",
-             "ledger_recipient", "tracker_amount", "tracker_paid_on", "project_id",
-             "tracker_recipient"]
-        )  # fmt: skip
-        for line in store.lines(reconciliation_id, classes=differences):
-            writer.writerow(
-                [line.class_, line.payment_ref, *_ledger(line.ledger), *_tracker(line.tracker)]
-            )
-        name = f"reconciliation-{summary.fiscal_year}-{summary.id}.csv"
+        download = differences_csv(store, store.found(reconciliation_id))
         return Response(
-            out.getvalue(),
-            media_type="text/csv; charset=utf-8",
-            headers={"Content-Disposition": f'attachment; filename="{name}"'},
+            download.content,
+            media_type=download.media_type,
+            headers={"Content-Disposition": download.disposition},
         )
 
 
 def _store(state: State) -> Reconciliations:
     store: Reconciliations = state.services.reconciliations
     return store
-
-
-def _found(store: Reconciliations, reconciliation_id: UUID) -> Reconciliation:
-    summary = store.get(reconciliation_id)
-    if summary is None:
-        raise NotFound("reconciliation", reconciliation_id)
-    return summary
-
-
-def _ledger(side: Side | None) -> list[Any]:
-    if side is None:
-        return ["", "", "", ""]
-    return [side.line, dollars(side.amount_cents), side.paid_on, side.recipient or ""]
-
-
-def _tracker(side: Side | None) -> list[Any]:
-    if side is None:
-        return ["", "", "", ""]
-    return [dollars(side.amount_cents), side.paid_on, side.project_id, side.recipient or ""]

@@ -16,6 +16,7 @@ import msgspec
 from psycopg.types.json import Jsonb
 from psycopg_pool import ConnectionPool
 
+from grants.application import NotFound
 from grants.domain.fiscal_year import FiscalYear
 from grants.finance.ledger import read_ledger
 from grants.finance.matching import Class, Line, Paid, reconcile
@@ -112,6 +113,13 @@ class Reconciliations:
                 f"SELECT {_SUMMARY} FROM reconciliations WHERE id = %s", (reconciliation_id,)
             ).fetchone()
         return _summary(row) if row else None
+
+    def found(self, reconciliation_id: UUID) -> Reconciliation:
+        """The reconciliation, or ``NotFound``."""
+        summary = self.get(reconciliation_id)
+        if summary is None:
+            raise NotFound("reconciliation", reconciliation_id)
+        return summary
 
     def recent(self, fiscal_year: str | None = None) -> list[Reconciliation]:
         """The reconciliations of a fiscal year (or all), latest upload first."""

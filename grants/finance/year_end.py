@@ -1,17 +1,24 @@
 """The fiscal year-end, per program: what was allocated, committed and paid, and what
 is left: commitments unpaid, of which payables at year-end (certified, releasable until
-April 30), holdbacks retained, and what lapses unless it is reprofiled."""
+April 30), holdbacks retained, and what lapses unless it is reprofiled; beside it, the
+deadlines the nightly job last worked out."""
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Mapping
+from datetime import date
 from uuid import UUID
 
 import msgspec
+from psycopg_pool import ConnectionPool
 
+from grants.application import Grants
 from grants.domain.fiscal_year import FiscalYear
 from grants.domain.program import Program
+from grants.finance import deadlines
+from grants.finance.deadlines import Due, Kind
+from grants.projections import Views
 from grants.projections.awards import Award
 from grants.projections.commitments import CommitmentRow
 
@@ -68,3 +75,57 @@ def year_end(
             )
         )
     return found
+
+
+class YearEndTotals(msgspec.Struct):
+    allocation_cents: int
+    committed_cents: int
+    disbursed_cents: int
+    uncommitted_cents: int
+    unpaid_cents: int
+    payable_at_year_end_cents: int
+    holdback_retained_cents: int
+    lapsing_cents: int
+
+
+class YearEnd(msgspec.Struct):
+    fiscal_year: FiscalYear
+    programs: list[ProgramYearEnd]
+    totals: YearEndTotals
+    # The day the deadlines were last worked out (each night), if ever.
+    deadlines_as_of: date | None
+    agreements_ending: list[Due]
+    results_overdue: list[Due]
+
+
+def fiscal_year_end(
+    fiscal_year: FiscalYear,
+    grants: Grants,
+    views: Views,
+    pool: ConnectionPool,
+    department: str | None = None,
+) -> YearEnd:
+    """The year-end of the programs of one department (or all), as the views hold it."""
+    programs = [p for p in grants.programs() if department is None or p.department == department]
+    rows = year_end(
+        fiscal_year,
+        programs,
+        views.commitments.year(fiscal_year),
+        views.payments.pending(fiscal_year),
+        views.awards.awards(signed=True),
+    )
+    totals = YearEndTotals(
+        **{
+            name: sum(getattr(row, name) for row in rows)
+            for name in YearEndTotals.__struct_fields__
+        }
+    )
+    due = deadlines.due(pool, department)
+    return YearEnd(
+        fiscal_year=fiscal_year,
+        programs=rows,
+        totals=totals,
+        deadlines_as_of=due[0].as_of if due else None,
+        agreements_ending=[d for d in due if d.kind is Kind.AGREEMENT_ENDING],
+        results_overdue=[d for d in due if d.kind is Kind.RESULTS_OVERDUE],
+    )

@@ -23,7 +23,7 @@ from grants.web.i18n import Translator, parse_money
 
 E = TypeVar("E", bound=StrEnum)
 
-Kind = Literal["text", "date", "money", "number", "select"]
+Kind = Literal["text", "date", "money", "number", "select", "file"]
 
 # Fields a form carries for the page, not for the command.
 _BOOKKEEPING = {"csrf_token", "form_key", "version"}
@@ -58,7 +58,7 @@ class FormPage:
     action: str
     submit: str
     sections: Sequence[Section]
-    cancel: str
+    cancel: str | None = None
     values: dict[str, str] = field(default_factory=dict)
     errors: dict[str, str] = field(default_factory=dict)
     details: dict[str, str] = field(default_factory=dict)
@@ -70,6 +70,11 @@ class FormPage:
         return any(
             name in (section.name, f.name) for section in self.sections for f in section.fields
         )
+
+    @property
+    def multipart(self) -> bool:
+        """A form that sends a file is sent as ``multipart/form-data``."""
+        return any(f.kind == "file" for section in self.sections for f in section.fields)
 
 
 class Refused(Exception):
@@ -95,6 +100,16 @@ class Form:
         self.page.errors.setdefault(name, message)
         if detail:
             self.page.details.setdefault(name, detail)
+
+    def refused_by(self, error: DomainError | NotFound) -> None:
+        """The rule that refused the command, by the field it names when the form has
+        it, above the form otherwise."""
+        name = input_name(error.field or "")
+        if isinstance(error, DomainError):
+            code, message = error.code, error.message
+        else:
+            code, message = "unknown_reference", str(error)
+        self.refuse(name if self.page.known(name) else "", *self.t.rule(code, message))
 
     def text(self, name: str, *, required: bool = True) -> str:
         value = self.data.get(name, "").strip()
@@ -206,10 +221,6 @@ def submit(
         return command(form)
     except Refused:
         return None
-    except DomainError as error:
-        name = input_name(error.field or "")
-        form.refuse(name if page.known(name) else "", *t.rule(error.code, error.message))
-    except NotFound as error:
-        name = input_name(error.field or "")
-        form.refuse(name if page.known(name) else "", *t.rule("unknown_reference", str(error)))
+    except (DomainError, NotFound) as error:
+        form.refused_by(error)
     return None

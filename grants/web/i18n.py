@@ -48,6 +48,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "nav.calls": ("Calls for proposals", "Appels de propositions"),
     "nav.projects": ("Projects", "Projets"),
     "nav.payments": ("Payments to release", "Paiements à libérer"),
+    "nav.reconciliations": ("Ledger reconciliation", "Rapprochement du grand livre"),
+    "nav.year_end": ("Year-end", "Fin d'exercice"),
+    "nav.exports": ("Open data", "Données ouvertes"),
     # Roles
     "role.program_officer": ("program officer", "agent de programme"),
     "role.finance_officer": ("finance officer", "agent des finances"),
@@ -295,6 +298,116 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Release the payment to {recipient}",
         "Libérer le paiement à {recipient}",
     ),
+    "reconciliations.title": ("Ledger reconciliation", "Rapprochement du grand livre"),
+    "reconciliations.upload": ("Upload a ledger", "Téléverser un grand livre"),
+    "reconciliations.send": ("Upload and reconcile", "Téléverser et rapprocher"),
+    "reconciliations.uploads": ("Ledgers uploaded", "Grands livres téléversés"),
+    "reconciliations.no_queue": (
+        "No job queue is running: the ledger was not kept. Ask for the worker to be started.",
+        "Aucune file de tâches n'est en marche : le grand livre n'a pas été conservé. "
+        "Demandez le démarrage du processus de traitement.",
+    ),
+    "reconciliations.working": (
+        "{lines} ledger lines are being reconciled; this page follows the job.",
+        "{lines} lignes du grand livre sont en cours de rapprochement; cette page suit la tâche.",
+    ),
+    "reconciliations.refresh": ("Refresh", "Actualiser"),
+    "reconciliations.status": ("Status:", "État :"),
+    "reconciliations.report": ("Reconciliation of {file}", "Rapprochement de {file}"),
+    "reconciliations.by_class": ("Lines by class", "Lignes par catégorie"),
+    "reconciliations.differences": ("Differences", "Écarts"),
+    "reconciliations.differences_csv": (
+        "Download the differences (CSV)",
+        "Télécharger les écarts (CSV)",
+    ),
+    "reconciliations.open": ("Report of {file}", "Rapport de {file}"),
+    "reconciliations.failed": ("The job failed:", "La tâche a échoué :"),
+    "reconciliations.no_file": ("(no file name)", "(sans nom de fichier)"),
+    "reconciliation.queued": ("Queued", "En attente"),
+    "reconciliation.running": ("Running", "En cours"),
+    "reconciliation.done": ("Done", "Terminé"),
+    "reconciliation.failed": ("Failed", "Échoué"),
+    "class.matched": ("Matched", "Concordants"),
+    "class.amount_mismatch": ("Amount differs", "Montant différent"),
+    "class.date_mismatch": ("Date differs", "Date différente"),
+    "class.ledger_only": ("In the ledger only", "Au grand livre seulement"),
+    "class.tracker_only": ("In the tracker only", "Au système de suivi seulement"),
+    "class.duplicate": ("Duplicate in the ledger", "En double au grand livre"),
+    "field.ledger": ("Ledger (CSV file)", "Grand livre (fichier CSV)"),
+    "hint.ledger": (
+        "Columns payment_ref, amount and paid_on; recipient and agreement_number optional.",
+        "Colonnes payment_ref, amount et paid_on; recipient et agreement_number facultatives.",
+    ),
+    "field.file": ("File", "Fichier"),
+    "field.uploaded_by": ("Uploaded by", "Téléversé par"),
+    "field.uploaded_at": ("Uploaded", "Téléversé le"),
+    "field.checksum": ("Checksum (SHA-256)", "Somme de contrôle (SHA-256)"),
+    "field.lines": ("Lines", "Lignes"),
+    "field.differences": ("Differences", "Écarts"),
+    "field.class": ("Class", "Catégorie"),
+    "field.ledger_line": ("Ledger line", "Ligne du grand livre"),
+    "field.ledger_amount": ("Ledger amount", "Montant au grand livre"),
+    "field.ledger_paid_on": ("Ledger date", "Date au grand livre"),
+    "field.tracker_amount": ("Tracker amount", "Montant au suivi"),
+    "field.tracker_paid_on": ("Tracker date", "Date au suivi"),
+    "field.project": ("Project", "Projet"),
+    "field.finished_at": ("Finished", "Terminé le"),
+    # Year-end
+    "year_end.title": ("Fiscal year-end", "Fin d'exercice"),
+    "year_end.programs": ("Year-end by program", "Fin d'exercice par programme"),
+    "year_end.deadlines": ("Deadlines", "Échéances"),
+    "year_end.as_of": ("As of {day}.", "En date du {day}."),
+    "year_end.not_worked_out": (
+        "The deadlines have not been worked out yet: the worker does so each night.",
+        "Les échéances n'ont pas encore été calculées : le processus de traitement le fait "
+        "chaque nuit.",
+    ),
+    "year_end.ending": (
+        "Agreements ending within 90 days",
+        "Ententes se terminant d'ici 90 jours",
+    ),
+    "year_end.overdue": ("Results reports overdue", "Rapports de résultats en retard"),
+    "field.uncommitted": ("Uncommitted", "Non engagé"),
+    "field.unpaid": ("Committed, unpaid", "Engagé, non versé"),
+    "field.payable_at_year_end": ("Payable at year-end", "Créditeurs à la fin de l'exercice"),
+    "field.holdback_retained": ("Holdbacks retained", "Retenues conservées"),
+    "field.lapsing": ("Lapsing unless reprofiled", "Périmé sauf report"),
+    "field.due_on": ("Due", "Échéance"),
+    # Open data
+    "exports.title": ("Open data", "Données ouvertes"),
+    "exports.disclosure": (
+        "Proactive disclosure of grants and contributions",
+        "Divulgation proactive des subventions et contributions",
+    ),
+    "exports.disclosure_intro": (
+        "The Government of Canada's open-data table, a CSV file per fiscal year: agreements "
+        "over $25,000 signed or amended in the year.",
+        "La table de données ouvertes du gouvernement du Canada, un fichier CSV par exercice : "
+        "les ententes de plus de 25 000 $ signées ou modifiées dans l'exercice.",
+    ),
+    "exports.disclosure_link": (
+        "Proactive disclosure {year} (CSV)",
+        "Divulgation proactive {year} (CSV)",
+    ),
+    "exports.giving360": ("360Giving", "360Giving"),
+    "exports.giving360_intro": (
+        "Every grant awarded, with its commitments and disbursements, in the 360Giving "
+        "data standard.",
+        "Chaque subvention accordée, avec ses engagements et ses versements, selon la norme "
+        "de données 360Giving.",
+    ),
+    "exports.giving360_link": (
+        "All grants (360Giving JSON)",
+        "Toutes les subventions (JSON 360Giving)",
+    ),
+    "exports.publication_details_missing": (
+        "The disclosure for {year} cannot be written yet:",
+        "La divulgation de {year} ne peut pas encore être produite :",
+    ),
+    "exports.nothing_to_publish": (
+        "No grant was awarded yet: there is nothing to publish.",
+        "Aucune subvention n'a encore été accordée : il n'y a rien à publier.",
+    ),
 }
 
 # A refused command's rule, by the error's ``code``, for the French pages: the domain
@@ -330,6 +443,7 @@ RULES_FR: dict[str, str] = {
     ),
     "stale_version": "Le projet a changé depuis l'ouverture du formulaire : rechargez-le.",
     "concurrent_update": "D'autres modifications sont en cours : réessayez.",
+    "ledger_unreadable": "Le fichier ne peut pas être lu.",
 }
 
 

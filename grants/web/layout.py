@@ -1,5 +1,5 @@
 """What every page shares: its language, who is signed in, the session's CSRF token and
-the navigation; and the error page."""
+the navigation; files to save; and the error page."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from litestar.exceptions import (
 from litestar.response import Redirect, Response, Template
 
 from grants.application import NotFound
+from grants.finance.downloads import Download
 from grants.users import Role, User
 from grants.web.i18n import Language, Translator
 from grants.web.sessions import WebSession
@@ -24,6 +25,10 @@ logger = logging.getLogger(__name__)
 
 LANGUAGE_COOKIE = "grants_lang"
 
+FINANCE = frozenset({Role.FINANCE_OFFICER, Role.ADMIN})
+# The year-end and the open data are finance's work and the Strategy team's reading.
+FINANCE_AND_STRATEGY = frozenset({*FINANCE, Role.STRATEGY_ANALYST})
+
 # Each entry: path, message key, the roles that see it (None: everyone signed in).
 NAVIGATION: tuple[tuple[str, str, frozenset[Role] | None], ...] = (
     ("/dashboard", "nav.dashboard", None),
@@ -31,7 +36,10 @@ NAVIGATION: tuple[tuple[str, str, frozenset[Role] | None], ...] = (
     ("/programs", "nav.programs", None),
     ("/calls", "nav.calls", None),
     ("/projects", "nav.projects", None),
-    ("/payments", "nav.payments", frozenset({Role.FINANCE_OFFICER, Role.ADMIN})),
+    ("/payments", "nav.payments", FINANCE),
+    ("/reconciliations", "nav.reconciliations", FINANCE),
+    ("/year-end", "nav.year_end", FINANCE_AND_STRATEGY),
+    ("/exports", "nav.exports", FINANCE_AND_STRATEGY),
 )
 
 
@@ -87,6 +95,15 @@ def page(
             "nav": nav,
             **context,
         },
+    )
+
+
+def attachment(download: Download[Any]) -> Response[Any]:
+    """A file to save, under its own name."""
+    return Response(
+        download.content,
+        media_type=download.media_type,
+        headers={"Content-Disposition": download.disposition},
     )
 
 

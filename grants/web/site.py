@@ -26,11 +26,14 @@ from grants.web.auth import (
     signed_in,
 )
 from grants.web.decisions import DECISION_PAGES
+from grants.web.exports import EXPORT_PAGES
 from grants.web.finance import FINANCE_PAGES
 from grants.web.layout import error_page
 from grants.web.programs import PROGRAM_PAGES
 from grants.web.projects import PROJECT_PAGES
+from grants.web.reconciliations import RECONCILIATION_PAGES
 from grants.web.strategy import STRATEGY_PAGES
+from grants.web.year_end import YEAR_END_PAGES
 
 HERE = Path(__file__).resolve().parent
 
@@ -65,6 +68,9 @@ def web_ui() -> list[Router]:
             *PROJECT_PAGES,
             *DECISION_PAGES,
             *FINANCE_PAGES,
+            *RECONCILIATION_PAGES,
+            *YEAR_END_PAGES,
+            *EXPORT_PAGES,
         ],
         middleware=[SessionMiddleware()],
         guards=[signed_in],

@@ -17,12 +17,13 @@ from litestar.params import FromQuery
 from litestar.response import Template
 
 from grants.domain.reference import Pillar
+from grants.finance.downloads import Download
 from grants.projections import Views
 from grants.projections.funding import FundingRow
 from grants.projections.outcomes import OutcomeRow
 from grants.web.charts import Series, bar_chart
 from grants.web.i18n import Translator
-from grants.web.layout import page, translator
+from grants.web.layout import attachment, page, translator
 
 
 @dataclass(frozen=True)
@@ -86,11 +87,7 @@ def csv_download(
     writer = csv.writer(out)
     writer.writerow(header)
     writer.writerows(rows)
-    return Response(
-        out.getvalue(),
-        media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-    )
+    return attachment(Download(filename, "text/csv; charset=utf-8", out.getvalue()))
 
 
 def dollars(cents: int) -> str:

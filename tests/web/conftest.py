@@ -69,6 +69,7 @@ class Browser:
 
 
 @pytest.fixture
-def browser(services: Services, people: dict[str, str]) -> Iterator[Browser]:
-    with TestClient(create_app(services)) as client:
+def browser(services: Services, people: dict[str, str], redis_url: str) -> Iterator[Browser]:
+    # With a job queue, as served: finance's ledger uploads queue their reconciliation.
+    with TestClient(create_app(services, redis_url)) as client:
         yield Browser(client)

@@ -1,0 +1,54 @@
+"""Sending a ledger to be reconciled, from the API or the pages alike: the file is kept
+first (a file that cannot be read is refused and nothing is kept), then the job that
+reconciles it is queued for the worker."""
+
+from __future__ import annotations
+
+import anyio.to_thread
+from arq.connections import ArqRedis
+
+from grants.bootstrap import Services
+from grants.domain.fiscal_year import FiscalYear
+from grants.finance.reconciliations import Reconciliation
+from grants.queue import queue_name
+
+# A year of payments of a large department, with room to spare.
+MAX_LEDGER_BYTES = 64 * 1024 * 1024
+
+
+class NoJobQueue(Exception):
+    """The app runs without Redis, so no worker would ever reconcile the ledger."""
+
+    def __init__(self) -> None:
+        super().__init__("set REDIS_URL and run a worker")
+
+
+async def submit_ledger(
+    services: Services,
+    queue: ArqRedis | None,
+    *,
+    fiscal_year: FiscalYear,
+    ledger: bytes,
+    filename: str | None,
+    uploaded_by: str,
+) -> Reconciliation:
+    """Keeps the ledger, to be reconciled against the store as it is now, and queues
+    its job; the job's id is the reconciliation's, so it is queued once only."""
+    if queue is None:
+        raise NoJobQueue
+    summary = await anyio.to_thread.run_sync(
+        lambda: services.reconciliations.upload(
+            fiscal_year=fiscal_year,
+            ledger=ledger,
+            filename=filename,
+            uploaded_by=uploaded_by,
+            store_position=services.grants.recorder.max_notification_id() or 0,
+        )
+    )
+    await queue.enqueue_job(
+        "reconcile",
+        str(summary.id),
+        _job_id=f"reconcile:{summary.id}",
+        _queue_name=queue_name(services.database_url),
+    )
+    return summary
