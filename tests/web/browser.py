@@ -42,12 +42,12 @@ def _free_port() -> int:
 
 
 @contextmanager
-def serving(services: Services) -> Iterator[str]:
-    """The app under uvicorn in a thread; yields its address."""
+def serving(services: Services, redis_url: str) -> Iterator[str]:
+    """The app under uvicorn in a thread, queueing its jobs on ``redis_url``; yields its
+    address."""
     port = _free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(create_app(services), host="127.0.0.1", port=port, log_level="warning")
-    )
+    app = create_app(services, redis_url)
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 20
