@@ -320,7 +320,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Download the differences (CSV)",
         "Télécharger les écarts (CSV)",
     ),
-    "reconciliations.open": ("Report of {file}", "Rapport de {file}"),
     "reconciliations.failed": ("The job failed:", "La tâche a échoué :"),
     "reconciliations.no_file": ("(no file name)", "(sans nom de fichier)"),
     "reconciliation.queued": ("Queued", "En attente"),
@@ -350,7 +349,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "field.ledger_paid_on": ("Ledger date", "Date au grand livre"),
     "field.tracker_amount": ("Tracker amount", "Montant au suivi"),
     "field.tracker_paid_on": ("Tracker date", "Date au suivi"),
-    "field.project": ("Project", "Projet"),
     "field.finished_at": ("Finished", "Terminé le"),
     # Year-end
     "year_end.title": ("Fiscal year-end", "Fin d'exercice"),
