@@ -71,7 +71,8 @@ def test_every_ledger_line_and_every_payment_of_the_year_is_reported_once(
     report = reconcile(ledger, payments, "2021-22")
     assert [line.ledger for line in report if line.ledger] == ledger
     matched = [line.tracker for line in report if line.tracker and line.ledger]
-    only = [line.tracker for line in report if line.class_ is Class.TRACKER_ONLY]
+    only = [line.tracker for line in report if line.tracker and not line.ledger]
+    assert all(line.class_ is Class.TRACKER_ONLY for line in report if not line.ledger)
     in_year = [p for p in matched + only if p.fiscal_year == "2021-22"]
     assert Counter(in_year) == Counter(p for p in payments if p.fiscal_year == "2021-22")
     other_years = Counter(p for p in matched if p.fiscal_year != "2021-22")
