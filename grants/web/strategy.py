@@ -18,6 +18,7 @@ from litestar.response import Template
 
 from grants.domain.reference import Pillar
 from grants.finance.downloads import Download
+from grants.finance.ledger import dollars
 from grants.projections import Views
 from grants.projections.funding import FundingRow
 from grants.projections.outcomes import OutcomeRow
@@ -88,13 +89,6 @@ def csv_download(
     writer.writerow(header)
     writer.writerows(rows)
     return attachment(Download(filename, "text/csv; charset=utf-8", out.getvalue()))
-
-
-def dollars(cents: int) -> str:
-    """Amounts in a CSV file are plain decimal dollars, for spreadsheets in either
-    language."""
-    sign = "-" if cents < 0 else ""
-    return f"{sign}{abs(cents) // 100}.{abs(cents) % 100:02d}"
 
 
 @get("/dashboard", sync_to_thread=True)
