@@ -100,3 +100,15 @@ def test_a_view_that_lags_answers_503_with_retry_after(
     assert response.status_code == 503
     assert response.headers["retry-after"] == "1"
     assert response.json()["code"] == "view_not_ready"
+
+
+def test_a_project_is_counted_once_across_the_years_it_holds_money(api: Api) -> None:
+    program_id = api.program({"2021-22": 100_000_00, "2022-23": 100_000_00})
+    api.approved(program_id, {"2021-22": 10_000_00, "2022-23": 10_000_00})
+    api.approved(program_id, {"2022-23": 5_000_00})
+    position = api.position()
+    every_year = api.get(f"/api/views/funding-by-pillar?min_position={position}")
+    assert sum(row["projects"] for row in every_year["rows"]) == 3  # project-years
+    assert every_year["totals"]["projects"] == 2
+    one_year = api.get(f"/api/views/funding-by-pillar?fiscal_year=2022-23&min_position={position}")
+    assert one_year["totals"]["projects"] == 2

@@ -4,6 +4,7 @@ the view includes it, so a client reads its own writes."""
 
 from __future__ import annotations
 
+from typing import Any
 from uuid import UUID
 
 import msgspec
@@ -98,16 +99,20 @@ class ViewsController(Controller):
         program_id: FromQuery[UUID | None] = None,
         min_position: FromQuery[int | None] = None,
     ) -> FundingOut:
-        view = views.funding
-        position = reached(view, min_position)
-        rows = view.rows(
-            fiscal_year=fiscal_year, pillar=pillar, department=department, program_id=program_id
-        )
+        position = min(reached(view, min_position) for view in (views.funding, views.projects))
+        chosen: dict[str, Any] = {
+            "fiscal_year": fiscal_year,
+            "pillar": pillar,
+            "department": department,
+            "program_id": program_id,
+        }
+        rows = views.funding.rows(**chosen)
         totals = FundingTotals(
             committed_cents=sum(r.committed_cents for r in rows),
             disbursed_cents=sum(r.disbursed_cents for r in rows),
             outstanding_cents=sum(r.outstanding_cents for r in rows),
-            projects=sum(r.projects for r in rows),
+            # Each project once, though the rows count it in each year it holds money.
+            projects=sum(views.projects.funded(**chosen).values()),
         )
         return FundingOut(rows=rows, totals=totals, position=position)
 

@@ -8,7 +8,7 @@ import csv
 import io
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from litestar import Request, Response, get
@@ -67,14 +67,20 @@ def dashboard(
     rows = views.funding.rows()
     in_department = [r for r in rows if department in (None, r.department)]
     chosen = [r for r in in_department if fiscal_year in (None, r.fiscal_year)]
+    # Each project once, though the rows count it in each year it holds money.
+    funded = views.projects.funded(fiscal_year=fiscal_year, department=department)
     by_pillar = [
-        _total(t.pillar(pillar), (r for r in chosen if r.pillar == pillar)) for pillar in Pillar
+        replace(
+            _total(t.pillar(pillar), (r for r in chosen if r.pillar == pillar)),
+            projects=funded.get(pillar, 0),
+        )
+        for pillar in Pillar
     ]
     years = sorted({r.fiscal_year for r in in_department})
     by_year = [_total(year, (r for r in in_department if r.fiscal_year == year)) for year in years]
     return Dashboard(
         by_pillar=by_pillar,
-        totals=_total(t("common.total"), chosen),
+        totals=replace(_total(t("common.total"), chosen), projects=sum(funded.values())),
         by_year=by_year,
         fiscal_years=sorted({r.fiscal_year for r in rows}),
         departments=sorted({r.department for r in rows}),
