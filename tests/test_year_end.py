@@ -60,8 +60,10 @@ def test_what_is_left_at_year_end_and_what_falls_due(
     )
     assert first["totals"]["lapsing_cents"] == 3_000_00
 
+    assert year_end("2022-23")["deadlines_as_of"] is None  # never worked out yet
     # As of August 1, 2022: the 2021-22 results came in; nothing ends within 90 days.
     assert deadlines.refresh(services.pool, services.views.awards, date(2022, 8, 1)) == 0
+    assert year_end("2022-23")["deadlines_as_of"] == "2022-08-01"
     # As of January 15, 2023: the agreement ends March 31, within 90 days.
     assert deadlines.refresh(services.pool, services.views.awards, date(2023, 1, 15)) == 1
     due = year_end("2022-23")

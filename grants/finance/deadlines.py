@@ -70,6 +70,8 @@ def refresh(pool: ConnectionPool, awards: AwardsView, today: date) -> int:
     """Replaces the deadlines with those as of ``today``; returns how many there are."""
     found = deadlines(awards.terms(), awards.results_reported(), today)
     with pool.connection() as conn:
+        conn.execute("DELETE FROM deadline_runs")
+        conn.execute("INSERT INTO deadline_runs (as_of) VALUES (%s)", (today,))
         conn.execute("DELETE FROM deadlines")
         with conn.cursor().copy(
             "COPY deadlines (kind, project_id, fiscal_year, due_on, as_of) FROM STDIN"
@@ -91,3 +93,10 @@ def due(pool: ConnectionPool, department: str | None = None) -> list[Due]:
             {"department": department},
         ).fetchall()
     return [Due(Kind(row[0]), *row[1:]) for row in rows]
+
+
+def last_run(pool: ConnectionPool) -> date | None:
+    """The day the deadlines were last worked out, if ever."""
+    with pool.connection() as conn:
+        row = conn.execute("SELECT as_of FROM deadline_runs").fetchone()
+    return row[0] if row else None

@@ -125,7 +125,7 @@ def fiscal_year_end(
         fiscal_year=fiscal_year,
         programs=rows,
         totals=totals,
-        deadlines_as_of=due[0].as_of if due else None,
+        deadlines_as_of=deadlines.last_run(pool),
         agreements_ending=[d for d in due if d.kind is Kind.AGREEMENT_ENDING],
         results_overdue=[d for d in due if d.kind is Kind.RESULTS_OVERDUE],
     )
