@@ -23,11 +23,9 @@ from grants.projections.awards import Award
 from grants.projections.commitments import CommitmentRow
 
 
-class ProgramYearEnd(msgspec.Struct):
-    program_id: UUID
-    department: str
-    name_en: str
-    name_fr: str
+class YearEndTotals(msgspec.Struct):
+    """The year-end's amounts, of one program or of all."""
+
     allocation_cents: int
     committed_cents: int
     disbursed_cents: int
@@ -36,6 +34,13 @@ class ProgramYearEnd(msgspec.Struct):
     payable_at_year_end_cents: int
     holdback_retained_cents: int
     lapsing_cents: int
+
+
+class ProgramYearEnd(YearEndTotals):
+    program_id: UUID
+    department: str
+    name_en: str
+    name_fr: str
 
 
 def year_end(
@@ -75,17 +80,6 @@ def year_end(
             )
         )
     return found
-
-
-class YearEndTotals(msgspec.Struct):
-    allocation_cents: int
-    committed_cents: int
-    disbursed_cents: int
-    uncommitted_cents: int
-    unpaid_cents: int
-    payable_at_year_end_cents: int
-    holdback_retained_cents: int
-    lapsing_cents: int
 
 
 class YearEnd(msgspec.Struct):
