@@ -24,7 +24,7 @@ def measure(url: str) -> dict[str, float]:
     services = bootstrap(url)
     grants = services.grants
     started, read = time.perf_counter(), 0
-    for events, _ in batches(grants, 0, None):
+    for events in batches(grants, 0, None):
         read += len(events)
     read_rate = read / (time.perf_counter() - started)
     started = time.perf_counter()

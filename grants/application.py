@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import random
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, ClassVar, TypeVar
@@ -377,7 +377,7 @@ class Grants(Application[UUID]):
         ctx: Context,
         project_id: UUID,
         fiscal_year: FiscalYear,
-        indicators: dict[str, int],
+        indicators: Mapping[str, int],
         *,
         effective_on: date,
     ) -> Receipt:

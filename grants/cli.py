@@ -8,6 +8,7 @@ import os
 import signal
 import subprocess
 import sys
+from dataclasses import replace
 from typing import Any
 
 from grants.bootstrap import database_url
@@ -64,7 +65,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "migrate":
         return 0
     if args.command == "demo":
-        return _demo(url)
+        return _demo(settings, url)
     if args.command == "users":
         password = _ask_password() if args.password is ASK else args.password
         token = add_user(url, args.name, Role(args.role), password=password)
@@ -72,7 +73,7 @@ def main(argv: list[str] | None = None) -> int:
         print(token)
         return 0
     if args.command == "projections":
-        return _rebuild(url, args.name)
+        return _rebuild(settings, url, args.name)
     return 2
 
 
@@ -95,7 +96,7 @@ def _serve(settings: Settings, url: str, host: str, port: int, workers: int) -> 
     if settings.database_url is None:
         # The embedded default is everything in one command: the demo, and the worker
         # beside the API. On real services the worker runs as a service of its own.
-        _demo(url)
+        _demo(settings, url)
         redis_url, _redis = _redis_url(settings)
         # The server processes queue jobs on the same (embedded) Redis.
         os.environ["REDIS_URL"] = redis_url
@@ -134,15 +135,15 @@ def _worker(settings: Settings, url: str) -> int:
     from workers.main import run
 
     redis_url, _redis = _redis_url(settings)
-    run(url, redis_url)
+    run(settings, url, redis_url)
     return 0
 
 
-def _demo(url: str) -> int:
+def _demo(settings: Settings, url: str) -> int:
     from grants import demo
     from grants.bootstrap import bootstrap
 
-    services = bootstrap(url)
+    services = bootstrap(url, settings, role="demo")
     try:
         position = demo.load(services.grants, url)
     finally:
@@ -156,7 +157,7 @@ def _demo(url: str) -> int:
     return 0
 
 
-def _rebuild(url: str, name: str | None) -> int:
+def _rebuild(settings: Settings, url: str, name: str | None) -> int:
     from rich.progress import (
         BarColumn,
         MofNCompleteColumn,
@@ -165,10 +166,15 @@ def _rebuild(url: str, name: str | None) -> int:
         TimeRemainingColumn,
     )
 
-    from grants.bootstrap import bootstrap
+    from grants.bootstrap import SIDE_POOL, bootstrap
+    from grants.projections import VIEWS
     from grants.projections.rebuild import rebuild
 
-    services = bootstrap(url)
+    # The rebuild reads the next batch while each view writes this one, each on a
+    # connection of its own.
+    wanted = SIDE_POOL + len(VIEWS) + 2
+    budget = replace(settings, db_connections=max(settings.db_connections, wanted))
+    services = bootstrap(url, budget, role="rebuild")
     views = services.views.by_name()
     if name is not None and name not in views:
         print(f"no view is called {name!r}: {', '.join(views)}", file=sys.stderr)

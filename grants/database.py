@@ -1,13 +1,29 @@
-"""PostgreSQL: the embedded server when no ``DATABASE_URL`` is set, and the settings
-``eventsourcing``'s recorder reads from its environment."""
+"""PostgreSQL: the embedded server when no ``DATABASE_URL`` is set, the settings
+``eventsourcing``'s recorder reads from its environment, and what an outage looks like."""
 
 from __future__ import annotations
 
 import getpass
+import os
 from pathlib import Path
 from typing import Any
 
+import psycopg
+from eventsourcing import persistence
 from psycopg.conninfo import conninfo_to_dict
+
+# The errors of a database that cannot be reached, or whose connection broke: the
+# request may succeed if tried again shortly (503), unlike errors in what was asked.
+UNAVAILABLE: tuple[type[Exception], ...] = (
+    psycopg.OperationalError,
+    psycopg.InterfaceError,
+    persistence.OperationalError,
+    persistence.InterfaceError,
+)
+
+# How long a request waits for a pooled connection before it answers 503: under an
+# outage no connection comes, and the client is better told at once.
+POOL_WAIT_SECONDS = 1
 
 
 def embedded_postgres(data_dir: Path) -> str:
@@ -21,9 +37,19 @@ def embedded_postgres(data_dir: Path) -> str:
     return str(server.get_uri())
 
 
-def eventsourcing_env(database_url: str) -> dict[str, str]:
+def name_connections(role: str) -> None:
+    """Every connection this process opens (libpq reads these, eventsourcing's pool
+    included) carries the process's role and id, so ``pg_stat_activity`` shows who
+    holds what; and gives up connecting to an unreachable server after two seconds."""
+    os.environ["PGAPPNAME"] = f"grants {role} {os.getpid()}"
+    os.environ.setdefault("PGCONNECT_TIMEOUT", "2")
+
+
+def eventsourcing_env(database_url: str, connections: int = 8) -> dict[str, str]:
     """The ``POSTGRES_*`` variables ``eventsourcing.postgres`` reads, from a URL such as
-    ``postgresql://user:password@host:5432/dbname`` or one with ``?host=/socket/dir``."""
+    ``postgresql://user:password@host:5432/dbname`` or one with ``?host=/socket/dir``;
+    its pool keeps one connection and opens up to ``connections``, each checked before
+    use, so that the first request after an outage does not meet a dead one."""
     params = conninfo_to_dict(database_url)
     return {
         "PERSISTENCE_MODULE": "eventsourcing.postgres",
@@ -32,4 +58,9 @@ def eventsourcing_env(database_url: str) -> dict[str, str]:
         "POSTGRES_PORT": str(params.get("port") or 5432),
         "POSTGRES_USER": str(params.get("user") or getpass.getuser()),
         "POSTGRES_PASSWORD": str(params.get("password") or ""),
+        "POSTGRES_POOL_SIZE": "1",
+        "POSTGRES_MAX_OVERFLOW": str(connections - 1),
+        "POSTGRES_PRE_PING": "y",
+        # The pool's wait for a connection, despite the name.
+        "POSTGRES_CONNECT_TIMEOUT": str(POOL_WAIT_SECONDS),
     }

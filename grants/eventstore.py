@@ -136,6 +136,13 @@ class IdempotentRecorder(PostgresApplicationRecorder):
     table's primary key, so that transaction fails and the caller finds the first
     answer instead. Concurrent commands share transactions (group commit)."""
 
+    # eventsourcing retries reads ten times, a fifth of a second apart, each time waiting
+    # for a connection: a command would wait many seconds to learn that the database is
+    # down. One attempt; the client is answered 503 and tries again.
+    select_events = PostgresApplicationRecorder.select_events.__wrapped__
+    select_notifications = PostgresApplicationRecorder.select_notifications.__wrapped__
+    max_notification_id = PostgresApplicationRecorder.max_notification_id.__wrapped__
+
     def __init__(
         self, datastore: PostgresDatastore, *, events_table_name: str = "stored_events"
     ) -> None:

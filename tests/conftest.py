@@ -18,8 +18,8 @@ from psycopg.conninfo import make_conninfo
 
 from grants.api.app import create_app
 from grants.bootstrap import Services, bootstrap
-from grants.database import embedded_postgres, eventsourcing_env
-from grants.projections.runner import run_projections
+from grants.database import embedded_postgres
+from grants.projections.follower import follow
 from grants.queue import embedded_redis
 from grants.users import Role, add_user
 
@@ -109,10 +109,11 @@ def as_(services: Services) -> dict[str, dict[str, str]]:
 
 @pytest.fixture
 def projections(services: Services) -> Iterator[None]:
-    """The projection runners, in this process, following the store as the worker does."""
+    """The views' follower, in this process, following the store as the worker does."""
     stop = threading.Event()
-    threads = run_projections(services.database_url, eventsourcing_env(services.database_url), stop)
+    thread = follow(
+        services.grants, list(services.views.by_name().values()), services.database_url, stop
+    )
     yield
     stop.set()
-    for thread in threads:
-        thread.join(timeout=10)
+    thread.join(timeout=10)

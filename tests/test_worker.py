@@ -12,14 +12,13 @@ import time
 from pathlib import Path
 from typing import Any
 
-import psycopg
 
 from grants import demo
 from grants.bootstrap import Services
-from grants.database import eventsourcing_env
-from grants.projections import PROJECTIONS
+from grants.projections import VIEWS
+from grants.projections.follower import IDLE_SECONDS, follow
 from grants.projections.rebuild import rebuild
-from grants.projections.runner import STANDBY_SECONDS, leader_key, run_projections
+from grants.projections.status import led
 
 
 def start_worker(services: Services, data_dir: Path) -> subprocess.Popen[bytes]:
@@ -93,20 +92,19 @@ def test_the_rebuild_command_refills_every_view(services: Services, tmp_path: Pa
 
 
 def test_each_view_is_kept_by_one_worker_and_another_takes_over(services: Services) -> None:
-    env = eventsourcing_env(services.database_url)
+    views = list(services.views.by_name().values())
     first, second = threading.Event(), threading.Event()
-    leaders = run_projections(services.database_url, env, first)
-    standby = run_projections(services.database_url, env, second)
+    leader = follow(services.grants, views, services.database_url, first)
+    wait_for(lambda: held_locks(services) == len(VIEWS))
+    standby = follow(services.grants, views, services.database_url, second)
     try:
-        wait_for(lambda: held_locks(services) == len(PROJECTIONS))
-        time.sleep(STANDBY_SECONDS * 1.5)  # the second set tried, and stood by
-        assert held_locks(services) == len(PROJECTIONS)
+        time.sleep(IDLE_SECONDS * 1.5)  # the second follower tried, and stood by
+        assert held_locks(services) == len(VIEWS)
 
-        first.set()  # the leading set goes away; the standing-by set takes over
-        for thread in leaders:
-            thread.join(timeout=30)
+        first.set()  # the leader goes away; the one standing by takes over
+        leader.join(timeout=30)
         head = demo.load(services.grants, services.database_url)
-        views = services.views.by_name().values()
+        views = list(services.views.by_name().values())
         wait_for(lambda: all(view.position() == head for view in views))
         assert (
             services.views.funding.rows(fiscal_year="2020-21", department="JUS")[0].projects == 11
@@ -114,16 +112,9 @@ def test_each_view_is_kept_by_one_worker_and_another_takes_over(services: Servic
     finally:
         first.set()
         second.set()
-        for thread in standby:
-            thread.join(timeout=30)
+        standby.join(timeout=30)
 
 
 def held_locks(services: Services) -> int:
-    keys = [leader_key(name) for name in PROJECTIONS]
-    with psycopg.connect(services.database_url) as conn:
-        row = conn.execute(
-            "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted "
-            "AND objid::bigint = ANY(%s)",
-            ([key & 0xFFFFFFFF for key in keys],),
-        ).fetchone()
-    return int(row[0]) if row else 0
+    with services.datastore.get_connection() as conn:
+        return len(led(conn, list(services.views.by_name().values())))

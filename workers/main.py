@@ -1,4 +1,4 @@
-"""``grants worker``: the arq worker and the projection runners in one process."""
+"""``grants worker``: the arq worker and the views' follower in one process."""
 
 from __future__ import annotations
 
@@ -10,10 +10,10 @@ from arq import cron
 from arq.worker import Worker
 
 from grants.bootstrap import Services, bootstrap
-from grants.database import eventsourcing_env
-from grants.projections.runner import run_projections
+from grants.projections.follower import follow
 from grants.queue import queue_name, redis_settings
-from workers.jobs import reconcile, refresh_deadlines, report_lag
+from grants.settings import Settings
+from workers.jobs import reconcile, refresh_deadlines, report_lag, resume_stalled
 
 logger = logging.getLogger(__name__)
 
@@ -28,6 +28,7 @@ def worker(services: Services, redis_url: str, **options: Any) -> Worker:
         functions=[reconcile],
         cron_jobs=[
             cron(report_lag, second=0, run_at_startup=True),
+            cron(resume_stalled, second={5, 25, 45}, run_at_startup=True),
             cron(refresh_deadlines, hour=2, minute=0, second=0, run_at_startup=True),
         ],
         redis_settings=redis_settings(redis_url),
@@ -37,11 +38,17 @@ def worker(services: Services, redis_url: str, **options: Any) -> Worker:
     )
 
 
-def run(database_url: str, redis_url: str) -> None:
+def run(settings: Settings, database_url: str, redis_url: str) -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    services = bootstrap(database_url)
+    # The follower's connection (its locks and its listening) is the one outside the pools.
+    services = bootstrap(database_url, settings, role="worker", dedicated=1)
     stop = threading.Event()
-    run_projections(database_url, eventsourcing_env(database_url), stop)
+    follow(
+        services.grants,
+        list(services.views.by_name().values()),
+        services.database_url,
+        stop,
+    )
     try:
         worker(services, redis_url, handle_signals=True).run()
     finally:

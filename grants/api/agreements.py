@@ -12,7 +12,8 @@ from litestar.params import FromPath, JSONBody
 
 from grants.api.auth import PROGRAM_SIDE
 from grants.api.commands import Answer, today
-from grants.api.projects import CashFlowLine
+from grants.api.projects import CashFlowIn
+from grants.api.schema import Cents, Name, Paragraphs, Percent
 from grants.application import Context, Grants
 from grants.domain.cash_flow import cash_flow
 from grants.domain.disclosure import Disclosure
@@ -25,23 +26,23 @@ class DisclosureIn(msgspec.Struct, forbid_unknown_fields=True):
     languages and the recipient's city from agreements starting April 2018; its type
     and the expected results too from December 2025."""
 
-    agreement_number: str = ""
-    recipient_type: str = ""
-    recipient_legal_name_fr: str = ""
-    recipient_operating_name: str = ""
-    recipient_city: str = ""
-    recipient_postal_code: str = ""
-    federal_riding_name_en: str = ""
-    federal_riding_name_fr: str = ""
-    federal_riding_number: str = ""
-    description_en: str = ""
-    description_fr: str = ""
-    expected_results_en: str = ""
-    expected_results_fr: str = ""
-    naics_identifier: str = ""
-    coverage: str = ""
-    additional_information_en: str = ""
-    additional_information_fr: str = ""
+    agreement_number: Name = ""
+    recipient_type: Name = ""
+    recipient_legal_name_fr: Name = ""
+    recipient_operating_name: Name = ""
+    recipient_city: Name = ""
+    recipient_postal_code: Name = ""
+    federal_riding_name_en: Name = ""
+    federal_riding_name_fr: Name = ""
+    federal_riding_number: Name = ""
+    description_en: Paragraphs = ""
+    description_fr: Paragraphs = ""
+    expected_results_en: Paragraphs = ""
+    expected_results_fr: Paragraphs = ""
+    naics_identifier: Name = ""
+    coverage: Name = ""
+    additional_information_en: Paragraphs = ""
+    additional_information_fr: Paragraphs = ""
 
 
 class AgreementIn(msgspec.Struct, forbid_unknown_fields=True):
@@ -49,14 +50,14 @@ class AgreementIn(msgspec.Struct, forbid_unknown_fields=True):
     start_on: date
     end_on: date
     payment_basis: PaymentBasis
-    holdback_percent: int
+    holdback_percent: Percent
     disclosure: DisclosureIn = msgspec.field(default_factory=DisclosureIn)
 
 
 class AmendmentIn(msgspec.Struct, forbid_unknown_fields=True):
     """Only what changes: a new cash flow (which sets the new value), new dates."""
 
-    cash_flow: list[CashFlowLine] | None = None
+    cash_flow: CashFlowIn | None = None
     start_on: date | None = None
     end_on: date | None = None
     effective_on: date | None = None
@@ -65,7 +66,7 @@ class AmendmentIn(msgspec.Struct, forbid_unknown_fields=True):
 class ReprofilingIn(msgspec.Struct, forbid_unknown_fields=True):
     from_fiscal_year: FiscalYear
     to_fiscal_year: FiscalYear
-    amount_cents: int
+    amount_cents: Cents
     effective_on: date | None = None
 
 

@@ -14,16 +14,17 @@ from litestar.openapi.spec import Components, SecurityScheme
 from grants.api.agreements import Agreements
 from grants.api.auth import PUBLIC_PATHS, BearerToken
 from grants.api.calls import Calls
-from grants.api.commands import provide_context
+from grants.api.commands import JsonRequest, provide_context
 from grants.api.exports import Exports
-from grants.api.health import health
+from grants.api.health import HealthCheck, health
+from grants.api.metrics import PROMETHEUS, metrics
 from grants.api.payments import Payments
 from grants.api.problems import PROBLEM_DETAILS
 from grants.api.programs import Programs
 from grants.api.projects import Projects
 from grants.api.reconciliations import LedgerReconciliations
 from grants.api.results import Results
-from grants.api.schema import FISCAL_YEAR_DECODER, FiscalYearSchema
+from grants.api.schema import TYPE_DECODERS, ValueSchemas
 from grants.api.views import ViewsController
 from grants.api.year_end import year_end_view
 from grants.application import Grants
@@ -32,6 +33,14 @@ from grants.projections import Views
 from grants.queue import redis_settings
 from grants.settings import Settings
 from grants.web.site import TEMPLATES, web_ui
+
+# A command's body is a few kilobytes; a ledger upload says its own limit.
+MAX_BODY_BYTES = 1024 * 1024
+
+
+def _services(state: State) -> Services:
+    services: Services = state.services
+    return services
 
 
 def _grants(state: State) -> Grants:
@@ -59,6 +68,7 @@ def create_app(services: Services, redis_url: str | None = None) -> Litestar:
     return Litestar(
         route_handlers=[
             health,
+            metrics,
             Programs,
             Calls,
             Projects,
@@ -71,16 +81,29 @@ def create_app(services: Services, redis_url: str | None = None) -> Litestar:
             Exports,
             *web_ui(),
         ],
-        state=State({"services": services, "users": services.users, "queue": None}),
+        state=State(
+            {
+                "services": services,
+                "users": services.users,
+                "queue": None,
+                "health": HealthCheck(services),
+            }
+        ),
         dependencies={
+            "services": Provide(_services, sync_to_thread=False),
             "grants": Provide(_grants, sync_to_thread=False),
             "views": Provide(_views, sync_to_thread=False),
             "context": Provide(provide_context),
         },
-        middleware=[DefineMiddleware(BearerToken, exclude=[f"^{p}" for p in PUBLIC_PATHS])],
+        middleware=[
+            PROMETHEUS.middleware,
+            DefineMiddleware(BearerToken, exclude=[f"^{p}" for p in PUBLIC_PATHS]),
+        ],
+        request_class=JsonRequest,
+        request_max_body_size=MAX_BODY_BYTES,
         template_config=TEMPLATES,
-        plugins=[PROBLEM_DETAILS, FiscalYearSchema()],
-        type_decoders=[FISCAL_YEAR_DECODER],
+        plugins=[PROBLEM_DETAILS, ValueSchemas()],
+        type_decoders=TYPE_DECODERS,
         openapi_config=OpenAPIConfig(
             title="Grants tracker",
             version="1",
@@ -102,4 +125,4 @@ def app_from_env() -> Litestar:
     """The app for a server process, configured from the environment; ``grants serve``
     has already resolved ``DATABASE_URL`` and applied the migrations."""
     settings = Settings.from_env()
-    return create_app(bootstrap(database_url(settings)), settings.redis_url)
+    return create_app(bootstrap(database_url(settings), settings), settings.redis_url)

@@ -15,7 +15,7 @@ from litestar.types import Guard
 
 from grants.users import Role, User, Users
 
-PUBLIC_PATHS = {"/health", "/schema"}
+PUBLIC_PATHS = {"/health", "/metrics", "/schema"}
 
 
 class BearerToken(AbstractAuthenticationMiddleware):

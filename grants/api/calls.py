@@ -12,6 +12,7 @@ from litestar.params import FromPath, FromQuery, JSONBody
 
 from grants.api.auth import PROGRAM_SIDE
 from grants.api.commands import Answer, DatedIn, today
+from grants.api.schema import Cents, Name
 from grants.application import Context, Grants
 from grants.domain.call import Call
 from grants.domain.reference import Pillar
@@ -19,12 +20,12 @@ from grants.domain.reference import Pillar
 
 class CallIn(msgspec.Struct, forbid_unknown_fields=True):
     program_id: UUID
-    title_en: str
-    title_fr: str
+    title_en: Name
+    title_fr: Name
     pillar: Pillar
     opens_on: date
     closes_on: date
-    budget_cents: int
+    budget_cents: Cents
     effective_on: date | None = None
 
 

@@ -6,18 +6,23 @@ from __future__ import annotations
 import hashlib
 import re
 from datetime import date
+from typing import Any
 from uuid import UUID
 
 import msgspec
 from litestar import Request
 from litestar.datastructures import State
+from litestar.exceptions import ClientException, ValidationException
 
+from grants.api.schema import decode_fiscal_year
 from grants.application import Context
 from grants.domain.errors import InvalidValue
 from grants.idempotency import Claim, Receipt
 from grants.users import User
 
-_VERSION = re.compile(r'(?:W/)?"?(\d+)"?')
+_VERSION = re.compile(r'(?:W/)?"?([0-9]{1,9})"?')
+# Visible ASCII and spaces: what clients make keys of (UUIDs, mostly).
+_KEY = re.compile(r"[\x20-\x7e]{1,255}")
 
 
 class Answer(msgspec.Struct, omit_defaults=True):
@@ -58,14 +63,61 @@ async def provide_context(request: Request[User, str, State]) -> Context:
         expected_version = int(match[1])
     claim = None
     if key := request.headers.get("idempotency-key"):
-        if len(key) > 255:
+        if not _KEY.fullmatch(key):
             raise InvalidValue(
-                "an Idempotency-Key is at most 255 characters", field="Idempotency-Key"
+                "an Idempotency-Key is 1 to 255 visible ASCII characters, such as a UUID",
+                field="Idempotency-Key",
             )
         digest = hashlib.sha256(f"{request.method} {request.url.path}\n".encode())
         digest.update(await request.body())
         claim = Claim(user=user.name, key=key, fingerprint=digest.hexdigest())
     return Context(actor=user.name, expected_version=expected_version, claim=claim)
+
+
+class JsonRequest(Request[Any, Any, Any]):
+    """Decodes a command's JSON body straight into its type, strictly: Litestar would
+    take ``"100"``, ``100.0`` and ``1e2`` for the integer 100, and an amount typed as
+    text or with decimals is a mistake to refuse, not to guess. A body nested deeper
+    than the decoder goes is malformed, not an error of the server's."""
+
+    async def json(self) -> Any:
+        data = self.route_handler.parsed_data_field
+        if data is None or self.content_type[0] != "application/json":
+            return await self._lenient_json()
+        try:
+            return msgspec.json.decode(
+                await self.body(), type=data.annotation, strict=True, dec_hook=decode_fiscal_year
+            )
+        except msgspec.ValidationError as error:
+            raise _invalid(str(error)) from None
+        except msgspec.DecodeError as error:
+            raise ClientException(f"the body is not JSON: {error}") from None
+        except RecursionError:
+            raise ClientException("the JSON is nested too deeply to read") from None
+
+    async def _lenient_json(self) -> Any:
+        try:
+            return await super().json()
+        except RecursionError:
+            raise ClientException("the JSON is nested too deeply to read") from None
+
+
+_AT = re.compile(r"^(?P<message>.*?)(?: - at `\$(?P<path>[^`]*)`)?$", re.DOTALL)
+_NAMED = re.compile(r"field `([^`]+)`")
+
+
+def _invalid(message: str) -> ValidationException:
+    """msgspec's message as Litestar's validation error, naming the field as the
+    domain does: ``cash_flow[0].amount_cents``."""
+    found = _AT.match(message)
+    assert found is not None
+    path = (found["path"] or "").lstrip(".")
+    if named := _NAMED.search(found["message"]):  # a missing or unknown field
+        path = f"{path}.{named[1]}" if path else named[1]
+    return ValidationException(
+        detail="Validation failed",
+        extra=[{"key": path or None, "message": found["message"], "source": "body"}],
+    )
 
 
 def today() -> date:

@@ -1,20 +1,74 @@
-"""Liveness for load balancers and compose: 200 when the event store answers."""
+"""Health, for load balancers, compose and operators: 200 when the event store answers
+and every view can read on; 503, within a second, when the store does not answer or a
+view is stuck on an event it cannot fold (which one, where and why)."""
 
 from __future__ import annotations
 
-from litestar import get
-from litestar.di import NamedDependency
-from litestar.exceptions import HTTPException
+import asyncio
+from typing import Any
 
-from grants.application import Grants
+import anyio.to_thread
+import msgspec
+from litestar import Response, get
+from litestar.datastructures import State
+
+from grants.bootstrap import Services
+from grants.database import UNAVAILABLE
+from grants.projections.status import ViewState
+
+# The answer comes within a second, whatever the database does.
+HEALTH_SECONDS = 0.8
 
 
-@get("/health", sync_to_thread=True, tags=["health"])
-def health(grants: NamedDependency[Grants]) -> dict[str, str | int | None]:
-    try:
-        position = grants.recorder.max_notification_id()
-    except Exception as error:
-        raise HTTPException(
-            status_code=503, detail=f"the event store does not answer: {error}"
-        ) from None
-    return {"status": "ok", "position": position}
+class Health(msgspec.Struct, omit_defaults=True):
+    """``ok``; ``unavailable`` (the event store does not answer); ``stuck`` (a view
+    stopped before an event it cannot fold: see its ``failure``)."""
+
+    status: str
+    position: int | None = None
+    views: list[ViewState] = msgspec.field(default_factory=list)
+    detail: str | None = None
+
+
+class HealthCheck:
+    """Asks the database at most once at a time: while a check hangs on an unreachable
+    server, later requests wait on the same check (for at most ``HEALTH_SECONDS``)
+    instead of piling up threads and connections."""
+
+    def __init__(self, services: Services) -> None:
+        self._services = services
+        self._running: asyncio.Future[list[ViewState]] | None = None
+
+    async def check(self) -> Health:
+        if self._running is None or self._running.done():
+            self._running = asyncio.ensure_future(anyio.to_thread.run_sync(self._read))
+        try:
+            views = await asyncio.wait_for(asyncio.shield(self._running), HEALTH_SECONDS)
+        except TimeoutError:
+            return Health("unavailable", detail="the event store did not answer within a second")
+        except UNAVAILABLE as error:
+            return Health("unavailable", detail=f"the event store does not answer: {error}")
+        head = views[0].position + views[0].lag if views else None
+        stuck = [view for view in views if view.failure is not None]
+        if stuck:
+            detail = "; ".join(
+                f"{view.name} stopped before event {view.failure.position} "
+                f"({view.failure.event_type}): {view.failure.error}"
+                for view in stuck
+                if view.failure is not None
+            )
+            return Health("stuck", head, views, detail)
+        return Health("ok", head, views)
+
+    def _read(self) -> list[ViewState]:
+        services = self._services
+        with services.datastore.pool.connection(timeout=HEALTH_SECONDS) as conn:
+            return services.view_states(conn)
+
+
+@get("/health", tags=["operations"])
+async def health(state: State) -> Response[Health]:
+    checker: Any = state.health
+    answer: Health = await checker.check()
+    status = 200 if answer.status == "ok" else 503
+    return Response(answer, status_code=status, headers={"Cache-Control": "no-store"})

@@ -13,6 +13,7 @@ from litestar.params import FromPath, JSONBody
 
 from grants.api.auth import FINANCE, PROGRAM_SIDE
 from grants.api.commands import Answer, today
+from grants.api.schema import Cents, Name
 from grants.application import Context, Grants
 from grants.domain.fiscal_year import FiscalYear
 from grants.domain.reference import PaymentKind
@@ -20,21 +21,21 @@ from grants.domain.reference import PaymentKind
 
 class PaymentRequestIn(msgspec.Struct, forbid_unknown_fields=True):
     fiscal_year: FiscalYear
-    amount_cents: int
+    amount_cents: Cents
     kind: PaymentKind | None = None
     effective_on: date | None = None
 
 
 class DisbursementIn(msgspec.Struct, forbid_unknown_fields=True):
     payment_request_id: UUID
-    payment_ref: str
+    payment_ref: Name
     paid_on: date
 
 
 class RecoveryIn(msgspec.Struct, forbid_unknown_fields=True):
     fiscal_year: FiscalYear
-    amount_cents: int
-    payment_ref: str
+    amount_cents: Cents
+    payment_ref: Name
     effective_on: date | None = None
 
 

@@ -2,7 +2,9 @@
 stable ``code`` and, when one field is to blame, its name in ``field``.
 
 400 malformed JSON · 422 a field is invalid · 401 no or bad token · 403 role or
-segregation of duties · 404 unknown id · 409 a domain rule or a concurrent change.
+segregation of duties · 404 unknown id · 409 a domain rule or a concurrent change ·
+503 the database or the job queue does not answer, or a view is not there yet (with
+``Retry-After``): the same request may succeed shortly.
 """
 
 from __future__ import annotations
@@ -23,10 +25,12 @@ from litestar.plugins.problem_details import (
     ProblemDetailsException,
     ProblemDetailsPlugin,
 )
+from redis.exceptions import RedisError
 
-from grants.api.views import ViewBehind
 from grants.application import NotFound
+from grants.database import UNAVAILABLE
 from grants.domain.errors import DomainError, InvalidValue, SegregationOfDuties
+from grants.projections.positions import DatabaseUnavailable, UnknownPosition, ViewBehind
 
 logger = logging.getLogger(__name__)
 
@@ -100,6 +104,28 @@ def _view_behind(exc: ViewBehind) -> ProblemDetailsException:
     return problem(503, "view_not_ready", "Not up to date yet", str(exc))
 
 
+def _unknown_position(exc: UnknownPosition) -> ProblemDetailsException:
+    return problem(422, "unknown_position", "Invalid field", str(exc), field="min_position")
+
+
+def _database_unavailable(exc: Exception) -> ProblemDetailsException:
+    logger.warning("the database does not answer: %s", exc)
+    return problem(
+        503,
+        "database_unavailable",
+        "Database unavailable",
+        "the database does not answer; nothing was recorded unless a retry with the same "
+        "Idempotency-Key says so: try again shortly",
+    )
+
+
+def _queue_unavailable(exc: RedisError) -> ProblemDetailsException:
+    logger.warning("the job queue does not answer: %s", exc)
+    return problem(
+        503, "queue_unavailable", "Job queue unavailable", "the job queue does not answer"
+    )
+
+
 def _unexpected(exc: Exception) -> ProblemDetailsException:
     logger.error("unexpected error", exc_info=exc)
     return problem(500, "internal_error", "Internal error", "the error was logged")
@@ -112,6 +138,10 @@ PROBLEM_DETAILS = ProblemDetailsPlugin(
             DomainError: _domain_error,
             NotFound: _not_found,
             ViewBehind: _view_behind,
+            UnknownPosition: _unknown_position,
+            DatabaseUnavailable: _database_unavailable,
+            **dict.fromkeys(UNAVAILABLE, _database_unavailable),
+            RedisError: _queue_unavailable,
             HTTPException: _http_error,
             Exception: _unexpected,
         }

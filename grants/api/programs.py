@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Annotated
 from uuid import UUID
 
 import msgspec
 from litestar import Controller, Response, get, post, put
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody
+from msgspec import Meta
 
 from grants.api.auth import PROGRAM_SIDE
 from grants.api.commands import Answer, today
+from grants.api.schema import Cents, DepartmentCode, Name, Paragraphs
 from grants.application import Context, Grants
 from grants.domain.fiscal_year import FiscalYear
 from grants.domain.program import Program, Publication
@@ -19,25 +22,25 @@ from grants.domain.reference import DEPARTMENTS, Pillar, TransferType
 
 
 class ProgramIn(msgspec.Struct, forbid_unknown_fields=True):
-    department: str
-    name_en: str
-    name_fr: str
+    department: DepartmentCode
+    name_en: Name
+    name_fr: Name
     transfer_type: TransferType
-    pillars: list[Pillar]
+    pillars: Annotated[list[Pillar], Meta(min_length=1, max_length=len(Pillar))]
     effective_on: date | None = None
 
 
 class AllocationIn(msgspec.Struct, forbid_unknown_fields=True):
-    amount_cents: int
+    amount_cents: Cents
     effective_on: date | None = None
 
 
 class PublicationIn(msgspec.Struct, forbid_unknown_fields=True):
     """How the program's agreements are published as open data."""
 
-    department_number: str
-    purpose_en: str
-    purpose_fr: str
+    department_number: Annotated[str, Meta(pattern="^[0-9]{3}$")]
+    purpose_en: Paragraphs
+    purpose_fr: Paragraphs
     effective_on: date | None = None
 
 
@@ -130,7 +133,7 @@ class Programs(Controller):
     def allocate(
         self,
         program_id: FromPath[UUID],
-        fiscal_year: FromPath[str],
+        fiscal_year: FromPath[FiscalYear],
         data: JSONBody[AllocationIn],
         context: NamedDependency[Context],
         grants: NamedDependency[Grants],
@@ -139,7 +142,7 @@ class Programs(Controller):
             grants.set_allocation(
                 context,
                 program_id,
-                FiscalYear(fiscal_year),
+                fiscal_year,
                 data.amount_cents,
                 effective_on=data.effective_on or today(),
             )

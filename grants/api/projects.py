@@ -4,64 +4,71 @@ history."""
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import Annotated, Any
 from uuid import UUID
 
+import anyio.to_thread
 import msgspec
 from litestar import Controller, Response, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody
+from msgspec import Meta
 
 from grants.api.auth import PROGRAM_SIDE
 from grants.api.commands import Answer, today
+from grants.api.schema import Cents, DepartmentCode, Name, Offset, Paragraphs, Percent, Position
 from grants.api.views import ProjectsOut, reached
 from grants.application import Context, Grants
+from grants.bootstrap import Services
 from grants.domain.cash_flow import cash_flow
 from grants.domain.disclosure import Disclosure
 from grants.domain.fiscal_year import FiscalYear
-from grants.domain.project import Project
+from grants.domain.project import Project, Status
 from grants.domain.recipient import Recipient
 from grants.domain.reference import PaymentBasis, PaymentKind, Pillar
 from grants.eventstore import as_builtins
-from grants.projections import Views
 
 
 class RecipientIn(msgspec.Struct, forbid_unknown_fields=True):
-    legal_name: str
-    province: str | None = None
-    business_number: str | None = None
-    country: str = "CA"
+    legal_name: Name
+    province: Annotated[str, Meta(pattern="^[A-Z]{2}$")] | None = None
+    business_number: Annotated[str, Meta(pattern="^[0-9]{9}([A-Z]{2}[0-9]{4})?$")] | None = None
+    country: Annotated[str, Meta(pattern="^[A-Z]{2}$")] = "CA"
 
 
 class ApplicationIn(msgspec.Struct, forbid_unknown_fields=True):
     program_id: UUID
     recipient: RecipientIn
-    title_en: str
+    title_en: Name
     pillar: Pillar
-    requested_cents: int
+    requested_cents: Cents
     call_id: UUID | None = None
-    title_fr: str = ""
+    title_fr: Name = ""
     effective_on: date | None = None
 
 
 class AssessmentIn(msgspec.Struct, forbid_unknown_fields=True):
-    score: int
-    recommendation: str
+    score: Percent
+    recommendation: Paragraphs
     effective_on: date | None = None
 
 
 class CashFlowLine(msgspec.Struct, forbid_unknown_fields=True):
     fiscal_year: FiscalYear
-    amount_cents: int
+    amount_cents: Cents
+
+
+# A cash flow has a line per fiscal year, and no agreement spans the tracker's span.
+CashFlowIn = Annotated[list[CashFlowLine], Meta(min_length=1, max_length=120)]
 
 
 class ApprovalIn(msgspec.Struct, forbid_unknown_fields=True):
-    cash_flow: list[CashFlowLine]
+    cash_flow: CashFlowIn
     effective_on: date | None = None
 
 
 class DecisionIn(msgspec.Struct, forbid_unknown_fields=True):
-    reason: str = ""
+    reason: Paragraphs = ""
     effective_on: date | None = None
 
 
@@ -267,33 +274,34 @@ class Projects(Controller):
             )
         )
 
-    @get(sync_to_thread=True)
-    def list_projects(
+    @get()
+    async def list_projects(
         self,
-        views: NamedDependency[Views],
-        department: FromQuery[str | None] = None,
+        services: NamedDependency[Services],
+        department: FromQuery[DepartmentCode | None] = None,
         pillar: FromQuery[Pillar | None] = None,
-        status: FromQuery[str | None] = None,
+        status: FromQuery[Status | None] = None,
         program_id: FromQuery[UUID | None] = None,
-        fiscal_year: FromQuery[str | None] = None,
-        recipient: FromQuery[str | None] = None,
-        limit: FromQuery[int] = 50,
-        offset: FromQuery[int] = 0,
-        min_position: FromQuery[int | None] = None,
+        fiscal_year: FromQuery[FiscalYear | None] = None,
+        recipient: FromQuery[Name | None] = None,
+        limit: FromQuery[Annotated[int, Meta(ge=1, le=500)]] = 50,
+        offset: FromQuery[Offset] = 0,
+        min_position: FromQuery[Position | None] = None,
     ) -> ProjectsOut:
         """Projects, newest application first; ``recipient`` matches part of the name."""
-        view = views.projects
-        position = reached(view, min_position)
-        limit = max(1, min(limit, 500))
-        total, items = view.page(
-            department=department,
-            pillar=pillar,
-            status=status,
-            program_id=program_id,
-            fiscal_year=fiscal_year,
-            recipient=recipient,
-            limit=limit,
-            offset=max(0, offset),
+        view = services.views.projects
+        position = await reached(services, [view], min_position)
+        total, items = await anyio.to_thread.run_sync(
+            lambda: view.page(
+                department=department,
+                pillar=pillar,
+                status=status,
+                program_id=program_id,
+                fiscal_year=fiscal_year,
+                recipient=recipient,
+                limit=limit,
+                offset=offset,
+            )
         )
         return ProjectsOut(items=items, total=total, limit=limit, offset=offset, position=position)
 

@@ -4,21 +4,30 @@ report, which is read here, whole or as a CSV of the differences."""
 
 from __future__ import annotations
 
+from typing import Annotated
 from uuid import UUID
 
 import msgspec
 from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import State, UploadFile
-from litestar.params import FromPath, FromQuery
+from litestar.params import FromPath, FromQuery, QueryParameter
+from msgspec import Meta
 
 from grants.api.auth import FINANCE
 from grants.api.problems import problem
+from grants.api.schema import Offset
 from grants.domain.errors import InvalidValue
 from grants.domain.fiscal_year import FiscalYear
+from grants.domain.values import NAME_LENGTH
 from grants.finance.differences import differences_csv
 from grants.finance.matching import Class
 from grants.finance.reconciliations import Reconciliation, Reconciliations, ReportLine
-from grants.finance.submission import MAX_LEDGER_BYTES, NoJobQueue, submit_ledger
+from grants.finance.submission import (
+    MAX_LEDGER_BYTES,
+    NoJobQueue,
+    retry_reconciliation,
+    submit_ledger,
+)
 from grants.users import User
 
 PAGE = 10_000
@@ -40,7 +49,7 @@ class LedgerReconciliations(Controller):
     async def upload(
         self,
         request: Request[User, str, State],
-        fiscal_year: FromQuery[str | None] = None,
+        fiscal_year: FromQuery[FiscalYear | None] = None,
     ) -> Reconciliation:
         """The ledger as a multipart upload (field ``file``, with ``fiscal_year``) or as
         the body (``Content-Type: text/csv``, ``fiscal_year`` in the query)."""
@@ -57,21 +66,32 @@ class LedgerReconciliations(Controller):
         if not fiscal_year:
             raise InvalidValue("the fiscal year the ledger covers, as 2024-25", field="fiscal_year")
         try:
-            summary = await submit_ledger(
+            return await submit_ledger(
                 request.app.state.services,
                 request.app.state.queue,
                 fiscal_year=FiscalYear(fiscal_year),
                 ledger=ledger,
-                filename=filename,
+                filename=_filename(filename),
                 uploaded_by=request.user.name,
             )
         except NoJobQueue as missing:
             raise problem(503, "no_job_queue", "No job queue", str(missing)) from None
-        return summary
+
+    @post("/{reconciliation_id:uuid}/retry", status_code=202)
+    async def retry(
+        self, reconciliation_id: FromPath[UUID], request: Request[User, str, State]
+    ) -> Reconciliation:
+        """Runs a failed reconciliation again, against the store as it was at its upload."""
+        try:
+            return await retry_reconciliation(
+                request.app.state.services, request.app.state.queue, reconciliation_id
+            )
+        except NoJobQueue as missing:
+            raise problem(503, "no_job_queue", "No job queue", str(missing)) from None
 
     @get(sync_to_thread=True)
     def recent(
-        self, state: State, fiscal_year: FromQuery[str | None] = None
+        self, state: State, fiscal_year: FromQuery[FiscalYear | None] = None
     ) -> list[Reconciliation]:
         """The uploads, latest first: who sent which file when, and how each went."""
         return _store(state).recent(fiscal_year)
@@ -81,9 +101,9 @@ class LedgerReconciliations(Controller):
         self,
         reconciliation_id: FromPath[UUID],
         state: State,
-        class_: FromQuery[list[Class] | None] = None,
-        limit: FromQuery[int] = PAGE,
-        offset: FromQuery[int] = 0,
+        class_: Annotated[list[Class] | None, QueryParameter(name="class")] = None,
+        limit: FromQuery[Annotated[int, Meta(ge=1, le=PAGE)]] = PAGE,
+        offset: FromQuery[Offset] = 0,
     ) -> ReportOut:
         """The reconciliation and, once done, its lines (a page at a time; ``class``
         picks some classes only)."""
@@ -102,6 +122,14 @@ class LedgerReconciliations(Controller):
             media_type=download.media_type,
             headers={"Content-Disposition": download.disposition},
         )
+
+
+def _filename(given: str | None) -> str | None:
+    """The uploaded file's name as kept and shown: its last part, one line, bounded."""
+    if not given:
+        return None
+    name = given.replace("\\", "/").rsplit("/", 1)[-1]
+    return "".join(c for c in name if c.isprintable())[:NAME_LENGTH] or None
 
 
 def _store(state: State) -> Reconciliations:

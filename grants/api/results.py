@@ -3,22 +3,27 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Annotated
 from uuid import UUID
 
 import msgspec
 from litestar import Controller, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody
+from msgspec import Meta
 
 from grants.api.auth import PROGRAM_SIDE
 from grants.api.commands import Answer, DatedIn, today
+from grants.api.schema import Count
 from grants.application import Context, Grants
 from grants.domain.fiscal_year import FiscalYear
 
 
 class ResultsIn(msgspec.Struct, forbid_unknown_fields=True):
     fiscal_year: FiscalYear
-    indicators: dict[str, int]
+    indicators: Annotated[
+        dict[Annotated[str, Meta(max_length=64)], Count], Meta(min_length=1, max_length=64)
+    ]
     effective_on: date | None = None
 
 

@@ -1,20 +1,71 @@
-"""How the domain's own value types cross the HTTP boundary: decoded by the domain's
-constructor (so its error names the field) and described in the OpenAPI schema."""
+"""How the domain's values cross the HTTP boundary: each request field, query parameter
+and path parameter is typed with the limits ``grants.domain.values`` writes down, so a
+value out of them is a 422 naming the field before anything runs, and the OpenAPI
+schema shows the same limits. Bodies are decoded strictly (``grants.api.commands``):
+an amount is a JSON integer, never ``"100"`` or ``100.0``."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from litestar.openapi.spec import OpenAPIType, Schema
 from litestar.plugins import OpenAPISchemaPlugin
 from litestar.typing import FieldDefinition
+from msgspec import Meta
 
 from grants.domain.fiscal_year import FiscalYear
+from grants.domain.values import (
+    FIRST_YEAR,
+    LAST_YEAR,
+    MAX_CENTS,
+    MAX_COUNT,
+    MULTI_LINE,
+    NAME_LENGTH,
+    ONE_LINE,
+    TEXT_LENGTH,
+)
 
-FISCAL_YEAR_DECODER = (lambda type_: type_ is FiscalYear, lambda type_, value: FiscalYear(value))
+
+def decode_fiscal_year(kind: type, value: Any) -> Any:
+    """Fiscal years are made by the domain's constructor, whose error names the rule."""
+    if kind is FiscalYear:
+        return FiscalYear(value)
+    raise NotImplementedError(kind)
 
 
-class FiscalYearSchema(OpenAPISchemaPlugin):
+TYPE_DECODERS = [(lambda kind: kind is FiscalYear, decode_fiscal_year)]
+
+Cents = Annotated[
+    int,
+    Meta(
+        ge=0,
+        le=MAX_CENTS,
+        description="An amount in whole cents (CAD), a JSON integer: $100 billion at most",
+    ),
+]
+Count = Annotated[int, Meta(ge=0, le=MAX_COUNT, description="A count, a JSON integer")]
+Percent = Annotated[int, Meta(ge=0, le=100)]
+# Text: a name, title, reference or code on one line; or a few paragraphs.
+Name = Annotated[str, Meta(max_length=NAME_LENGTH, pattern=ONE_LINE)]
+Paragraphs = Annotated[str, Meta(max_length=TEXT_LENGTH, pattern=MULTI_LINE)]
+DepartmentCode = Annotated[
+    str, Meta(pattern="^[A-Z]{2,6}$", description="PS, WAGE, JUS, ESDC or another code")
+]
+# Paging through lists, and the store positions a read waits for.
+Offset = Annotated[int, Meta(ge=0, le=1_000_000_000)]
+Position = Annotated[
+    int,
+    Meta(
+        ge=0,
+        le=2**63 - 1,
+        description="A command's `position`: wait (up to 3 s) until the view includes it",
+    ),
+]
+
+
+class ValueSchemas(OpenAPISchemaPlugin):
+    """The OpenAPI schema of a fiscal year."""
+
     @staticmethod
     def is_plugin_supported_type(value: Any) -> bool:
         return value is FiscalYear
@@ -22,7 +73,8 @@ class FiscalYearSchema(OpenAPISchemaPlugin):
     def to_openapi_schema(self, field_definition: FieldDefinition, schema_creator: Any) -> Schema:
         return Schema(
             type=OpenAPIType.STRING,
-            pattern=r"^\d{4}-\d{2}$",
-            description="A fiscal year, April 1 to March 31",
+            pattern=r"^[0-9]{4}-[0-9]{2}$",
+            description=f"A fiscal year, April 1 to March 31, from {FIRST_YEAR}-"
+            f"{(FIRST_YEAR + 1) % 100:02d} to {LAST_YEAR}-{(LAST_YEAR + 1) % 100:02d}",
             examples=["2021-22"],
         )

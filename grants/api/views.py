@@ -4,25 +4,25 @@ the view includes it, so a client reads its own writes."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 from uuid import UUID
 
+import anyio.to_thread
 import msgspec
 from litestar import Controller, get
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery
 
-from grants.application import Grants
+from grants.api.schema import DepartmentCode, Position
+from grants.bootstrap import Services
+from grants.domain.fiscal_year import FiscalYear
 from grants.domain.indicators import CATALOGUE
 from grants.domain.reference import Pillar
-from grants.projections import Views
 from grants.projections.commitments import CommitmentRow
 from grants.projections.funding import FundingRow
 from grants.projections.project_list import ProjectRow
 from grants.projections.view import View
-
-# How long a read waits for a view to reach ``min_position`` before a 503.
-WAIT_SECONDS = 3.0
 
 
 class FundingTotals(msgspec.Struct):
@@ -69,65 +69,62 @@ class ProjectsOut(msgspec.Struct):
     position: int
 
 
-class ViewBehind(Exception):
-    """The view has not yet reached the position asked for; the client retries soon."""
-
-
-def reached(view: View, min_position: int | None) -> int:
-    """The view's position, once it includes ``min_position``."""
-    if min_position is not None:
-        try:
-            view.wait(Grants.name, min_position, timeout=WAIT_SECONDS)
-        except TimeoutError:
-            raise ViewBehind(
-                f"the {view.name} view has not reached position {min_position} yet"
-            ) from None
-    return view.position()
+async def reached(services: Services, views: Iterable[View], min_position: int | None) -> int:
+    """The least position of the views, once they include ``min_position``."""
+    return await services.positions.reached([view.name for view in views], min_position)
 
 
 class ViewsController(Controller):
     path = "/api/views"
     tags = ["views"]
 
-    @get("/funding-by-pillar", sync_to_thread=True)
-    def funding_by_pillar(
+    @get("/funding-by-pillar")
+    async def funding_by_pillar(
         self,
-        views: NamedDependency[Views],
-        fiscal_year: FromQuery[str | None] = None,
-        department: FromQuery[str | None] = None,
+        services: NamedDependency[Services],
+        fiscal_year: FromQuery[FiscalYear | None] = None,
+        department: FromQuery[DepartmentCode | None] = None,
         pillar: FromQuery[Pillar | None] = None,
         program_id: FromQuery[UUID | None] = None,
-        min_position: FromQuery[int | None] = None,
+        min_position: FromQuery[Position | None] = None,
     ) -> FundingOut:
-        position = min(reached(view, min_position) for view in (views.funding, views.projects))
+        views = services.views
+        position = await reached(services, (views.funding, views.projects), min_position)
         chosen: dict[str, Any] = {
             "fiscal_year": fiscal_year,
             "pillar": pillar,
             "department": department,
             "program_id": program_id,
         }
-        rows = views.funding.rows(**chosen)
-        totals = FundingTotals(
-            committed_cents=sum(r.committed_cents for r in rows),
-            disbursed_cents=sum(r.disbursed_cents for r in rows),
-            outstanding_cents=sum(r.outstanding_cents for r in rows),
-            # Each project once, though the rows count it in each year it holds money.
-            projects=sum(views.projects.funded(**chosen).values()),
-        )
-        return FundingOut(rows=rows, totals=totals, position=position)
 
-    @get("/outcomes-by-pillar", sync_to_thread=True)
-    def outcomes_by_pillar(
+        def read() -> FundingOut:
+            rows = views.funding.rows(**chosen)
+            totals = FundingTotals(
+                committed_cents=sum(r.committed_cents for r in rows),
+                disbursed_cents=sum(r.disbursed_cents for r in rows),
+                outstanding_cents=sum(r.outstanding_cents for r in rows),
+                # Each project once, though the rows count it in each year it holds money.
+                projects=sum(views.projects.funded(**chosen).values()),
+            )
+            return FundingOut(rows=rows, totals=totals, position=position)
+
+        return await anyio.to_thread.run_sync(read)
+
+    @get("/outcomes-by-pillar")
+    async def outcomes_by_pillar(
         self,
-        views: NamedDependency[Views],
-        fiscal_year: FromQuery[str | None] = None,
+        services: NamedDependency[Services],
+        fiscal_year: FromQuery[FiscalYear | None] = None,
         pillar: FromQuery[Pillar | None] = None,
-        min_position: FromQuery[int | None] = None,
+        min_position: FromQuery[Position | None] = None,
     ) -> OutcomesOut:
-        view = views.outcomes
-        position = reached(view, min_position)
+        view = services.views.outcomes
+        position = await reached(services, [view], min_position)
+        totals = await anyio.to_thread.run_sync(
+            lambda: view.totals(fiscal_year=fiscal_year, pillar=pillar)
+        )
         rows = []
-        for row in view.totals(fiscal_year=fiscal_year, pillar=pillar):
+        for row in totals:
             indicator = CATALOGUE[row.indicator]
             rows.append(
                 OutcomeOut(
@@ -144,15 +141,14 @@ class ViewsController(Controller):
             )
         return OutcomesOut(rows=rows, position=position)
 
-    @get("/programs/{program_id:uuid}/commitments", sync_to_thread=True)
-    def program_commitments(
+    @get("/programs/{program_id:uuid}/commitments")
+    async def program_commitments(
         self,
         program_id: FromPath[UUID],
-        views: NamedDependency[Views],
-        min_position: FromQuery[int | None] = None,
+        services: NamedDependency[Services],
+        min_position: FromQuery[Position | None] = None,
     ) -> CommitmentsOut:
-        view = views.commitments
-        position = reached(view, min_position)
-        return CommitmentsOut(
-            program_id=program_id, years=view.years(program_id), position=position
-        )
+        view = services.views.commitments
+        position = await reached(services, [view], min_position)
+        years = await anyio.to_thread.run_sync(view.years, program_id)
+        return CommitmentsOut(program_id=program_id, years=years, position=position)

@@ -3,34 +3,35 @@ what is left; the agreements ending within 90 days and the results reports overd
 
 from __future__ import annotations
 
+import anyio.to_thread
 import msgspec
 from litestar import get
-from litestar.datastructures import State
 from litestar.di import NamedDependency
 from litestar.params import FromQuery
 
+from grants.api.schema import DepartmentCode, Position
 from grants.api.views import reached
-from grants.application import Grants
+from grants.bootstrap import Services
 from grants.domain.fiscal_year import FiscalYear
 from grants.finance.year_end import YearEnd, fiscal_year_end
-from grants.projections import Views
 
 
 class YearEndOut(YearEnd):
     position: int
 
 
-@get("/api/views/year-end", tags=["views"], sync_to_thread=True)
-def year_end_view(
+@get("/api/views/year-end", tags=["views"])
+async def year_end_view(
     fiscal_year: FromQuery[FiscalYear],
-    views: NamedDependency[Views],
-    grants: NamedDependency[Grants],
-    state: State,
-    department: FromQuery[str | None] = None,
-    min_position: FromQuery[int | None] = None,
+    services: NamedDependency[Services],
+    department: FromQuery[DepartmentCode | None] = None,
+    min_position: FromQuery[Position | None] = None,
 ) -> YearEndOut:
-    position = min(
-        reached(v, min_position) for v in (views.commitments, views.payments, views.awards)
+    views = services.views
+    position = await reached(
+        services, (views.commitments, views.payments, views.awards), min_position
     )
-    report = fiscal_year_end(fiscal_year, grants, views, state.services.pool, department)
+    report = await anyio.to_thread.run_sync(
+        lambda: fiscal_year_end(fiscal_year, services.grants, views, services.pool, department)
+    )
     return YearEndOut(**msgspec.structs.asdict(report), position=position)

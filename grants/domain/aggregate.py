@@ -1,5 +1,6 @@
 """The base of every aggregate here: each event names who caused it and when it took
-effect, besides the time it was recorded (``timestamp``)."""
+effect, besides the time it was recorded (``timestamp``), a day the tracker can place in
+a fiscal year."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ from datetime import date
 from typing import Any, Self
 
 from eventsourcing import domain
+
+from grants.domain.values import day
 
 
 class Aggregate(domain.Aggregate):
@@ -22,6 +25,15 @@ class Aggregate(domain.Aggregate):
             for name, value in self.__dict__.items()
         )
         return copy
+
+    @classmethod
+    def _create(cls, event_class: type[Any], *, id: Any = None, **kwargs: Any) -> Self:
+        day(kwargs["effective_on"], field="effective_on")
+        return super()._create(event_class, id=id, **kwargs)
+
+    def trigger_event(self, event_class: type[Any], **kwargs: Any) -> None:
+        day(kwargs["effective_on"], field="effective_on")
+        super().trigger_event(event_class, **kwargs)
 
     class Event(domain.Aggregate.Event):
         actor: str

@@ -8,7 +8,6 @@ from uuid import UUID, uuid4
 from grants.domain.aggregate import Aggregate
 from grants.domain.errors import (
     CallNotOpen,
-    InvalidAmount,
     InvalidDates,
     InvalidPillar,
     InvalidValue,
@@ -16,6 +15,7 @@ from grants.domain.errors import (
 )
 from grants.domain.program import Program
 from grants.domain.reference import Pillar
+from grants.domain.values import cents, day, text
 
 
 class Call(Aggregate):
@@ -68,23 +68,23 @@ class Call(Aggregate):
         actor: str,
         effective_on: date,
     ) -> Call:
-        if not title_en.strip() or not title_fr.strip():
-            field = "title_en" if not title_en.strip() else "title_fr"
+        title_en, title_fr = text(title_en, field="title_en"), text(title_fr, field="title_fr")
+        if not title_en or not title_fr:
+            field = "title_en" if not title_en else "title_fr"
             raise InvalidValue("a call needs its title in English and French", field=field)
         if not program.serves(pillar):
             raise InvalidPillar(
                 f"{program.name_en} does not fund the {pillar} pillar", field="pillar"
             )
-        if closes_on < opens_on:
+        if day(closes_on, field="closes_on") < day(opens_on, field="opens_on"):
             raise InvalidDates("a call cannot close before it opens", field="closes_on")
-        if budget_cents < 0:
-            raise InvalidAmount("a call's budget cannot be negative", field="budget_cents")
+        cents(budget_cents, field="budget_cents")
         return cls._create(
             cls.Opened,
             id=uuid4(),
             program_id=program.id,
-            title_en=title_en.strip(),
-            title_fr=title_fr.strip(),
+            title_en=title_en,
+            title_fr=title_fr,
             pillar=pillar,
             opens_on=opens_on,
             closes_on=closes_on,

@@ -6,6 +6,7 @@ from collections.abc import Iterable, Mapping
 
 from grants.domain.errors import InvalidCashFlow, InvalidValue
 from grants.domain.fiscal_year import FiscalYear
+from grants.domain.values import cents
 
 CashFlow = dict[FiscalYear, int]
 
@@ -14,13 +15,13 @@ def cash_flow(lines: Iterable[tuple[str, int]]) -> CashFlow:
     """Builds a cash flow from (fiscal year, cents) lines: at least one line, each
     amount positive, each fiscal year once."""
     flow: CashFlow = {}
-    for index, (year, cents) in enumerate(lines):
+    for index, (year, amount) in enumerate(lines):
         try:
             fiscal_year = FiscalYear(year)
         except InvalidValue as error:
             error.field = f"cash_flow[{index}].fiscal_year"
             raise
-        if cents <= 0:
+        if cents(amount, field=f"cash_flow[{index}].amount_cents") <= 0:
             raise InvalidCashFlow(
                 f"the amount for {fiscal_year} must be more than zero cents",
                 field=f"cash_flow[{index}].amount_cents",
@@ -30,7 +31,7 @@ def cash_flow(lines: Iterable[tuple[str, int]]) -> CashFlow:
                 f"{fiscal_year} appears twice in the cash flow",
                 field=f"cash_flow[{index}].fiscal_year",
             )
-        flow[fiscal_year] = cents
+        flow[fiscal_year] = amount
     if not flow:
         raise InvalidCashFlow("a cash flow needs at least one fiscal year", field="cash_flow")
     return dict(sorted(flow.items()))

@@ -9,6 +9,7 @@ from dataclasses import dataclass, fields
 from datetime import date
 
 from grants.domain.errors import InvalidValue
+from grants.domain.values import NAME_LENGTH, TEXT_LENGTH, text
 
 # The publication's recipient types: for-profit, not-for-profit and charities,
 # academia, Indigenous recipients, government, international, individuals, other.
@@ -21,9 +22,20 @@ _REQUIRED_FROM = (
 )
 # Formats it checks from this date on.
 _FORMATS_FROM = date(2025, 12, 1)
-_POSTAL_CODE = re.compile(r"[A-Z]\d[A-Z] \d[A-Z]\d")
-_RIDING_NUMBER = re.compile(r"\d{5}")
-_NAICS = re.compile(r"\d{3,6}")
+_POSTAL_CODE = re.compile(r"[A-Z][0-9][A-Z] [0-9][A-Z][0-9]")
+_RIDING_NUMBER = re.compile(r"[0-9]{5}")
+_NAICS = re.compile(r"[0-9]{3,6}")
+# Fields of a few paragraphs; the others are names and codes.
+_PARAGRAPHS = frozenset(
+    {
+        "description_en",
+        "description_fr",
+        "expected_results_en",
+        "expected_results_fr",
+        "additional_information_en",
+        "additional_information_fr",
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -50,14 +62,16 @@ class Disclosure:
     def written(cls, **given: str) -> Disclosure:
         """The disclosure as the publication writes it: single spaces, postal codes in
         capitals with their space."""
-        text = {name: " ".join(value.split()) for name, value in given.items()}
-        if postal_code := text.get("recipient_postal_code"):
+        written = {name: " ".join(_text(name, value).split()) for name, value in given.items()}
+        if postal_code := written.get("recipient_postal_code"):
             code = postal_code.upper().replace(" ", "")
-            text["recipient_postal_code"] = f"{code[:3]} {code[3:]}"
-        return cls(**text)
+            written["recipient_postal_code"] = f"{code[:3]} {code[3:]}"
+        return cls(**written)
 
     def check(self, start_on: date) -> None:
         """The publication's rules for an agreement starting on ``start_on``."""
+        for name in DISCLOSURE_FIELDS:
+            _text(name, getattr(self, name))
         for since, required in _REQUIRED_FROM:
             for name in required:
                 if start_on >= since and not getattr(self, name):
@@ -88,6 +102,16 @@ class Disclosure:
 
 
 DISCLOSURE_FIELDS = tuple(field.name for field in fields(Disclosure))
+
+
+def _text(name: str, value: str) -> str:
+    paragraphs = name in _PARAGRAPHS
+    return text(
+        value,
+        field=f"disclosure.{name}",
+        max_length=TEXT_LENGTH if paragraphs else NAME_LENGTH,
+        multiline=paragraphs,
+    )
 
 
 def _invalid(name: str, why: str) -> InvalidValue:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from grants.domain.errors import InvalidValue
+from grants.domain.values import FIRST_YEAR, LAST_YEAR
 
 
 class InvalidFiscalYear(InvalidValue):
@@ -19,16 +20,22 @@ class FiscalYear(str):
 
     def __new__(cls, text: str) -> FiscalYear:
         # Checked by hand rather than with a regular expression: every stored event
-        # with a fiscal year makes one, and a rebuild reads millions.
+        # with a fiscal year makes one, and a rebuild reads millions. ASCII digits only:
+        # str.isdigit() and int() also take Arabic-Indic digits and superscripts.
         if not (
-            len(text) == 7
+            isinstance(text, str)
+            and len(text) == 7
+            and text.isascii()
             and text[4] == "-"
             and text[:4].isdigit()
             and text[5:].isdigit()
             and (int(text[:4]) + 1) % 100 == int(text[5:])
+            and FIRST_YEAR <= int(text[:4]) <= LAST_YEAR
         ):
             raise InvalidFiscalYear(
-                f"{text!r} is not a fiscal year: write it as 2021-22 (April 2021 to March 2022)",
+                f"{repr(text)[:40]} is not a fiscal year: write it as 2021-22 (April 2021 to "
+                f"March 2022), from {FIRST_YEAR}-{(FIRST_YEAR + 1) % 100:02d} to "
+                f"{LAST_YEAR}-{(LAST_YEAR + 1) % 100:02d}",
                 field="fiscal_year",
             )
         return super().__new__(cls, text)

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from grants.domain.errors import InvalidValue, UnknownIndicator
 from grants.domain.reference import Pillar
+from grants.domain.values import count
 
 
 @dataclass(frozen=True)
@@ -69,18 +70,14 @@ CATALOGUE: dict[str, Indicator] = {
 
 
 def indicator_values(values: Mapping[str, int]) -> dict[str, int]:
-    """Validates reported values: known codes, whole numbers of zero or more."""
+    """Validates reported values: known codes, whole numbers from zero to a trillion."""
     if not values:
         raise InvalidValue("a results report needs at least one indicator", field="indicators")
     for code, value in values.items():
         if code not in CATALOGUE:
             raise UnknownIndicator(
-                f"{code!r} is not a standard indicator ({', '.join(CATALOGUE)})",
-                field=f"indicators.{code}",
+                f"{code[:40]!r} is not a standard indicator ({', '.join(CATALOGUE)})",
+                field=f"indicators.{code[:40]}",
             )
-        if value < 0:
-            raise InvalidValue(
-                "an indicator counts people or things: zero or more",
-                field=f"indicators.{code}",
-            )
+        count(value, field=f"indicators.{code}")
     return dict(sorted(values.items()))

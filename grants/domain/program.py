@@ -13,14 +13,14 @@ from grants.domain.aggregate import Aggregate
 from grants.domain.errors import (
     AllocationBelowCommitments,
     AllocationExceeded,
-    InvalidAmount,
     InvalidPillar,
     InvalidValue,
 )
 from grants.domain.fiscal_year import FiscalYear
 from grants.domain.reference import Pillar, TransferType, department_code
+from grants.domain.values import TEXT_LENGTH, cents, text
 
-_DEPARTMENT_NUMBER = re.compile(r"\d{3}")
+_DEPARTMENT_NUMBER = re.compile(r"[0-9]{3}")
 
 
 @dataclass(frozen=True)
@@ -109,8 +109,9 @@ class Program(Aggregate):
         actor: str,
         effective_on: date,
     ) -> Program:
-        if not name_en.strip() or not name_fr.strip():
-            field = "name_en" if not name_en.strip() else "name_fr"
+        name_en, name_fr = text(name_en, field="name_en"), text(name_fr, field="name_fr")
+        if not name_en or not name_fr:
+            field = "name_en" if not name_en else "name_fr"
             raise InvalidValue("a program needs its name in English and French", field=field)
         if not pillars:
             raise InvalidPillar("a program serves at least one pillar", field="pillars")
@@ -118,8 +119,8 @@ class Program(Aggregate):
             cls.Registered,
             id=uuid4(),
             department=department_code(department),
-            name_en=name_en.strip(),
-            name_fr=name_fr.strip(),
+            name_en=name_en,
+            name_fr=name_fr,
             transfer_type=TransferType(transfer_type),
             pillars=tuple(dict.fromkeys(pillars)),
             actor=actor,
@@ -141,8 +142,12 @@ class Program(Aggregate):
                 "of accounts gives the department",
                 field="department_number",
             )
-        for field, text in (("purpose_en", purpose_en), ("purpose_fr", purpose_fr)):
-            if not text.strip():
+        purposes = {
+            field: " ".join(text(written, field=field, max_length=TEXT_LENGTH).split())
+            for field, written in (("purpose_en", purpose_en), ("purpose_fr", purpose_fr))
+        }
+        for field, purpose in purposes.items():
+            if not purpose:
                 raise InvalidValue(
                     "the program's purpose, from its terms and conditions, in English and French",
                     field=field,
@@ -150,8 +155,8 @@ class Program(Aggregate):
         self.trigger_event(
             self.PublicationDetailsSet,
             department_number=department_number,
-            purpose_en=" ".join(purpose_en.split()),
-            purpose_fr=" ".join(purpose_fr.split()),
+            purpose_en=purposes["purpose_en"],
+            purpose_fr=purposes["purpose_fr"],
             actor=actor,
             effective_on=effective_on,
         )
@@ -159,8 +164,7 @@ class Program(Aggregate):
     def set_allocation(
         self, fiscal_year: FiscalYear, amount_cents: int, *, actor: str, effective_on: date
     ) -> None:
-        if amount_cents < 0:
-            raise InvalidAmount("an allocation cannot be negative", field="amount_cents")
+        cents(amount_cents, field="amount_cents")
         committed = self.committed.get(fiscal_year, 0)
         if amount_cents < committed:
             raise AllocationBelowCommitments(

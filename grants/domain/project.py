@@ -6,6 +6,7 @@ the events' ``apply`` methods only change state, so replaying history never re-j
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from enum import StrEnum
@@ -42,6 +43,7 @@ from grants.domain.indicators import indicator_values
 from grants.domain.program import Program
 from grants.domain.recipient import Recipient
 from grants.domain.reference import PaymentBasis, PaymentKind, Pillar, TransferType
+from grants.domain.values import TEXT_LENGTH, cents, day, text
 
 
 class Status(StrEnum):
@@ -327,9 +329,11 @@ class Project(Aggregate):
         actor: str,
         effective_on: date,
     ) -> Project:
-        if not title_en.strip():
+        title_en = text(title_en, field="title_en")
+        title_fr = text(title_fr, field="title_fr")
+        if not title_en:
             raise InvalidValue("an application needs a title", field="title_en")
-        if requested_cents <= 0:
+        if cents(requested_cents, field="requested_cents") <= 0:
             raise InvalidAmount(
                 "the amount requested must be more than zero", field="requested_cents"
             )
@@ -348,9 +352,9 @@ class Project(Aggregate):
             department=program.department,
             transfer_type=program.transfer_type,
             call_id=call.id if call else None,
-            recipient=recipient,
-            title_en=title_en.strip(),
-            title_fr=title_fr.strip(),
+            recipient=recipient.checked(),
+            title_en=title_en,
+            title_fr=title_fr,
             pillar=pillar,
             requested_cents=requested_cents,
             actor=actor,
@@ -359,18 +363,20 @@ class Project(Aggregate):
 
     def assess(self, score: int, recommendation: str, *, actor: str, effective_on: date) -> None:
         self._require(Status.RECEIVED, Status.ASSESSED, to="assess the application")
-        if not 0 <= score <= 100:
-            raise InvalidValue("a score is from 0 to 100", field="score")
+        if type(score) is not int or not 0 <= score <= 100:
+            raise InvalidValue("a score is a whole number from 0 to 100", field="score")
         self.trigger_event(
             self.ApplicationAssessed,
             score=score,
-            recommendation=recommendation.strip(),
+            recommendation=_reason(recommendation, "recommendation"),
             actor=actor,
             effective_on=effective_on,
         )
 
     def approve(self, cash_flow: CashFlow, *, actor: str, effective_on: date) -> None:
         self._require(Status.ASSESSED, to="approve the application")
+        if not cash_flow:
+            raise InvalidCashFlow("a cash flow needs at least one fiscal year", field="cash_flow")
         value = sum(cash_flow.values())
         if value > self.requested_cents:
             raise ApprovalExceedsRequest(
@@ -391,7 +397,10 @@ class Project(Aggregate):
     def reject(self, reason: str, *, actor: str, effective_on: date) -> None:
         self._require(Status.RECEIVED, Status.ASSESSED, to="reject the application")
         self.trigger_event(
-            self.ApplicationRejected, reason=reason.strip(), actor=actor, effective_on=effective_on
+            self.ApplicationRejected,
+            reason=_reason(reason, "reason"),
+            actor=actor,
+            effective_on=effective_on,
         )
 
     def withdraw(self, reason: str, *, actor: str, effective_on: date) -> None:
@@ -399,7 +408,10 @@ class Project(Aggregate):
             Status.RECEIVED, Status.ASSESSED, Status.APPROVED, to="withdraw the application"
         )
         self.trigger_event(
-            self.ApplicationWithdrawn, reason=reason.strip(), actor=actor, effective_on=effective_on
+            self.ApplicationWithdrawn,
+            reason=_reason(reason, "reason"),
+            actor=actor,
+            effective_on=effective_on,
         )
 
     def sign_agreement(
@@ -414,8 +426,11 @@ class Project(Aggregate):
         effective_on: date,
     ) -> None:
         self._require(Status.APPROVED, to="sign an agreement")
-        if not 0 <= holdback_percent <= 100:
-            raise InvalidValue("a holdback is from 0 to 100 percent", field="holdback_percent")
+        day(effective_on, field="signed_on")
+        if type(holdback_percent) is not int or not 0 <= holdback_percent <= 100:
+            raise InvalidValue(
+                "a holdback is a whole number from 0 to 100 percent", field="holdback_percent"
+            )
         if holdback_percent and self.transfer_type is TransferType.GRANT:
             raise InvalidValue(
                 "grants are paid on eligibility: they hold nothing back", field="holdback_percent"
@@ -483,7 +498,7 @@ class Project(Aggregate):
             raise InvalidValue(
                 "reprofiling moves money to a later fiscal year", field="to_fiscal_year"
             )
-        if amount_cents <= 0:
+        if cents(amount_cents, field="amount_cents") <= 0:
             raise InvalidAmount("the amount moved must be more than zero", field="amount_cents")
         unspent = self.cash_flow.get(from_fiscal_year, 0) - self.spent(from_fiscal_year)
         if amount_cents > unspent:
@@ -511,7 +526,7 @@ class Project(Aggregate):
         effective_on: date,
     ) -> UUID:
         agreement = self._payable_on(effective_on)
-        if amount_cents <= 0:
+        if cents(amount_cents, field="amount_cents") <= 0:
             raise InvalidAmount("a payment must be more than zero", field="amount_cents")
         kind = kind or (
             PaymentKind.ADVANCE
@@ -573,8 +588,7 @@ class Project(Aggregate):
             )
         if actor == request.certified_by:
             raise SegregationOfDuties(f"{actor} certified this request and so may not release it")
-        if not payment_ref.strip():
-            raise InvalidValue("the financial system's reference is required", field="payment_ref")
+        payment_ref = _payment_ref(payment_ref)
         released = (
             self.HoldbackReleased
             if request.kind is PaymentKind.HOLDBACK
@@ -584,7 +598,7 @@ class Project(Aggregate):
             released,
             **self._where(),
             payment_request_id=request.id,
-            payment_ref=payment_ref.strip(),
+            payment_ref=payment_ref,
             fiscal_year=request.fiscal_year,
             amount_cents=request.amount_cents,
             kind=request.kind,
@@ -602,10 +616,9 @@ class Project(Aggregate):
         actor: str,
         effective_on: date,
     ) -> None:
-        if amount_cents <= 0:
+        if cents(amount_cents, field="amount_cents") <= 0:
             raise InvalidAmount("a recovery must be more than zero", field="amount_cents")
-        if not payment_ref.strip():
-            raise InvalidValue("the financial system's reference is required", field="payment_ref")
+        payment_ref = _payment_ref(payment_ref)
         paid = self.disbursed.get(fiscal_year, 0)
         if amount_cents > paid:
             raise RecoveryExceedsDisbursed(
@@ -617,7 +630,7 @@ class Project(Aggregate):
             **self._where(),
             fiscal_year=fiscal_year,
             amount_cents=amount_cents,
-            payment_ref=payment_ref.strip(),
+            payment_ref=payment_ref,
             actor=actor,
             effective_on=effective_on,
         )
@@ -625,7 +638,7 @@ class Project(Aggregate):
     def report_results(
         self,
         fiscal_year: FiscalYear,
-        indicators: dict[str, int],
+        indicators: Mapping[str, int],
         *,
         actor: str,
         effective_on: date,
@@ -720,8 +733,22 @@ class Project(Aggregate):
         return agreement
 
 
+def _reason(written: str, field: str) -> str:
+    return text(written, field=field, max_length=TEXT_LENGTH, multiline=True)
+
+
+def _payment_ref(written: str) -> str:
+    """The financial system's reference for a payment: the key reconciliation matches on."""
+    ref = text(written, field="payment_ref")
+    if not ref:
+        raise InvalidValue("the financial system's reference is required", field="payment_ref")
+    return ref
+
+
 def _check_period(flow: CashFlow, start_on: date, end_on: date) -> None:
     """An agreement's cash flow falls in fiscal years its period touches."""
+    day(start_on, field="start_on")
+    day(end_on, field="end_on")
     if end_on < start_on:
         raise InvalidDates("an agreement cannot end before it starts", field="end_on")
     first, last = FiscalYear.of(start_on), FiscalYear.of(end_on)

@@ -6,9 +6,10 @@ import re
 from dataclasses import dataclass
 
 from grants.domain.errors import InvalidValue
+from grants.domain.values import text
 
 PROVINCES = ("AB", "BC", "MB", "NB", "NL", "NS", "NT", "NU", "ON", "PE", "QC", "SK", "YT")
-_BUSINESS_NUMBER = re.compile(r"\d{9}([A-Z]{2}\d{4})?")
+_BUSINESS_NUMBER = re.compile(r"[0-9]{9}([A-Z]{2}[0-9]{4})?")
 _COUNTRY = re.compile(r"[A-Z]{2}")
 
 
@@ -19,22 +20,29 @@ class Recipient:
     business_number: str | None = None
     country: str = "CA"
 
-    def __post_init__(self) -> None:
-        if not self.legal_name.strip():
-            raise InvalidValue("the recipient needs a legal name", field="recipient.legal_name")
-        if not _COUNTRY.fullmatch(self.country):
+    def checked(self) -> Recipient:
+        """The recipient as an application records it, or the rule it breaks. Checked
+        when an application is received, never when a stored event is read again: a
+        rule added later must not make history unreadable."""
+        legal_name = text(self.legal_name, field="recipient.legal_name", required=True)
+        country = text(self.country, field="recipient.country")
+        if not _COUNTRY.fullmatch(country):
             raise InvalidValue(
-                f"{self.country!r} is not an ISO 3166 two-letter country code",
+                f"{country[:20]!r} is not an ISO 3166 two-letter country code",
                 field="recipient.country",
             )
-        if self.country == "CA" and self.province not in PROVINCES:
+        province = text(self.province, field="recipient.province") if self.province else None
+        if country == "CA" and province not in PROVINCES:
             raise InvalidValue(
-                f"{self.province!r} is not a province or territory code ({', '.join(PROVINCES)})",
+                f"{(province or '')[:20]!r} is not a province or territory code "
+                f"({', '.join(PROVINCES)})",
                 field="recipient.province",
             )
-        if self.business_number and not _BUSINESS_NUMBER.fullmatch(self.business_number):
+        business_number = self.business_number or None
+        if business_number and not _BUSINESS_NUMBER.fullmatch(business_number):
             raise InvalidValue(
                 "a business number is nine digits, optionally followed by a program "
                 "account such as RR0001",
                 field="recipient.business_number",
             )
+        return Recipient(legal_name, province or None, business_number, country)

@@ -7,18 +7,20 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 
 from grants.domain.errors import InvalidValue
+from grants.domain.values import MAX_CENTS, text
 
 REQUIRED = ("payment_ref", "amount", "paid_on")
 OPTIONAL = ("recipient", "agreement_number")
 
 # Spaces that French and English exports put between thousands.
 _SPACES = str.maketrans("", "", " \u00a0\u202f\u2009'")
-_DIGITS = re.compile(r"\d+")
-_GROUPED = re.compile(r"\d{1,3}(?:,\d{3})+|\d{1,3}(?:\.\d{3})+")
+_DIGITS = re.compile(r"[0-9]+")
+_GROUPED = re.compile(r"[0-9]{1,3}(?:,[0-9]{3})+|[0-9]{1,3}(?:\.[0-9]{3})+")
 
 
 class LedgerUnreadable(InvalidValue):
@@ -47,13 +49,21 @@ class LedgerLine:
 def read_ledger(data: bytes) -> list[LedgerLine]:
     """The ledger's lines, in the file's order; blank lines are skipped."""
     try:
-        text = data.decode("utf-8-sig")
+        written = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
         raise LedgerUnreadable("the file is not UTF-8 text", line=line) from None
-    header_line = text.split("\n", 1)[0]
+    header_line = written.split("\n", 1)[0]
     delimiter = ";" if header_line.count(";") > header_line.count(",") else ","
-    rows = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    rows = csv.reader(io.StringIO(written, newline=""), delimiter=delimiter)
+    try:
+        return _lines(rows)
+    except csv.Error as error:
+        # An unclosed quote, say, or a cell longer than the csv module takes (128 KiB).
+        raise LedgerUnreadable(f"not CSV as expected: {error}", line=rows.line_num) from None
+
+
+def _lines(rows: Iterator[list[str]]) -> list[LedgerLine]:
     header = next(rows, None)
     if header is None:
         raise LedgerUnreadable("the file is empty: it needs a header line", line=1)
@@ -69,14 +79,18 @@ def read_ledger(data: bytes) -> list[LedgerLine]:
     for row in rows:
         if not any(cell.strip() for cell in row):
             continue
-        lines.append(_line(rows.line_num, row, columns))
+        lines.append(_line(rows.line_num, row, columns))  # type: ignore[attr-defined]
     return lines
 
 
 def _line(number: int, row: list[str], columns: dict[str, int]) -> LedgerLine:
     def cell(name: str) -> str:
         n = columns.get(name)
-        return row[n].strip() if n is not None and n < len(row) else ""
+        value = row[n] if n is not None and n < len(row) else ""
+        try:
+            return text(value, field=name)
+        except InvalidValue as error:
+            raise LedgerUnreadable(error.message, line=number, column=name) from None
 
     ref = cell("payment_ref")
     if not ref:
@@ -107,20 +121,25 @@ def amount_cents(written: str) -> int:
     """An amount in cents, from ``1234.56``, ``1,234.56``, ``$1,234.56``, ``1 234,56 $``
     or ``1.234,56``; negative with a minus sign or in parentheses. Never through a
     float."""
-    text = written.translate(_SPACES).replace("$", "")
-    negative = text.startswith("-") or (text.startswith("(") and text.endswith(")"))
-    text = text.strip("-()")
-    whole, cents = text, ""
+    figure = written.translate(_SPACES).replace("$", "")
+    negative = figure.startswith("-") or (figure.startswith("(") and figure.endswith(")"))
+    figure = figure.strip("-()")
+    whole, cents = figure, ""
     # The decimal separator is the last comma or point when two digits or one follow it
     # and it is not part of a thousands grouping like 1,234 or 1.234.567.
-    separator = max(text.rfind(","), text.rfind("."))
-    if separator >= 0 and not _GROUPED.fullmatch(text) and len(text) - separator - 1 <= 2:
-        whole, cents = text[:separator], text[separator + 1 :]
+    separator = max(figure.rfind(","), figure.rfind("."))
+    if separator >= 0 and not _GROUPED.fullmatch(figure) and len(figure) - separator - 1 <= 2:
+        whole, cents = figure[:separator], figure[separator + 1 :]
     if _GROUPED.fullmatch(whole):
         whole = whole.replace(",", "").replace(".", "")
     if not _DIGITS.fullmatch(whole) or (cents and not _DIGITS.fullmatch(cents)):
-        raise ValueError(f"{written!r} is not an amount such as 1234.56, $1,234.56 or 1 234,56")
-    return (-1 if negative else 1) * (int(whole) * 100 + int(cents.ljust(2, "0") or 0))
+        raise ValueError(
+            f"{written[:40]!r} is not an amount such as 1234.56, $1,234.56 or 1 234,56"
+        )
+    amount = int(whole) * 100 + int(cents.ljust(2, "0") or 0)
+    if amount > MAX_CENTS:
+        raise ValueError(f"{written[:40]!r} is more than the largest amount, $100 billion")
+    return -amount if negative else amount
 
 
 def dollars(cents: int) -> str:

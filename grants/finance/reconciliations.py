@@ -1,13 +1,18 @@
 """Reconciliations of the financial system's ledger, kept in PostgreSQL: the uploaded file
 as it came (who sent it, when, its checksum), then the report the job writes beside it.
-Nothing here touches the event store."""
+Nothing here touches the event store.
+
+Each reconciliation ends ``done`` or ``failed`` with a reason a person can read. A job
+holds a lease on its reconciliation while it runs and renews it; when its worker dies,
+the lease runs out and another worker runs the job again (``stalled``); a run that lost
+its lease can no longer write its report. Finance can run a failed one again."""
 
 from __future__ import annotations
 
 import hashlib
 from collections import Counter
 from collections.abc import Iterable
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Any, Protocol
 from uuid import UUID, uuid4
@@ -17,9 +22,11 @@ from psycopg.types.json import Jsonb
 from psycopg_pool import ConnectionPool
 
 from grants.application import NotFound
+from grants.domain.errors import RuleViolation
 from grants.domain.fiscal_year import FiscalYear
 from grants.finance.ledger import read_ledger
 from grants.finance.matching import Class, Line, Paid, reconcile
+from grants.settings import JOB_LEASE_SECONDS
 
 
 class Status(StrEnum):
@@ -60,6 +67,25 @@ class Reconciliation(msgspec.Struct):
     error: str | None
     counts: dict[str, int] | None
     totals_cents: dict[str, int] | None
+    attempts: int
+
+    @property
+    def job_id(self) -> str:
+        """The queue's id of this reconciliation's next run: a job queued twice for
+        one run is queued once."""
+        return f"reconcile:{self.id}:{self.attempts}"
+
+
+class Run(msgspec.Struct):
+    """A job's run of a reconciliation, under its lease."""
+
+    id: UUID
+    summary: Reconciliation
+    ledger: bytes
+
+
+class ReconciliationNotFailed(RuleViolation):
+    code = "reconciliation_not_failed"
 
 
 _COLUMNS = (
@@ -68,13 +94,14 @@ _COLUMNS = (
 )
 _SUMMARY = (
     "id, fiscal_year, status, uploaded_by, uploaded_at, filename, sha256, line_count, "
-    "store_position, started_at, finished_at, error, counts, totals_cents"
+    "store_position, started_at, finished_at, error, counts, totals_cents, attempts"
 )
 
 
 class Reconciliations:
-    def __init__(self, pool: ConnectionPool) -> None:
+    def __init__(self, pool: ConnectionPool, lease_seconds: float = JOB_LEASE_SECONDS) -> None:
         self._pool = pool
+        self.lease = timedelta(seconds=lease_seconds)
 
     def upload(
         self,
@@ -151,71 +178,128 @@ class Reconciliations:
             ).fetchall()
         return [_report_line(row) for row in rows]
 
-    def start(self, reconciliation_id: UUID) -> tuple[Reconciliation, bytes] | None:
-        """Marks a reconciliation running and hands over its ledger; a run cut short
-        before is started again from nothing."""
+    def claim(self, reconciliation_id: UUID) -> Run | None:
+        """Takes the lease of a reconciliation that is queued, or running under a lease
+        that ran out (its worker died), and hands over its ledger; None when it is done,
+        failed, or running under a live lease. A run cut short is started again from
+        nothing."""
+        run_id = uuid4()
         with self._pool.connection() as conn:
+            row = conn.execute(
+                "UPDATE reconciliations SET status = %s, started_at = now(), error = NULL,"
+                " heartbeat_at = now(), run_id = %s, attempts = attempts + 1"
+                " WHERE id = %s AND (status = %s OR (status = %s AND heartbeat_at < now() - %s))"
+                f" RETURNING {_SUMMARY}, ledger",
+                (
+                    Status.RUNNING,
+                    run_id,
+                    reconciliation_id,
+                    Status.QUEUED,
+                    Status.RUNNING,
+                    self.lease,
+                ),
+            ).fetchone()
+            if row is None:
+                return None
             conn.execute(
                 "DELETE FROM reconciliation_lines WHERE reconciliation_id = %s",
                 (reconciliation_id,),
             )
-            row = conn.execute(
-                "UPDATE reconciliations SET status = %s, started_at = now(), error = NULL"
-                f" WHERE id = %s RETURNING {_SUMMARY}, ledger",
-                (Status.RUNNING, reconciliation_id),
-            ).fetchone()
-        return (_summary(row[:-1]), bytes(row[-1])) if row else None
+        return Run(run_id, _summary(row[:-1]), bytes(row[-1]))
 
-    def finish(self, reconciliation_id: UUID, lines: list[Line]) -> None:
-        """Writes the report and its counts and totals by class, in one transaction."""
+    def renew(self, run: Run) -> bool:
+        """Renews the run's lease; False when another run has taken it over."""
+        with self._pool.connection() as conn:
+            renewed = conn.execute(
+                "UPDATE reconciliations SET heartbeat_at = now() WHERE id = %s AND run_id = %s"
+                " AND status = %s",
+                (run.summary.id, run.id, Status.RUNNING),
+            )
+            return renewed.rowcount == 1
+
+    def finish(self, run: Run, lines: list[Line]) -> bool:
+        """Writes the report and its counts and totals by class, in one transaction,
+        if the run still holds the lease; whether it did."""
         counts: Counter[str] = Counter()
         totals: Counter[str] = Counter()
         for line in lines:
             counts[line.class_] += 1
             totals[line.class_] += line.cents
         with self._pool.connection() as conn:
-            with conn.cursor().copy(
-                f"COPY reconciliation_lines (reconciliation_id, {_COLUMNS}) FROM STDIN"
-            ) as copy:
-                for seq, line in enumerate(lines):
-                    copy.write_row((reconciliation_id, seq, *_columns(line)))
-            conn.execute(
+            done = conn.execute(
                 "UPDATE reconciliations SET status = %s, finished_at = now(), counts = %s,"
-                " totals_cents = %s WHERE id = %s",
+                " totals_cents = %s WHERE id = %s AND run_id = %s AND status = %s",
                 (
                     Status.DONE,
                     Jsonb({c: counts[c] for c in Class}),
                     Jsonb({c: totals[c] for c in Class}),
-                    reconciliation_id,
+                    run.summary.id,
+                    run.id,
+                    Status.RUNNING,
                 ),
             )
+            if done.rowcount != 1:
+                conn.rollback()
+                return False
+            with conn.cursor().copy(
+                f"COPY reconciliation_lines (reconciliation_id, {_COLUMNS}) FROM STDIN"
+            ) as copy:
+                for seq, line in enumerate(lines):
+                    copy.write_row((run.summary.id, seq, *_columns(line)))
+        return True
 
-    def fail(self, reconciliation_id: UUID, error: str) -> None:
+    def fail(self, run: Run, reason: str) -> None:
         with self._pool.connection() as conn:
             conn.execute(
                 "UPDATE reconciliations SET status = %s, finished_at = now(), error = %s"
-                " WHERE id = %s",
-                (Status.FAILED, error, reconciliation_id),
+                " WHERE id = %s AND run_id = %s AND status = %s",
+                (Status.FAILED, reason, run.summary.id, run.id, Status.RUNNING),
             )
 
+    def retry(self, reconciliation_id: UUID) -> Reconciliation:
+        """Queues a failed reconciliation to run again, as it was uploaded."""
+        with self._pool.connection() as conn:
+            row = conn.execute(
+                "UPDATE reconciliations SET status = %s, error = NULL, started_at = NULL,"
+                " finished_at = NULL, counts = NULL, totals_cents = NULL, run_id = NULL"
+                f" WHERE id = %s AND status = %s RETURNING {_SUMMARY}",
+                (Status.QUEUED, reconciliation_id, Status.FAILED),
+            ).fetchone()
+        if row is None:
+            summary = self.found(reconciliation_id)
+            raise ReconciliationNotFailed(
+                f"the reconciliation is {summary.status}: only a failed one is run again"
+            )
+        return _summary(row)
 
-def run(
-    reconciliations: Reconciliations, reconciliation_id: UUID, payments: PaidSource
-) -> Reconciliation | None:
-    """The job: reads the kept ledger again, matches it to the payments the tracker
-    recorded, writes the report."""
-    started = reconciliations.start(reconciliation_id)
-    if started is None:
-        return None
-    summary, ledger = started
-    try:
-        lines = read_ledger(ledger)
-        paid = payments.paid(summary.fiscal_year, {line.payment_ref for line in lines})
-        reconciliations.finish(reconciliation_id, reconcile(lines, paid, summary.fiscal_year))
-    except Exception as error:
-        reconciliations.fail(reconciliation_id, f"{type(error).__name__}: {error}")
-        raise
-    return reconciliations.get(reconciliation_id)
+    def stalled(self) -> list[Reconciliation]:
+        """The reconciliations whose job may be lost: running under a lease that ran
+        out, or queued for longer than a lease (the queue lost the job, say). Queuing
+        their next run again is harmless: a run claims its reconciliation first."""
+        with self._pool.connection() as conn:
+            rows = conn.execute(
+                f"SELECT {_SUMMARY} FROM reconciliations"
+                " WHERE (status = %s AND heartbeat_at < now() - %s)"
+                " OR (status = %s AND coalesce(finished_at, uploaded_at) < now() - %s)",
+                (Status.RUNNING, self.lease, Status.QUEUED, self.lease),
+            ).fetchall()
+        return [_summary(row) for row in rows]
+
+    def count_by_status(self) -> dict[str, int]:
+        with self._pool.connection() as conn:
+            rows = conn.execute(
+                "SELECT status, count(*) FROM reconciliations GROUP BY status"
+            ).fetchall()
+        found: dict[str, int] = dict(rows)
+        return {status: found.get(status, 0) for status in Status}
+
+
+def reconcile_run(run: Run, payments: PaidSource) -> list[Line]:
+    """The job's work: reads the kept ledger again and matches it to the payments the
+    tracker recorded in the fiscal year."""
+    lines = read_ledger(run.ledger)
+    paid = payments.paid(run.summary.fiscal_year, {line.payment_ref for line in lines})
+    return reconcile(lines, paid, run.summary.fiscal_year)
 
 
 class PaidSource(Protocol):

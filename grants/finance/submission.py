@@ -1,8 +1,10 @@
 """Sending a ledger to be reconciled, from the API or the pages alike: the file is kept
-first (a file that cannot be read is refused and nothing is kept), then the job that
-reconciles it is queued for the worker."""
+first (a file that cannot be read, or holds a value no report could store, is refused
+and nothing is kept), then the job that reconciles it is queued for the worker."""
 
 from __future__ import annotations
+
+from uuid import UUID
 
 import anyio.to_thread
 from arq.connections import ArqRedis
@@ -23,6 +25,17 @@ class NoJobQueue(Exception):
         super().__init__("set REDIS_URL and run a worker")
 
 
+async def enqueue(queue: ArqRedis, database_url: str, reconciliation: Reconciliation) -> None:
+    """Queues the next run of a reconciliation: once only, however often it is asked
+    (the job's id names the run)."""
+    await queue.enqueue_job(
+        "reconcile",
+        str(reconciliation.id),
+        _job_id=reconciliation.job_id,
+        _queue_name=queue_name(database_url),
+    )
+
+
 async def submit_ledger(
     services: Services,
     queue: ArqRedis | None,
@@ -33,7 +46,7 @@ async def submit_ledger(
     uploaded_by: str,
 ) -> Reconciliation:
     """Keeps the ledger, to be reconciled against the store as it is now, and queues
-    its job; the job's id is the reconciliation's, so it is queued once only."""
+    its job."""
     if queue is None:
         raise NoJobQueue
     summary = await anyio.to_thread.run_sync(
@@ -45,10 +58,16 @@ async def submit_ledger(
             store_position=services.grants.recorder.max_notification_id() or 0,
         )
     )
-    await queue.enqueue_job(
-        "reconcile",
-        str(summary.id),
-        _job_id=f"reconcile:{summary.id}",
-        _queue_name=queue_name(services.database_url),
-    )
+    await enqueue(queue, services.database_url, summary)
+    return summary
+
+
+async def retry_reconciliation(
+    services: Services, queue: ArqRedis | None, reconciliation_id: UUID
+) -> Reconciliation:
+    """Runs a failed reconciliation again, against the store as it was at its upload."""
+    if queue is None:
+        raise NoJobQueue
+    summary = await anyio.to_thread.run_sync(services.reconciliations.retry, reconciliation_id)
+    await enqueue(queue, services.database_url, summary)
     return summary

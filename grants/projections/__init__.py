@@ -7,25 +7,24 @@ from dataclasses import dataclass
 from typing import Any
 
 from eventsourcing.postgres import PostgresDatastore
-from eventsourcing.projection import Projection
 
-from grants.projections.awards import AwardsProjection, AwardsView
-from grants.projections.commitments import CommitmentsProjection, CommitmentsView
-from grants.projections.funding import FundingProjection, FundingView
-from grants.projections.outcomes import OutcomesProjection, OutcomesView
-from grants.projections.payments import PaymentsProjection, PaymentsView
-from grants.projections.project_list import ProjectListProjection, ProjectListView
+from grants.projections.awards import AwardsView
+from grants.projections.commitments import CommitmentsView
+from grants.projections.funding import FundingView
+from grants.projections.outcomes import OutcomesView
+from grants.projections.payments import PaymentsView
+from grants.projections.project_list import ProjectListView
 from grants.projections.view import View
 
-PROJECTIONS: dict[str, tuple[type[Projection[Any]], type[View]]] = {
-    projection.name: (projection, view)
-    for projection, view in (
-        (FundingProjection, FundingView),
-        (OutcomesProjection, OutcomesView),
-        (CommitmentsProjection, CommitmentsView),
-        (ProjectListProjection, ProjectListView),
-        (PaymentsProjection, PaymentsView),
-        (AwardsProjection, AwardsView),
+VIEWS: dict[str, type[View]] = {
+    view.name: view
+    for view in (
+        FundingView,
+        OutcomesView,
+        CommitmentsView,
+        ProjectListView,
+        PaymentsView,
+        AwardsView,
     )
 }
 
@@ -48,7 +47,7 @@ class Views:
 def open_views(datastore: PostgresDatastore) -> Views:
     """The views, reading and writing through the given datastore."""
     opened: dict[str, Any] = {}
-    for name, (_, view_class) in PROJECTIONS.items():
+    for name, view_class in VIEWS.items():
         # Named as eventsourcing's factory names a projection's tracking table.
         view = view_class(datastore, tracking_table_name=f"{name}_tracking")
         view.create_table()

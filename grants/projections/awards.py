@@ -12,7 +12,6 @@ from typing import Any
 from uuid import UUID
 
 import msgspec
-from eventsourcing.projection import Projection
 from psycopg import Cursor
 from psycopg.rows import DictRow
 from psycopg.types.json import Jsonb
@@ -342,10 +341,3 @@ class AwardsView(View):
             for row in curs.fetchall():
                 found[row["project_id"]].add(row["fiscal_year"])
         return found
-
-
-class AwardsProjection(Projection[AwardsView]):
-    name = AwardsView.name
-
-    def process_event(self, domain_event: Event, tracking: Any) -> None:
-        self.view.record([domain_event], tracking)

@@ -5,11 +5,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from typing import Any
 from uuid import UUID
 
 import msgspec
-from eventsourcing.projection import Projection
 from psycopg import Cursor
 from psycopg.rows import DictRow
 
@@ -86,10 +84,3 @@ class CommitmentsView(View):
         with self.datastore.get_connection() as conn, conn.cursor() as curs:
             curs.execute(_YEAR, (fiscal_year,))
             return {row.pop("program_id"): CommitmentRow(**row) for row in curs.fetchall()}
-
-
-class CommitmentsProjection(Projection[CommitmentsView]):
-    name = CommitmentsView.name
-
-    def process_event(self, domain_event: Event, tracking: Any) -> None:
-        self.view.record([domain_event], tracking)

@@ -9,7 +9,6 @@ from typing import Any
 from uuid import UUID
 
 import msgspec
-from eventsourcing.projection import Projection
 from psycopg import Cursor
 from psycopg.rows import DictRow
 
@@ -112,10 +111,3 @@ class FundingView(View):
         with self.datastore.get_connection() as conn, conn.cursor() as curs:
             curs.execute(_ROWS, params, prepare=True)
             return [FundingRow(**row) for row in curs.fetchall()]
-
-
-class FundingProjection(Projection[FundingView]):
-    name = FundingView.name
-
-    def process_event(self, domain_event: Event, tracking: Any) -> None:
-        self.view.record([domain_event], tracking)

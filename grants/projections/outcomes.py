@@ -4,11 +4,9 @@ year, with the number of projects reporting each."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 from uuid import UUID
 
 import msgspec
-from eventsourcing.projection import Projection
 from psycopg import Cursor
 from psycopg.rows import DictRow
 
@@ -71,10 +69,3 @@ class OutcomesView(View):
         with self.datastore.get_connection() as conn, conn.cursor() as curs:
             curs.execute(_TOTALS, {"fiscal_year": fiscal_year, "pillar": pillar}, prepare=True)
             return [OutcomeRow(**row) for row in curs.fetchall()]
-
-
-class OutcomesProjection(Projection[OutcomesView]):
-    name = OutcomesView.name
-
-    def process_event(self, domain_event: Event, tracking: Any) -> None:
-        self.view.record([domain_event], tracking)

@@ -11,7 +11,6 @@ from typing import Any
 from uuid import UUID
 
 import msgspec
-from eventsourcing.projection import Projection
 from psycopg import Cursor
 from psycopg.rows import DictRow
 
@@ -179,10 +178,3 @@ class PaymentsView(View):
         with self.datastore.get_connection() as conn, conn.cursor() as curs:
             curs.execute(_PENDING, (fiscal_year,))
             return {row["program_id"]: row["cents"] for row in curs.fetchall()}
-
-
-class PaymentsProjection(Projection[PaymentsView]):
-    name = PaymentsView.name
-
-    def process_event(self, domain_event: Event, tracking: Any) -> None:
-        self.view.record([domain_event], tracking)

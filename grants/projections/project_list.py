@@ -10,7 +10,6 @@ from typing import Any
 from uuid import UUID
 
 import msgspec
-from eventsourcing.projection import Projection
 from psycopg import Cursor
 from psycopg.rows import DictRow
 
@@ -201,10 +200,3 @@ class ProjectListView(View):
                 },
             )
             return {row["pillar"]: row["projects"] for row in curs.fetchall()}
-
-
-class ProjectListProjection(Projection[ProjectListView]):
-    name = ProjectListView.name
-
-    def process_event(self, domain_event: Event, tracking: Any) -> None:
-        self.view.record([domain_event], tracking)

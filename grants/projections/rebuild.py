@@ -11,7 +11,7 @@ from eventsourcing.persistence import Notification, Tracking
 from psycopg.sql import SQL, Identifier
 
 from grants.application import Grants
-from grants.projections.view import REBUILD, Event, View
+from grants.projections.view import REBUILD, Event, Positioned, View
 
 BATCH = 10_000
 Progress = Callable[[int, int], None]  # position reached, position aimed at
@@ -19,9 +19,9 @@ Progress = Callable[[int, int], None]  # position reached, position aimed at
 
 def batches(
     grants: Grants, after: int, upto: int | None, size: int = BATCH
-) -> Iterator[tuple[Sequence[Event], int]]:
+) -> Iterator[Sequence[Positioned]]:
     """The store's events after a position (up to another, if given), decoded, in
-    batches, with the position of each batch's last event."""
+    batches, each event with its position."""
     while True:
         notifications: Sequence[Notification] = grants.recorder.select_notifications(
             start=after, limit=size, stop=upto, inclusive_of_start=False
@@ -29,16 +29,16 @@ def batches(
         if not notifications:
             return
         after = notifications[-1].id
-        yield [grants.mapper.to_domain_event(n) for n in notifications], after
+        yield [(n.id, grants.mapper.to_domain_event(n)) for n in notifications]
         if upto is not None and after >= upto:
             return
 
 
 def catch_up(grants: Grants, view: View, size: int = BATCH) -> int:
     """Brings a view up to the store's head in the live tables, a batch per transaction:
-    for tests and tools; the worker follows the store with a ProjectionRunner."""
-    for events, position in batches(grants, view.position(), None, size):
-        view.record(events, Tracking(Grants.name, position))
+    for tests and tools; the worker's follower does the same as events arrive."""
+    for events in batches(grants, view.position(), None, size):
+        view.record(events)
     return view.position()
 
 
@@ -61,7 +61,7 @@ def rebuild(
     with ThreadPoolExecutor(max_workers=len(views) + 1) as pool:
         reading = pool.submit(next, source, None)
         while (batch := reading.result()) is not None:
-            events, position = batch
+            events, position = [event for _, event in batch], batch[-1][0]
             reading = pool.submit(next, source, None)
             for written in [pool.submit(_fold, view, events, position) for view in views]:
                 written.result()
@@ -94,9 +94,9 @@ def _swap(grants: Grants, view: View, position: int, size: int) -> None:
     since the rebuild began, while the projection's writes wait."""
     with view.datastore.transaction(commit=True) as curs:
         curs.execute("SELECT pg_advisory_xact_lock(%s)", (view.lock_key,))
-        for events, last in batches(grants, position, None, size):
-            view.fold(curs, events, view.next)
-            position = last
+        for batch in batches(grants, position, None, size):
+            view.fold(curs, [event for _, event in batch], view.next)
+            position = batch[-1][0]
         for table in view.tables:
             curs.execute(SQL("DROP TABLE {}").format(Identifier(table)))
             curs.execute(

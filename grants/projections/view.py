@@ -18,6 +18,8 @@ from psycopg.sql import SQL, Composed, Identifier
 from grants.application import Grants
 
 Event = DomainEventProtocol[Any]
+# An event with its position in the store.
+Positioned = tuple[int, Event]
 
 # The suffix of the tables a rebuild fills before they replace the live ones.
 REBUILD = "__rebuild"
@@ -44,6 +46,11 @@ class View(PostgresTrackingRecorder):
     position of the last event in one transaction, so a crash or a restart never loses
     an event or counts one twice."""
 
+    # eventsourcing retries these ten times, a fifth of a second apart, each time
+    # waiting for a connection: a reader would wait many seconds to learn that the
+    # database is down. One attempt; the caller answers 503 and is tried again.
+    max_tracking_id = PostgresTrackingRecorder.max_tracking_id.__wrapped__
+
     name: ClassVar[str]
     tables: ClassVar[tuple[str, ...]]
 
@@ -58,15 +65,19 @@ class View(PostgresTrackingRecorder):
         projection's writes take turns."""
         return zlib.crc32(f"grants-view-{self.name}".encode())
 
-    def record(self, events: Sequence[Event], tracking: Tracking) -> None:
+    def record(self, events: Sequence[Positioned]) -> int:
+        """Folds the events the view has not read yet (a rebuild may have got there
+        first) and records the last one's position; returns the view's position."""
         with self.datastore.transaction(commit=True) as curs:
             curs.execute("SELECT pg_advisory_xact_lock(%s)", (self.lock_key,))
-            if (
-                self._max_tracking_id(tracking.application_name, curs) or 0
-            ) >= tracking.notification_id:
-                return  # already in the view (a rebuild got there first)
-            self.fold(curs, events, self.live)
-            self._insert_tracking(curs, tracking)
+            position = self._max_tracking_id(Grants.name, curs) or 0
+            new = [event for at, event in events if at > position]
+            if not new:
+                return position
+            self.fold(curs, new, self.live)
+            position = events[-1][0]
+            self._insert_tracking(curs, Tracking(Grants.name, position))
+            return position
 
     @abstractmethod
     def fold(self, curs: Cursor[DictRow], events: Sequence[Event], tables: Tables) -> None:

@@ -8,6 +8,7 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
+import anyio.to_thread
 from litestar import Request, get, post
 from litestar.di import NamedDependency
 from litestar.exceptions import NotFoundException
@@ -15,36 +16,34 @@ from litestar.params import FromPath, FromQuery, URLEncodedBody
 from litestar.response import Redirect, Template
 
 from grants.api.auth import FINANCE
+from grants.api.schema import DepartmentCode, Position
 from grants.application import Grants
+from grants.bootstrap import Services
 from grants.idempotency import Receipt
-from grants.projections import Views
+from grants.projections.positions import UnknownPosition, ViewBehind
 from grants.users import User
 from grants.web.forms import Field, Form, FormPage, Section, submit
 from grants.web.i18n import Translator
 from grants.web.layout import page, translator
 
-# How long the queue waits for the view to include a release just made, so that the
-# released request is gone from it.
-WAIT_SECONDS = 3.0
 
-
-@get("/payments", guards=[FINANCE], sync_to_thread=True)
-def payments_page(
+@get("/payments", guards=[FINANCE])
+async def payments_page(
     request: Request[User, Any, Any],
-    views: NamedDependency[Views],
-    grants: NamedDependency[Grants],
-    department: FromQuery[str | None] = None,
+    services: NamedDependency[Services],
+    department: FromQuery[DepartmentCode | None] = None,
     released: FromQuery[str | None] = None,
-    min_position: FromQuery[int | None] = None,
+    min_position: FromQuery[Position | None] = None,
 ) -> Template:
     t = translator(request)
-    view = views.payments
-    if min_position is not None:
-        # On a timeout the page shows the view as it is; a reload catches up.
-        with suppress(TimeoutError):
-            view.wait(Grants.name, min_position, timeout=WAIT_SECONDS)
-    rows = view.awaiting_release(department or None)
-    departments = sorted({r.department for r in views.funding.rows()})
+    views = services.views
+    # The queue waits for a release just made to be gone from it; on a timeout the
+    # page shows the view as it is, and a reload catches up.
+    with suppress(ViewBehind, UnknownPosition):
+        await services.positions.reached([views.payments.name], min_position)
+    rows = await anyio.to_thread.run_sync(views.payments.awaiting_release, department)
+    funding = await anyio.to_thread.run_sync(views.funding.rows)
+    departments = sorted({r.department for r in funding})
     return page(
         request,
         "payments.html",
