@@ -12,7 +12,6 @@ import time
 from pathlib import Path
 from typing import Any
 
-
 from grants import demo
 from grants.bootstrap import Services
 from grants.projections import VIEWS

@@ -17,20 +17,23 @@ from grants.api.calls import Calls
 from grants.api.commands import JsonRequest, provide_context
 from grants.api.exports import Exports
 from grants.api.health import HealthCheck, health
+from grants.api.links import add_links
 from grants.api.metrics import PROMETHEUS, metrics
+from grants.api.openapi import declare_problems
 from grants.api.payments import Payments
 from grants.api.problems import PROBLEM_DETAILS
 from grants.api.programs import Programs
 from grants.api.projects import Projects
 from grants.api.reconciliations import LedgerReconciliations
 from grants.api.results import Results
-from grants.api.schema import TYPE_DECODERS, ValueSchemas
+from grants.api.schema import TYPE_DECODERS, ClosedStructs, ValueSchemas
 from grants.api.views import ViewsController
 from grants.api.year_end import year_end_view
 from grants.application import Grants
 from grants.bootstrap import Services, bootstrap, database_url
 from grants.projections import Views
 from grants.queue import redis_settings
+from grants.security_headers import ApiDocsPolicy, security_headers
 from grants.settings import Settings
 from grants.web.site import TEMPLATES, web_ui
 
@@ -65,7 +68,7 @@ def create_app(services: Services, redis_url: str | None = None) -> Litestar:
         if app.state.queue is not None:
             await app.state.queue.aclose()
 
-    return Litestar(
+    app = Litestar(
         route_handlers=[
             health,
             metrics,
@@ -96,13 +99,15 @@ def create_app(services: Services, redis_url: str | None = None) -> Litestar:
             "context": Provide(provide_context),
         },
         middleware=[
+            ApiDocsPolicy(),
             PROMETHEUS.middleware,
             DefineMiddleware(BearerToken, exclude=[f"^{p}" for p in PUBLIC_PATHS]),
         ],
+        before_send=[security_headers],
         request_class=JsonRequest,
         request_max_body_size=MAX_BODY_BYTES,
         template_config=TEMPLATES,
-        plugins=[PROBLEM_DETAILS, ValueSchemas()],
+        plugins=[PROBLEM_DETAILS, ValueSchemas(), ClosedStructs()],
         type_decoders=TYPE_DECODERS,
         openapi_config=OpenAPIConfig(
             title="Grants tracker",
@@ -119,6 +124,9 @@ def create_app(services: Services, redis_url: str | None = None) -> Litestar:
         on_startup=[open_queue],
         on_shutdown=[close_queue, lambda: services.close()],
     )
+    declare_problems(app)
+    add_links(app.openapi_schema)
+    return app
 
 
 def app_from_env() -> Litestar:

@@ -12,7 +12,7 @@ from litestar.params import FromPath, FromQuery, JSONBody
 
 from grants.api.auth import PROGRAM_SIDE
 from grants.api.commands import Answer, DatedIn, today
-from grants.api.schema import Cents, Name
+from grants.api.schema import Cents, RequiredName
 from grants.application import Context, Grants
 from grants.domain.call import Call
 from grants.domain.reference import Pillar
@@ -20,8 +20,8 @@ from grants.domain.reference import Pillar
 
 class CallIn(msgspec.Struct, forbid_unknown_fields=True):
     program_id: UUID
-    title_en: Name
-    title_fr: Name
+    title_en: RequiredName
+    title_fr: RequiredName
     pillar: Pillar
     opens_on: date
     closes_on: date

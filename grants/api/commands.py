@@ -111,7 +111,8 @@ def _invalid(message: str) -> ValidationException:
     domain does: ``cash_flow[0].amount_cents``."""
     found = _AT.match(message)
     assert found is not None
-    path = (found["path"] or "").lstrip(".")
+    # A map's value is at `[...]`: msgspec does not say which key.
+    path = (found["path"] or "").replace("[...]", "").lstrip(".")
     if named := _NAMED.search(found["message"]):  # a missing or unknown field
         path = f"{path}.{named[1]}" if path else named[1]
     return ValidationException(

@@ -4,14 +4,17 @@ contributions (CSV), and the same funding as 360Giving JSON."""
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import anyio.to_thread
 from litestar import Controller, Response, get
 from litestar.di import NamedDependency
+from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromQuery
 
+from grants.api.openapi import problem_response
 from grants.api.problems import problem
-from grants.api.schema import Position
+from grants.api.schema import PositionQuery
 from grants.api.views import reached
 from grants.bootstrap import Services
 from grants.domain.fiscal_year import FiscalYear
@@ -23,12 +26,16 @@ class Exports(Controller):
     path = "/api/exports"
     tags = ["exports"]
 
-    @get("/proactive-disclosure")
+    @get(
+        "/proactive-disclosure",
+        media_type="text/csv",
+        responses={409: problem_response("A program has no publication details")},
+    )
     async def proactive_disclosure(
         self,
         fiscal_year: FromQuery[FiscalYear],
         services: NamedDependency[Services],
-        min_position: FromQuery[Position | None] = None,
+        min_position: PositionQuery = None,
     ) -> Response[str]:
         """Agreements signed and amended in the fiscal year, as the open-data portal
         takes them (``grants.yaml`` of ckanext-canada)."""
@@ -47,12 +54,23 @@ class Exports(Controller):
             headers={"Content-Disposition": download.disposition},
         )
 
-    @get("/360giving")
+    @get(
+        "/360giving",
+        responses={
+            200: ResponseSpec(
+                data_container=dict[str, Any],
+                media_type="application/json",
+                description="A 360Giving 1.4 data package",
+                generate_examples=False,
+            ),
+            404: problem_response("Nothing was awarded in the fiscal year"),
+        },
+    )
     async def giving360(
         self,
         services: NamedDependency[Services],
         fiscal_year: FromQuery[FiscalYear | None] = None,
-        min_position: FromQuery[Position | None] = None,
+        min_position: PositionQuery = None,
     ) -> Response[bytes]:
         """Every grant awarded (in the fiscal year of its award, when one is given),
         with its commitments and disbursements as transactions."""

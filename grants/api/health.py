@@ -11,6 +11,7 @@ import anyio.to_thread
 import msgspec
 from litestar import Response, get
 from litestar.datastructures import State
+from litestar.openapi.datastructures import ResponseSpec
 
 from grants.bootstrap import Services
 from grants.database import UNAVAILABLE
@@ -66,7 +67,17 @@ class HealthCheck:
             return services.view_states(conn)
 
 
-@get("/health", tags=["operations"])
+@get(
+    "/health",
+    tags=["operations"],
+    responses={
+        503: ResponseSpec(
+            data_container=Health,
+            description="The event store does not answer, or a view is stuck",
+            generate_examples=False,
+        )
+    },
+)
 async def health(state: State) -> Response[Health]:
     checker: Any = state.health
     answer: Health = await checker.check()

@@ -13,7 +13,7 @@ from litestar.params import FromPath, JSONBody
 
 from grants.api.auth import FINANCE, PROGRAM_SIDE
 from grants.api.commands import Answer, today
-from grants.api.schema import Cents, Name
+from grants.api.schema import Cents, RequiredName
 from grants.application import Context, Grants
 from grants.domain.fiscal_year import FiscalYear
 from grants.domain.reference import PaymentKind
@@ -28,14 +28,14 @@ class PaymentRequestIn(msgspec.Struct, forbid_unknown_fields=True):
 
 class DisbursementIn(msgspec.Struct, forbid_unknown_fields=True):
     payment_request_id: UUID
-    payment_ref: Name
+    payment_ref: RequiredName
     paid_on: date
 
 
 class RecoveryIn(msgspec.Struct, forbid_unknown_fields=True):
     fiscal_year: FiscalYear
     amount_cents: Cents
-    payment_ref: Name
+    payment_ref: RequiredName
     effective_on: date | None = None
 
 

@@ -14,7 +14,7 @@ from msgspec import Meta
 
 from grants.api.auth import PROGRAM_SIDE
 from grants.api.commands import Answer, today
-from grants.api.schema import Cents, DepartmentCode, Name, Paragraphs
+from grants.api.schema import Cents, DepartmentCode, RequiredName, RequiredParagraphs
 from grants.application import Context, Grants
 from grants.domain.fiscal_year import FiscalYear
 from grants.domain.program import Program, Publication
@@ -23,8 +23,8 @@ from grants.domain.reference import DEPARTMENTS, Pillar, TransferType
 
 class ProgramIn(msgspec.Struct, forbid_unknown_fields=True):
     department: DepartmentCode
-    name_en: Name
-    name_fr: Name
+    name_en: RequiredName
+    name_fr: RequiredName
     transfer_type: TransferType
     pillars: Annotated[list[Pillar], Meta(min_length=1, max_length=len(Pillar))]
     effective_on: date | None = None
@@ -39,8 +39,8 @@ class PublicationIn(msgspec.Struct, forbid_unknown_fields=True):
     """How the program's agreements are published as open data."""
 
     department_number: Annotated[str, Meta(pattern="^[0-9]{3}$")]
-    purpose_en: Paragraphs
-    purpose_fr: Paragraphs
+    purpose_en: RequiredParagraphs
+    purpose_fr: RequiredParagraphs
     effective_on: date | None = None
 
 

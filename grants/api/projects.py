@@ -16,7 +16,18 @@ from msgspec import Meta
 
 from grants.api.auth import PROGRAM_SIDE
 from grants.api.commands import Answer, today
-from grants.api.schema import Cents, DepartmentCode, Name, Offset, Paragraphs, Percent, Position
+from grants.api.schema import (
+    Cents,
+    DepartmentQuery,
+    LimitQuery,
+    Name,
+    OffsetQuery,
+    Paragraphs,
+    Percent,
+    PositionQuery,
+    RequiredName,
+    TextQuery,
+)
 from grants.api.views import ProjectsOut, reached
 from grants.application import Context, Grants
 from grants.bootstrap import Services
@@ -30,7 +41,7 @@ from grants.eventstore import as_builtins
 
 
 class RecipientIn(msgspec.Struct, forbid_unknown_fields=True):
-    legal_name: Name
+    legal_name: RequiredName
     province: Annotated[str, Meta(pattern="^[A-Z]{2}$")] | None = None
     business_number: Annotated[str, Meta(pattern="^[0-9]{9}([A-Z]{2}[0-9]{4})?$")] | None = None
     country: Annotated[str, Meta(pattern="^[A-Z]{2}$")] = "CA"
@@ -39,7 +50,7 @@ class RecipientIn(msgspec.Struct, forbid_unknown_fields=True):
 class ApplicationIn(msgspec.Struct, forbid_unknown_fields=True):
     program_id: UUID
     recipient: RecipientIn
-    title_en: Name
+    title_en: RequiredName
     pillar: Pillar
     requested_cents: Cents
     call_id: UUID | None = None
@@ -278,15 +289,15 @@ class Projects(Controller):
     async def list_projects(
         self,
         services: NamedDependency[Services],
-        department: FromQuery[DepartmentCode | None] = None,
+        department: DepartmentQuery = None,
         pillar: FromQuery[Pillar | None] = None,
         status: FromQuery[Status | None] = None,
         program_id: FromQuery[UUID | None] = None,
         fiscal_year: FromQuery[FiscalYear | None] = None,
-        recipient: FromQuery[Name | None] = None,
-        limit: FromQuery[Annotated[int, Meta(ge=1, le=500)]] = 50,
-        offset: FromQuery[Offset] = 0,
-        min_position: FromQuery[Position | None] = None,
+        recipient: TextQuery = None,
+        limit: LimitQuery = 50,
+        offset: OffsetQuery = 0,
+        min_position: PositionQuery = None,
     ) -> ProjectsOut:
         """Projects, newest application first; ``recipient`` matches part of the name."""
         view = services.views.projects

@@ -4,18 +4,27 @@ report, which is read here, whole or as a CSV of the differences."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Annotated
 from uuid import UUID
 
 import msgspec
 from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import State, UploadFile
+from litestar.openapi.spec import (
+    OpenAPIFormat,
+    OpenAPIMediaType,
+    OpenAPIType,
+    Operation,
+    RequestBody,
+    Schema,
+)
 from litestar.params import FromPath, FromQuery, QueryParameter
-from msgspec import Meta
 
 from grants.api.auth import FINANCE
+from grants.api.openapi import problem_response
 from grants.api.problems import problem
-from grants.api.schema import Offset
+from grants.api.schema import OffsetQuery
 from grants.domain.errors import InvalidValue
 from grants.domain.fiscal_year import FiscalYear
 from grants.domain.values import NAME_LENGTH
@@ -33,6 +42,30 @@ from grants.users import User
 PAGE = 10_000
 
 
+@dataclass
+class LedgerUpload(Operation):
+    """The upload's body, which the handler reads itself: the ledger as CSV, or a form
+    with the file and the fiscal year."""
+
+    def __post_init__(self) -> None:
+        self.request_body = RequestBody(
+            required=True,
+            content={
+                "text/csv": OpenAPIMediaType(schema=Schema(type=OpenAPIType.STRING)),
+                "multipart/form-data": OpenAPIMediaType(
+                    schema=Schema(
+                        type=OpenAPIType.OBJECT,
+                        properties={
+                            "file": Schema(type=OpenAPIType.STRING, format=OpenAPIFormat.BINARY),
+                            "fiscal_year": Schema(type=OpenAPIType.STRING),
+                        },
+                        required=["file"],
+                    )
+                ),
+            },
+        )
+
+
 class ReportOut(msgspec.Struct):
     reconciliation: Reconciliation
     lines: list[ReportLine]
@@ -45,7 +78,7 @@ class LedgerReconciliations(Controller):
     tags = ["finance"]
     guards = [FINANCE]
 
-    @post(status_code=202, request_max_body_size=MAX_LEDGER_BYTES)
+    @post(status_code=202, request_max_body_size=MAX_LEDGER_BYTES, operation_class=LedgerUpload)
     async def upload(
         self,
         request: Request[User, str, State],
@@ -77,7 +110,11 @@ class LedgerReconciliations(Controller):
         except NoJobQueue as missing:
             raise problem(503, "no_job_queue", "No job queue", str(missing)) from None
 
-    @post("/{reconciliation_id:uuid}/retry", status_code=202)
+    @post(
+        "/{reconciliation_id:uuid}/retry",
+        status_code=202,
+        responses={409: problem_response("Only a failed reconciliation is run again")},
+    )
     async def retry(
         self, reconciliation_id: FromPath[UUID], request: Request[User, str, State]
     ) -> Reconciliation:
@@ -102,8 +139,8 @@ class LedgerReconciliations(Controller):
         reconciliation_id: FromPath[UUID],
         state: State,
         class_: Annotated[list[Class] | None, QueryParameter(name="class")] = None,
-        limit: FromQuery[Annotated[int, Meta(ge=1, le=PAGE)]] = PAGE,
-        offset: FromQuery[Offset] = 0,
+        limit: Annotated[int, QueryParameter(ge=1, le=PAGE)] = PAGE,
+        offset: OffsetQuery = 0,
     ) -> ReportOut:
         """The reconciliation and, once done, its lines (a page at a time; ``class``
         picks some classes only)."""
@@ -112,7 +149,7 @@ class LedgerReconciliations(Controller):
         lines = store.lines(reconciliation_id, classes=class_ or (), limit=limit, offset=offset)
         return ReportOut(reconciliation=summary, lines=lines, limit=limit, offset=offset)
 
-    @get("/{reconciliation_id:uuid}/differences.csv", sync_to_thread=True)
+    @get("/{reconciliation_id:uuid}/differences.csv", sync_to_thread=True, media_type="text/csv")
     def differences(self, reconciliation_id: FromPath[UUID], state: State) -> Response[str]:
         """Every line that is not a match, for a spreadsheet."""
         store = _store(state)

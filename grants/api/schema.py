@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
+from litestar._openapi.schema_generation.plugins.struct import StructSchemaPlugin
 from litestar.openapi.spec import OpenAPIType, Schema
+from litestar.params import QueryParameter
 from litestar.plugins import OpenAPISchemaPlugin
 from litestar.typing import FieldDefinition
 from msgspec import Meta
@@ -22,6 +24,8 @@ from grants.domain.values import (
     MULTI_LINE,
     NAME_LENGTH,
     ONE_LINE,
+    REQUIRED_LINE,
+    REQUIRED_LINES,
     TEXT_LENGTH,
 )
 
@@ -45,22 +49,36 @@ Cents = Annotated[
 ]
 Count = Annotated[int, Meta(ge=0, le=MAX_COUNT, description="A count, a JSON integer")]
 Percent = Annotated[int, Meta(ge=0, le=100)]
-# Text: a name, title, reference or code on one line; or a few paragraphs.
+DEPARTMENT = "^[A-Z]{2,6}$"
+# Text: a name, title, reference or code on one line; or a few paragraphs. Required
+# text has something besides spaces.
 Name = Annotated[str, Meta(max_length=NAME_LENGTH, pattern=ONE_LINE)]
+RequiredName = Annotated[str, Meta(min_length=1, max_length=NAME_LENGTH, pattern=REQUIRED_LINE)]
 Paragraphs = Annotated[str, Meta(max_length=TEXT_LENGTH, pattern=MULTI_LINE)]
-DepartmentCode = Annotated[
-    str, Meta(pattern="^[A-Z]{2,6}$", description="PS, WAGE, JUS, ESDC or another code")
+RequiredParagraphs = Annotated[
+    str, Meta(min_length=1, max_length=TEXT_LENGTH, pattern=REQUIRED_LINES)
 ]
-# Paging through lists, and the store positions a read waits for.
-Offset = Annotated[int, Meta(ge=0, le=1_000_000_000)]
-Position = Annotated[
-    int,
-    Meta(
-        ge=0,
+DepartmentCode = Annotated[
+    str, Meta(pattern=DEPARTMENT, description="PS, WAGE, JUS, ESDC or another code")
+]
+
+# Query parameters: Litestar reads their limits from its own parameter declarations,
+# not from msgspec's (which it drops there).
+DepartmentQuery = Annotated[
+    str | None,
+    QueryParameter(pattern=DEPARTMENT, description="PS, WAGE, JUS, ESDC or another code"),
+]
+TextQuery = Annotated[str | None, QueryParameter(max_length=NAME_LENGTH, pattern=ONE_LINE)]
+OffsetQuery = Annotated[int, QueryParameter(ge=0, le=1_000_000_000)]
+PositionQuery = Annotated[
+    int | None,
+    QueryParameter(
+        ge=1,
         le=2**63 - 1,
         description="A command's `position`: wait (up to 3 s) until the view includes it",
     ),
 ]
+LimitQuery = Annotated[int, QueryParameter(ge=1, le=500, description="At most 500")]
 
 
 class ValueSchemas(OpenAPISchemaPlugin):
@@ -78,3 +96,18 @@ class ValueSchemas(OpenAPISchemaPlugin):
             f"{(FIRST_YEAR + 1) % 100:02d} to {LAST_YEAR}-{(LAST_YEAR + 1) % 100:02d}",
             examples=["2021-22"],
         )
+
+
+class ClosedStructs(StructSchemaPlugin):
+    """A request struct that refuses unknown fields says so in its schema
+    (``additionalProperties: false``), as clients and fuzzers need to know."""
+
+    def is_plugin_supported_field(self, field_definition: FieldDefinition) -> bool:
+        return super().is_plugin_supported_field(field_definition) and bool(
+            field_definition.type_.__struct_config__.forbid_unknown_fields
+        )
+
+    def to_openapi_schema(self, field_definition: FieldDefinition, schema_creator: Any) -> Schema:
+        schema = super().to_openapi_schema(field_definition, schema_creator)
+        schema.additional_properties = False
+        return schema

@@ -14,7 +14,7 @@ from litestar import Controller, get
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery
 
-from grants.api.schema import DepartmentCode, Position
+from grants.api.schema import DepartmentQuery, PositionQuery
 from grants.bootstrap import Services
 from grants.domain.fiscal_year import FiscalYear
 from grants.domain.indicators import CATALOGUE
@@ -83,10 +83,10 @@ class ViewsController(Controller):
         self,
         services: NamedDependency[Services],
         fiscal_year: FromQuery[FiscalYear | None] = None,
-        department: FromQuery[DepartmentCode | None] = None,
+        department: DepartmentQuery = None,
         pillar: FromQuery[Pillar | None] = None,
         program_id: FromQuery[UUID | None] = None,
-        min_position: FromQuery[Position | None] = None,
+        min_position: PositionQuery = None,
     ) -> FundingOut:
         views = services.views
         position = await reached(services, (views.funding, views.projects), min_position)
@@ -116,7 +116,7 @@ class ViewsController(Controller):
         services: NamedDependency[Services],
         fiscal_year: FromQuery[FiscalYear | None] = None,
         pillar: FromQuery[Pillar | None] = None,
-        min_position: FromQuery[Position | None] = None,
+        min_position: PositionQuery = None,
     ) -> OutcomesOut:
         view = services.views.outcomes
         position = await reached(services, [view], min_position)
@@ -146,7 +146,7 @@ class ViewsController(Controller):
         self,
         program_id: FromPath[UUID],
         services: NamedDependency[Services],
-        min_position: FromQuery[Position | None] = None,
+        min_position: PositionQuery = None,
     ) -> CommitmentsOut:
         view = services.views.commitments
         position = await reached(services, [view], min_position)

@@ -9,7 +9,7 @@ from litestar import get
 from litestar.di import NamedDependency
 from litestar.params import FromQuery
 
-from grants.api.schema import DepartmentCode, Position
+from grants.api.schema import DepartmentQuery, PositionQuery
 from grants.api.views import reached
 from grants.bootstrap import Services
 from grants.domain.fiscal_year import FiscalYear
@@ -24,8 +24,8 @@ class YearEndOut(YearEnd):
 async def year_end_view(
     fiscal_year: FromQuery[FiscalYear],
     services: NamedDependency[Services],
-    department: FromQuery[DepartmentCode | None] = None,
-    min_position: FromQuery[Position | None] = None,
+    department: DepartmentQuery = None,
+    min_position: PositionQuery = None,
 ) -> YearEndOut:
     views = services.views
     position = await reached(

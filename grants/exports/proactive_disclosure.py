@@ -4,8 +4,6 @@ and one per amendment, each with the agreement's total value after it."""
 
 from __future__ import annotations
 
-import csv
-import io
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from uuid import UUID
@@ -14,6 +12,7 @@ from grants.domain.fiscal_year import FiscalYear
 from grants.domain.program import Program
 from grants.finance.ledger import dollars
 from grants.projections.awards import Amendment, Award
+from grants.spreadsheet import Number, csv_text
 
 COLUMNS = (
     "ref_number", "amendment_number", "amendment_date", "agreement_type", "recipient_type",
@@ -99,11 +98,10 @@ def ref_number(award: Award, programs: Mapping[UUID, Program]) -> str:
 
 
 def to_csv(table: list[dict[str, str]]) -> str:
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(table)
-    return out.getvalue()
+    """The table as the portal loads it; names, titles and descriptions are people's
+    typing, and no spreadsheet opening the file takes them for formulas."""
+    rows = ([row[name] for name in COLUMNS] for row in table)
+    return csv_text(COLUMNS, rows, lineterminator="\n")
 
 
 def _row(award: Award, amendment: Amendment, program: Program) -> dict[str, str]:
@@ -130,7 +128,7 @@ def _row(award: Award, amendment: Amendment, program: Program) -> dict[str, str]
         prog_purpose_fr=publication.purpose_fr,
         agreement_title_en=award.title_en,
         agreement_title_fr=award.title_fr or award.title_en,
-        agreement_value=dollars(amendment.value_cents),
+        agreement_value=Number(dollars(amendment.value_cents)),
         agreement_start_date=amendment.start_on.isoformat(),
         agreement_end_date=amendment.end_on.isoformat(),
     )

@@ -3,14 +3,13 @@ for a spreadsheet, with both sides of each line."""
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Any
 
 from grants.finance.downloads import Download
 from grants.finance.ledger import dollars
 from grants.finance.matching import Class
 from grants.finance.reconciliations import Reconciliation, Reconciliations, Side
+from grants.spreadsheet import Number, csv_text
 
 DIFFERENCES = tuple(c for c in Class if c is not Class.MATCHED)
 
@@ -21,27 +20,27 @@ HEADER = (
 
 
 def differences_csv(store: Reconciliations, summary: Reconciliation) -> Download[str]:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(HEADER)
-    for line in store.lines(summary.id, classes=DIFFERENCES):
-        writer.writerow(
-            [line.class_, line.payment_ref, *_ledger(line.ledger), *_tracker(line.tracker)]
-        )
+    # The references and recipients come from the ledger file and from people's
+    # typing: a spreadsheet must not take them for formulas.
+    rows = (
+        [line.class_, line.payment_ref, *_ledger(line.ledger), *_tracker(line.tracker)]
+        for line in store.lines(summary.id, classes=DIFFERENCES)
+    )
+    # Litestar adds the charset to a text/ type itself.
     return Download(
         f"reconciliation-{summary.fiscal_year}-{summary.id}.csv",
-        "text/csv; charset=utf-8",
-        out.getvalue(),
+        "text/csv",
+        csv_text(HEADER, rows),
     )
 
 
 def _ledger(side: Side | None) -> list[Any]:
     if side is None:
         return ["", "", "", ""]
-    return [side.line, dollars(side.amount_cents), side.paid_on, side.recipient or ""]
+    return [side.line, Number(dollars(side.amount_cents)), side.paid_on, side.recipient or ""]
 
 
 def _tracker(side: Side | None) -> list[Any]:
     if side is None:
         return ["", "", "", ""]
-    return [dollars(side.amount_cents), side.paid_on, side.project_id, side.recipient or ""]
+    return [Number(dollars(side.amount_cents)), side.paid_on, side.project_id, side.recipient or ""]

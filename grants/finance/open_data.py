@@ -31,9 +31,8 @@ def disclosure_csv(fiscal_year: FiscalYear, grants: Grants, views: Views) -> Dow
     table = proactive_disclosure.rows(
         fiscal_year, views.awards.amendments(fiscal_year.ends_on), awards, programs
     )
-    return Download(
-        f"grants-{fiscal_year}.csv", "text/csv; charset=utf-8", proactive_disclosure.to_csv(table)
-    )
+    # Litestar adds the charset to a text/ type itself.
+    return Download(f"grants-{fiscal_year}.csv", "text/csv", proactive_disclosure.to_csv(table))
 
 
 def giving360_json(

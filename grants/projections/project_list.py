@@ -61,7 +61,8 @@ WHERE (%(department)s::text IS NULL OR p.department = %(department)s)
   AND (%(pillar)s::text IS NULL OR p.pillar = %(pillar)s)
   AND (%(status)s::text IS NULL OR p.status = %(status)s)
   AND (%(program_id)s::uuid IS NULL OR p.program_id = %(program_id)s)
-  AND (%(recipient)s::text IS NULL OR p.recipient ILIKE '%%' || %(recipient)s || '%%')
+  AND (%(recipient)s::text IS NULL
+       OR p.recipient ILIKE '%%' || %(recipient)s || '%%' ESCAPE '\\')
   AND (%(fiscal_year)s::text IS NULL OR EXISTS (
         SELECT 1 FROM project_list_years y
         WHERE y.project_id = p.project_id AND y.fiscal_year = %(fiscal_year)s
@@ -163,7 +164,8 @@ class ProjectListView(View):
             "status": status,
             "program_id": program_id,
             "fiscal_year": fiscal_year,
-            "recipient": recipient,
+            # Part of a name, taken as typed: % and _ are no wildcards here.
+            "recipient": _literal(recipient) if recipient is not None else None,
             "limit": limit,
             "offset": offset,
         }
@@ -200,3 +202,8 @@ class ProjectListView(View):
                 },
             )
             return {row["pillar"]: row["projects"] for row in curs.fetchall()}
+
+
+def _literal(text: str) -> str:
+    """A LIKE pattern matching exactly ``text``."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

@@ -38,7 +38,7 @@ class Failure(msgspec.Struct):
     last_at: datetime
 
 
-class ViewState(msgspec.Struct):
+class ViewState(msgspec.Struct, omit_defaults=True):
     name: str
     position: int
     lag: int

@@ -4,6 +4,7 @@ check on every form, and the language toggle. Roles are the API's."""
 from __future__ import annotations
 
 import hmac
+import unicodedata
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -21,8 +22,9 @@ from litestar.types import ASGIApp, Receive, Scope, Send
 
 from grants.users import Role, User, Users
 from grants.web.i18n import Language
-from grants.web.layout import LANGUAGE_COOKIE, CsrfRefused, page, session_of
+from grants.web.layout import LANGUAGE_COOKIE, CsrfRefused, page, session_of, translator
 from grants.web.sessions import COOKIE, Sessions, WebSession
+from grants.web.throttle import Lock, SignInThrottle, account_of
 
 # Where each role starts.
 HOME = {
@@ -34,9 +36,25 @@ HOME = {
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 
+# Longer than any name or password a person types: such a form is refused unread.
+LONGEST_TYPED = 200
+# Control characters (a NUL would reach PostgreSQL) and lone surrogates (no UTF-8).
+_UNTYPEABLE = {"Cc", "Cs"}
+
 
 def sessions(state: State) -> Sessions:
     return Sessions(state.services.pool)
+
+
+def throttle(state: State) -> SignInThrottle:
+    return SignInThrottle(state.services.pool)
+
+
+def typeable(text: str) -> bool:
+    """Whether a person could have typed this in the sign-in form."""
+    return len(text) <= LONGEST_TYPED and not any(
+        unicodedata.category(c) in _UNTYPEABLE for c in text
+    )
 
 
 class SessionMiddleware(ASGIMiddleware):
@@ -114,7 +132,9 @@ async def sign_in_form(
         session = await anyio.to_thread.run_sync(sessions(state).start, None)
         request.scope["auth"] = session
         cookies.append(session_cookie(request, session))
-    response = page(request, "sign_in.html", next=local(next, ""), refused=False, name="")
+    response = page(
+        request, "sign_in.html", next=local(next, ""), refused=False, wait=None, name=""
+    )
     response.cookies.extend(cookies)
     return response
 
@@ -124,17 +144,31 @@ async def sign_in(
     request: Request[Any, Any, Any], state: State, data: URLEncodedBody[dict[str, str]]
 ) -> Template | Redirect:
     name, password = data.get("username", "").strip(), data.get("password", "")
-    users: Users = state.users
-    user = await anyio.to_thread.run_sync(users.by_password, name, password)
+    # A name nobody could type is no account, and it goes no further than here.
+    account = account_of(name) if typeable(name) else None
+    shown = name if account is not None else ""
+    address = request.client.host if request.client else ""
+    gate = throttle(state)
+    # While locked, the password is not even checked: the right one is refused too.
+    if lock := await anyio.to_thread.run_sync(gate.lock, account, address):
+        return _locked(request, data, shown, lock)
+    user = None
+    if account is not None and typeable(password):
+        users: Users = state.users
+        user = await anyio.to_thread.run_sync(users.by_password, name, password)
     if user is None:
+        if lock := await anyio.to_thread.run_sync(gate.failed, account, address):
+            return _locked(request, data, shown, lock)
         return page(
             request,
             "sign_in.html",
             status_code=401,
             next=local(data.get("next"), ""),
             refused=True,
-            name=name,
+            wait=None,
+            name=shown,
         )
+    await anyio.to_thread.run_sync(gate.succeeded, account_of(user.name))
     store = sessions(state)
     if old := session_of(request):
         await anyio.to_thread.run_sync(store.end, old.id)
@@ -142,6 +176,23 @@ async def sign_in(
     redirect = Redirect(local(data.get("next"), HOME[user.role]), status_code=303)
     redirect.cookies.append(session_cookie(request, session))
     return redirect
+
+
+def _locked(
+    request: Request[Any, Any, Any], data: dict[str, str], name: str, lock: Lock
+) -> Template:
+    """Too many failures: when to try again, in the page and in ``Retry-After``."""
+    response = page(
+        request,
+        "sign_in.html",
+        status_code=429,
+        next=local(data.get("next"), ""),
+        refused=False,
+        wait=translator(request).wait(lock.retry_after),
+        name=name,
+    )
+    response.headers["Retry-After"] = str(lock.retry_after)
+    return response
 
 
 @post("/sign-out", status_code=303)

@@ -26,7 +26,7 @@ from grants.domain.project import Project
 from grants.domain.reference import PaymentBasis, PaymentKind
 from grants.idempotency import Receipt
 from grants.users import User
-from grants.web.forms import Field, Form, FormPage, Section, submit
+from grants.web.forms import Field, Form, FormPage, Section, submit, version_seen
 from grants.web.i18n import Translator
 from grants.web.layout import page, translator
 
@@ -388,7 +388,7 @@ def record_step(
     t = translator(request)
     project = grants.project(project_id)
     chosen, form_page = _form(t, project, step)
-    form_page.version = int(data["version"]) if data.get("version", "").isdigit() else None
+    form_page.version = version_seen(data.get("version", ""))
     receipt = submit(
         data, t, form_page, lambda form: chosen.command(grants, form, project, request.user)
     )

@@ -16,7 +16,7 @@ from litestar.params import FromPath, FromQuery, URLEncodedBody
 from litestar.response import Redirect, Template
 
 from grants.api.auth import FINANCE
-from grants.api.schema import DepartmentCode, Position
+from grants.api.schema import DepartmentQuery, PositionQuery
 from grants.application import Grants
 from grants.bootstrap import Services
 from grants.idempotency import Receipt
@@ -31,9 +31,9 @@ from grants.web.layout import page, translator
 async def payments_page(
     request: Request[User, Any, Any],
     services: NamedDependency[Services],
-    department: FromQuery[DepartmentCode | None] = None,
+    department: DepartmentQuery = None,
     released: FromQuery[str | None] = None,
-    min_position: FromQuery[Position | None] = None,
+    min_position: PositionQuery = None,
 ) -> Template:
     t = translator(request)
     views = services.views

@@ -130,11 +130,11 @@ class Form:
         text = self.text(name, required=required)
         if not text:
             return None
-        try:
-            return int(text.replace(" ", "").replace("\u00a0", "").replace(",", ""))
-        except ValueError:
+        digits = text.replace(" ", "").replace("\u00a0", "").replace(",", "")
+        if not (digits.isascii() and digits.isdigit() and len(digits) <= 13):
             self.refuse(name, self.t("error.whole_number"))
             return None
+        return int(digits)
 
     def day(self, name: str, *, required: bool = True) -> date | None:
         text = self.text(name, required=required)
@@ -200,12 +200,17 @@ class Form:
         project changed is refused."""
         fields = {k: v for k, v in self.data.items() if k != "csrf_token"}
         fingerprint = hashlib.sha256(json.dumps(fields, sort_keys=True).encode()).hexdigest()
-        version = self.data.get("version", "")
         return Context(
             actor=user.name,
-            expected_version=int(version) if version.isdigit() else None,
+            expected_version=version_seen(self.data.get("version", "")),
             claim=Claim(user=user.name, key=f"web:{self.page.form_key}", fingerprint=fingerprint),
         )
+
+
+def version_seen(written: str) -> int | None:
+    """The version a form was opened on, as the page wrote it: ASCII digits (isdigit()
+    also takes "²"), or none."""
+    return int(written) if written.isascii() and written.isdigit() and len(written) < 10 else None
 
 
 def submit(

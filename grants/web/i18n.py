@@ -66,6 +66,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Le nom d'utilisateur ou le mot de passe est incorrect.",
     ),
     "signin.signed_out": ("You are signed out.", "Vous êtes déconnecté."),
+    "signin.locked": (
+        "Too many failed sign-in attempts. Try again in {wait}.",
+        "Trop de tentatives de connexion infructueuses. Réessayez dans {wait}.",
+    ),
+    "wait.second": ("1 second", "1 seconde"),
+    "wait.seconds": ("{n} seconds", "{n} secondes"),
+    "wait.minute": ("1 minute", "1 minute"),
+    "wait.minutes": ("{n} minutes", "{n} minutes"),
     # Errors
     "error.title": ("Something went wrong", "Un problème est survenu"),
     "error.forbidden": (
@@ -76,6 +84,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "error.csrf": (
         "The form has expired. Go back, reload the page and send it again.",
         "Le formulaire a expiré. Revenez en arrière, rechargez la page et envoyez-le de nouveau.",
+    ),
+    "error.unavailable": (
+        "The tracker cannot reach its database just now. Nothing was lost: "
+        "try again in a few seconds.",
+        "Le système de suivi ne joint pas sa base de données pour le moment. Rien n'est "
+        "perdu : réessayez dans quelques secondes.",
     ),
     "error.unexpected": (
         "An unexpected error occurred; it was logged.",
@@ -480,6 +494,14 @@ class Translator:
 
     def instant(self, value: datetime) -> str:
         return value.astimezone().strftime("%Y-%m-%d %H:%M")
+
+    def wait(self, seconds: int) -> str:
+        """A wait as people say it: ``30 seconds``, or in minutes rounded up from one
+        minute on (a time of day would be the server's, not the reader's)."""
+        if seconds < 60:
+            return self("wait.second") if seconds == 1 else self("wait.seconds", n=seconds)
+        minutes = -(-seconds // 60)
+        return self("wait.minute") if minutes == 1 else self("wait.minutes", n=minutes)
 
     def name(self, named: Named | Mapping[str, str] | Any) -> str:
         """The French or English name of anything that has both (an object or a row);

@@ -16,7 +16,9 @@ from litestar.exceptions import (
 from litestar.response import Redirect, Response, Template
 
 from grants.application import NotFound
+from grants.database import UNAVAILABLE
 from grants.finance.downloads import Download
+from grants.projections.positions import DatabaseUnavailable
 from grants.users import Role, User
 from grants.web.i18n import Language, Translator
 from grants.web.sessions import WebSession
@@ -120,6 +122,11 @@ def error_page(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]
         status, key = 404, "error.not_found"
     elif isinstance(exc, HTTPException) and exc.status_code < 500:
         status, key = exc.status_code, "error.title"
+    elif isinstance(exc, (*UNAVAILABLE, DatabaseUnavailable)):
+        logger.warning("a page met an unreachable database: %s", exc)
+        answer = page(request, "error.html", status_code=503, message_key="error.unavailable")
+        answer.headers["Retry-After"] = "2"
+        return answer
     else:
         logger.error("unexpected error on a page", exc_info=exc)
         status, key = 500, "error.unexpected"

@@ -14,7 +14,9 @@ from litestar.static_files import create_static_files_router
 from litestar.template import TemplateConfig
 
 from grants.application import NotFound
+from grants.database import UNAVAILABLE
 from grants.domain.errors import DomainError
+from grants.projections.positions import DatabaseUnavailable
 from grants.web.auth import (
     SessionMiddleware,
     check_csrf,
@@ -79,7 +81,15 @@ def web_ui() -> list[Router]:
         # most specific class wins whatever the layer: pages answer with pages.
         exception_handlers={
             kind: error_page
-            for kind in (Exception, HTTPException, ValidationException, DomainError, NotFound)
+            for kind in (
+                Exception,
+                HTTPException,
+                ValidationException,
+                DomainError,
+                NotFound,
+                DatabaseUnavailable,
+                *UNAVAILABLE,
+            )
         },
         include_in_schema=False,
         opt=_NOT_BEARER,

@@ -4,8 +4,6 @@ pillar; each table also as CSV."""
 
 from __future__ import annotations
 
-import csv
-import io
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
@@ -22,6 +20,7 @@ from grants.finance.ledger import dollars
 from grants.projections import Views
 from grants.projections.funding import FundingRow
 from grants.projections.outcomes import OutcomeRow
+from grants.spreadsheet import Number, csv_text
 from grants.web.charts import Series, bar_chart
 from grants.web.i18n import Translator
 from grants.web.layout import attachment, page, translator
@@ -90,11 +89,8 @@ def dashboard(
 def csv_download(
     filename: str, header: Sequence[str], rows: Iterable[Sequence[Any]]
 ) -> Response[str]:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(header)
-    writer.writerows(rows)
-    return attachment(Download(filename, "text/csv; charset=utf-8", out.getvalue()))
+    # Litestar adds the charset to a text/ type itself.
+    return attachment(Download(filename, "text/csv", csv_text(header, rows)))
 
 
 @get("/dashboard", sync_to_thread=True)
@@ -149,9 +145,9 @@ def _funding_csv(t: Translator, label: str, rows: Iterable[Funding]) -> Iterable
     body = [
         [
             f.label,
-            dollars(f.committed_cents),
-            dollars(f.disbursed_cents),
-            dollars(f.outstanding_cents),
+            Number(dollars(f.committed_cents)),
+            Number(dollars(f.disbursed_cents)),
+            Number(dollars(f.outstanding_cents)),
             f.projects,
         ]
         for f in rows

@@ -3,20 +3,13 @@ axe checks each page against WCAG 2.1 AA and a screenshot of it is kept."""
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-import uvicorn
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page, sync_playwright
-
-from grants.api.app import create_app
-from grants.bootstrap import Services
 
 CHROMIUM = "/usr/bin/chromium"
 # No downloads, no calls home: the machines this runs on have no internet.
@@ -32,33 +25,6 @@ CHROMIUM_ARGS = [
 ]
 WCAG_21_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
-
-
-@contextmanager
-def serving(services: Services, redis_url: str) -> Iterator[str]:
-    """The app under uvicorn in a thread, queueing its jobs on ``redis_url``; yields its
-    address."""
-    port = _free_port()
-    app = create_app(services, redis_url)
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        assert time.monotonic() < deadline, "the server did not start"
-        time.sleep(0.05)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=20)
 
 
 @contextmanager

@@ -17,8 +17,9 @@ from grants.application import Grants
 from grants.bootstrap import Services
 from grants.finance.ledger import dollars
 from grants.web.i18n import NBSP
+from tests.serving import serving
 from tests.web import stories
-from tests.web.browser import Checked, chromium, serving
+from tests.web.browser import Checked, chromium
 from tests.web.conftest import password
 from workers.main import worker
 

@@ -1,5 +1,5 @@
-"""The Strategy's tables as CSV, the demo's people signing in with their known
-passwords, and passwords set from the command line."""
+"""The Strategy's tables as CSV (where no text runs as a formula), the demo's people
+signing in with their known passwords, and passwords set from the command line."""
 
 from __future__ import annotations
 
@@ -12,6 +12,8 @@ from grants import demo
 from grants.bootstrap import Services
 from grants.cli import main
 from grants.users import Role
+from grants.web.i18n import Language, Translator
+from grants.web.strategy import Funding, _funding_csv, csv_download
 from tests.web import stories
 from tests.web.conftest import Browser
 
@@ -26,13 +28,25 @@ def test_each_strategy_table_downloads_as_csv_in_the_pages_language(
     stories.program(services)
     browser.sign_in("sasha")
     funding = browser.get("/dashboard/funding.csv?fiscal_year=2021-22")
-    assert funding.headers["content-type"].startswith("text/csv")
+    assert funding.headers["content-type"] == "text/csv; charset=utf-8"
     assert "funding-by-pillar.csv" in funding.headers["content-disposition"]
     assert rows(funding.text)[0] == ["Pillar", "Committed", "Disbursed", "Outstanding", "Projects"]
     assert rows(funding.text)[-1] == ["Total", "0.00", "0.00", "0.00", "0"]
     assert rows(browser.get("/dashboard/trend.csv").text)[0][0] == "Fiscal year"
     browser.get("/language/fr?next=/outcomes")
     assert rows(browser.get("/outcomes.csv").text)[0][:2] == ["Pilier", "Indicateur"]
+
+
+def test_the_dashboards_files_quote_formulas_and_keep_negative_amounts() -> None:
+    labels = ['=HYPERLINK("http://evil","x")', "+1", "-2+3", "@SUM(A1)", "\tx", "\rx"]
+    table = [Funding(label, 1234_56, -1234_56, -50, 3) for label in labels]
+    header, *body = _funding_csv(Translator(Language.EN), "Pillar", table)
+    download = csv_download("funding-by-pillar.csv", header, body)
+    assert download.media_type == "text/csv"
+    assert list(csv.reader(io.StringIO(download.content, newline=""))) == [
+        header,
+        *([f"'{label}", "1234.56", "-1234.56", "-0.50", "3"] for label in labels),
+    ]
 
 
 @pytest.mark.slow
