@@ -27,7 +27,6 @@ from grants.api.problems import problem
 from grants.api.schema import OffsetQuery
 from grants.domain.errors import InvalidValue
 from grants.domain.fiscal_year import FiscalYear
-from grants.domain.values import NAME_LENGTH
 from grants.finance.differences import differences_csv
 from grants.finance.matching import Class
 from grants.finance.reconciliations import Reconciliation, Reconciliations, ReportLine
@@ -104,7 +103,7 @@ class LedgerReconciliations(Controller):
                 request.app.state.queue,
                 fiscal_year=FiscalYear(fiscal_year),
                 ledger=ledger,
-                filename=_filename(filename),
+                filename=filename,
                 uploaded_by=request.user.name,
             )
         except NoJobQueue as missing:
@@ -159,14 +158,6 @@ class LedgerReconciliations(Controller):
             media_type=download.media_type,
             headers={"Content-Disposition": download.disposition},
         )
-
-
-def _filename(given: str | None) -> str | None:
-    """The uploaded file's name as kept and shown: its last part, one line, bounded."""
-    if not given:
-        return None
-    name = given.replace("\\", "/").rsplit("/", 1)[-1]
-    return "".join(c for c in name if c.isprintable())[:NAME_LENGTH] or None
 
 
 def _store(state: State) -> Reconciliations:

@@ -11,6 +11,7 @@ from arq.connections import ArqRedis
 
 from grants.bootstrap import Services
 from grants.domain.fiscal_year import FiscalYear
+from grants.domain.values import NAME_LENGTH
 from grants.finance.reconciliations import Reconciliation
 from grants.queue import queue_name
 
@@ -53,13 +54,21 @@ async def submit_ledger(
         lambda: services.reconciliations.upload(
             fiscal_year=fiscal_year,
             ledger=ledger,
-            filename=filename,
+            filename=_kept_name(filename),
             uploaded_by=uploaded_by,
             store_position=services.grants.recorder.max_notification_id() or 0,
         )
     )
     await enqueue(queue, services.database_url, summary)
     return summary
+
+
+def _kept_name(given: str | None) -> str | None:
+    """The uploaded file's name as kept and shown: its last part, printable, bounded."""
+    if not given:
+        return None
+    name = given.replace("\\", "/").rsplit("/", 1)[-1]
+    return "".join(c for c in name if c.isprintable())[:NAME_LENGTH] or None
 
 
 async def retry_reconciliation(

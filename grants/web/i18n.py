@@ -335,6 +335,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Télécharger les écarts (CSV)",
     ),
     "reconciliations.failed": ("The job failed:", "La tâche a échoué :"),
+    "reconciliations.retry": ("Run it again", "Relancer le rapprochement"),
     "reconciliations.no_file": ("(no file name)", "(sans nom de fichier)"),
     "reconciliation.queued": ("Queued", "En attente"),
     "reconciliation.running": ("Running", "En cours"),

@@ -4,14 +4,15 @@ its differences a page at a time and as a CSV file."""
 
 from __future__ import annotations
 
+from contextlib import suppress
 from datetime import date
-from typing import Any
+from typing import Annotated, Any
 from uuid import UUID
 
 import anyio.to_thread
 from litestar import Request, Response, get, post
 from litestar.datastructures import State, UploadFile
-from litestar.params import FromPath, FromQuery
+from litestar.params import FromPath, QueryParameter
 from litestar.response import Redirect, Template
 
 from grants.api.auth import FINANCE
@@ -19,8 +20,18 @@ from grants.domain.errors import DomainError
 from grants.domain.fiscal_year import FiscalYear
 from grants.finance.differences import DIFFERENCES, differences_csv
 from grants.finance.matching import Class
-from grants.finance.reconciliations import Reconciliation, Reconciliations, Status
-from grants.finance.submission import MAX_LEDGER_BYTES, NoJobQueue, submit_ledger
+from grants.finance.reconciliations import (
+    Reconciliation,
+    ReconciliationNotFailed,
+    Reconciliations,
+    Status,
+)
+from grants.finance.submission import (
+    MAX_LEDGER_BYTES,
+    NoJobQueue,
+    retry_reconciliation,
+    submit_ledger,
+)
 from grants.users import User
 from grants.web.forms import Field, Form, FormPage, Section
 from grants.web.i18n import Translator
@@ -117,12 +128,11 @@ async def upload(request: Request[User, Any, State]) -> Template | Redirect:
 def report_page(
     request: Request[User, Any, State],
     reconciliation_id: FromPath[UUID],
-    page_number: FromQuery[int] = 1,
+    page_number: Annotated[int, QueryParameter(ge=1, le=1_000_000)] = 1,
 ) -> Template:
     store = _store(request)
     summary = store.found(reconciliation_id)
     differences = _differences(summary) or 0
-    page_number = max(1, page_number)
     lines = (
         store.lines(
             reconciliation_id,
@@ -171,4 +181,22 @@ def differences_download(
     return attachment(differences_csv(store, store.found(reconciliation_id)))
 
 
-RECONCILIATION_PAGES = [uploads_page, upload, report_page, progress, differences_download]
+@post("/reconciliations/{reconciliation_id:uuid}/retry", guards=[FINANCE], status_code=303)
+async def retry(request: Request[User, Any, State], reconciliation_id: FromPath[UUID]) -> Redirect:
+    """Runs a failed reconciliation again; the report page then follows it (or says
+    how it stands, when it had already been run again)."""
+    with suppress(ReconciliationNotFailed):
+        await retry_reconciliation(
+            request.app.state.services, request.app.state.queue, reconciliation_id
+        )
+    return Redirect(f"/reconciliations/{reconciliation_id}", status_code=303)
+
+
+RECONCILIATION_PAGES = [
+    uploads_page,
+    upload,
+    report_page,
+    progress,
+    differences_download,
+    retry,
+]

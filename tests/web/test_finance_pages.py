@@ -18,11 +18,13 @@ import pytest
 from grants.application import Grants
 from grants.bootstrap import Services
 from grants.finance import deadlines
+from grants.projections.rebuild import catch_up
 from grants.web.i18n import NBSP
 from tests.api import Api
 from tests.test_exports import published_columns
 from tests.test_reconciliation import work
 from tests.web.conftest import Browser
+from workers import jobs
 
 YEAR = "2021-22"
 # PAY-1 matches, PAY-2's amount differs, LEDGER-9 is unknown to the tracker, PAY-3 is
@@ -251,3 +253,32 @@ def test_the_open_data_downloads_and_a_missing_publication_detail_is_named_on_th
     assert giving.headers["content-type"].startswith("application/json")
     assert "attachment" in giving.headers["content-disposition"]
     assert [g["title"] for g in json.loads(giving.text)["grants"]] == ["The Essentials"]
+
+
+def test_a_failed_reconciliation_says_why_and_runs_again_from_its_page(
+    browser: Browser,
+    people: dict[str, str],
+    services: Services,
+    redis_url: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    api = Api(browser.client, {n: {"Authorization": f"Bearer {t}"} for n, t in people.items()})
+    project = api.under_agreement(api.program({YEAR: 1_000_000_00}), {YEAR: 500_000_00})
+    api.pay(project, YEAR, 1_000_00, "PAY-1")  # no worker keeps the views yet
+    monkeypatch.setattr(jobs, "VIEW_WAIT_SECONDS", 0.5)
+    browser.sign_in("fiona")
+    report = upload(browser, LEDGER).headers["location"]
+    work(services, redis_url)
+
+    failed = browser.get(report).text
+    assert '<strong id="reconciliation-status">Failed</strong>' in failed
+    assert "the payments view reached event 0 of" in failed
+    assert "Run it again" in failed
+
+    catch_up(services.grants, services.views.payments)
+    again = browser.submit(f"{report}/retry", {}, follow_redirects=False)
+    assert again.headers["location"] == report
+    work(services, redis_url)
+    done = browser.get(report).text
+    assert '<strong id="reconciliation-status">Done</strong>' in done
+    assert "Run it again" not in done
