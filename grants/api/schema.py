@@ -79,6 +79,7 @@ PositionQuery = Annotated[
     ),
 ]
 LimitQuery = Annotated[int, QueryParameter(ge=1, le=500, description="At most 500")]
+PageQuery = Annotated[int, QueryParameter(ge=1, le=1_000_000)]
 
 
 class ValueSchemas(OpenAPISchemaPlugin):

@@ -107,8 +107,9 @@ def session_cookie(request: Request[Any, Any, Any], session: WebSession) -> Cook
 
 
 def local(target: str | None, default: str = "/") -> str:
-    """Only a path on this site: never a redirect to another."""
-    if not target:
+    """Only a path on this site, printable and of a sane length: never a redirect to
+    another site, nor a header that cannot be sent."""
+    if not target or len(target) > 2000 or not target.isprintable():
         return default
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):

@@ -12,11 +12,11 @@ import anyio.to_thread
 from litestar import Request, get, post
 from litestar.di import NamedDependency
 from litestar.exceptions import NotFoundException
-from litestar.params import FromPath, FromQuery, URLEncodedBody
+from litestar.params import FromPath, URLEncodedBody
 from litestar.response import Redirect, Template
 
 from grants.api.auth import FINANCE
-from grants.api.schema import DepartmentQuery, PositionQuery
+from grants.api.schema import DepartmentQuery, PositionQuery, TextQuery
 from grants.application import Grants
 from grants.bootstrap import Services
 from grants.idempotency import Receipt
@@ -32,7 +32,7 @@ async def payments_page(
     request: Request[User, Any, Any],
     services: NamedDependency[Services],
     department: DepartmentQuery = None,
-    released: FromQuery[str | None] = None,
+    released: TextQuery = None,
     min_position: PositionQuery = None,
 ) -> Template:
     t = translator(request)

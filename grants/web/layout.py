@@ -28,8 +28,6 @@ logger = logging.getLogger(__name__)
 LANGUAGE_COOKIE = "grants_lang"
 
 FINANCE = frozenset({Role.FINANCE_OFFICER, Role.ADMIN})
-# The year-end and the open data are finance's work and the Strategy team's reading.
-FINANCE_AND_STRATEGY = frozenset({*FINANCE, Role.STRATEGY_ANALYST})
 
 # Each entry: path, message key, the roles that see it (None: everyone signed in).
 NAVIGATION: tuple[tuple[str, str, frozenset[Role] | None], ...] = (
@@ -40,8 +38,10 @@ NAVIGATION: tuple[tuple[str, str, frozenset[Role] | None], ...] = (
     ("/projects", "nav.projects", None),
     ("/payments", "nav.payments", FINANCE),
     ("/reconciliations", "nav.reconciliations", FINANCE),
-    ("/year-end", "nav.year_end", FINANCE_AND_STRATEGY),
-    ("/exports", "nav.exports", FINANCE_AND_STRATEGY),
+    # Finance closes the year and publishes; officers chase the results reports due and
+    # the money about to lapse in their programs; the Strategy team reads both.
+    ("/year-end", "nav.year_end", None),
+    ("/exports", "nav.exports", None),
 )
 
 

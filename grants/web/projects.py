@@ -13,6 +13,7 @@ from litestar.params import FromPath, FromQuery, URLEncodedBody
 from litestar.response import Redirect, Template
 
 from grants.api.auth import PROGRAM_SIDE
+from grants.api.schema import PageQuery, TextQuery
 from grants.application import Grants
 from grants.domain.aggregate import Aggregate
 from grants.domain.project import Project, Status
@@ -45,13 +46,13 @@ def _chosen(value: str | None) -> str | None:
 def projects_page(
     request: Request[User, Any, Any],
     views: NamedDependency[Views],
-    department: FromQuery[str | None] = None,
-    pillar: FromQuery[str | None] = None,
-    status: FromQuery[str | None] = None,
-    fiscal_year: FromQuery[str | None] = None,
-    recipient: FromQuery[str | None] = None,
+    department: TextQuery = None,
+    pillar: TextQuery = None,
+    status: TextQuery = None,
+    fiscal_year: TextQuery = None,
+    recipient: TextQuery = None,
     program_id: FromQuery[UUID | None] = None,
-    page_number: FromQuery[int] = 1,
+    page_number: PageQuery = 1,
 ) -> Template:
     t = translator(request)
     filters = {
@@ -61,7 +62,6 @@ def projects_page(
         "fiscal_year": _chosen(fiscal_year),
         "recipient": _chosen(recipient),
     }
-    page_number = max(1, page_number)
     total, rows = views.projects.page(
         **filters, program_id=program_id, limit=PAGE_SIZE, offset=(page_number - 1) * PAGE_SIZE
     )

@@ -6,16 +6,17 @@ from __future__ import annotations
 
 from contextlib import suppress
 from datetime import date
-from typing import Annotated, Any
+from typing import Any
 from uuid import UUID
 
 import anyio.to_thread
 from litestar import Request, Response, get, post
 from litestar.datastructures import State, UploadFile
-from litestar.params import FromPath, QueryParameter
+from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from grants.api.auth import FINANCE
+from grants.api.schema import PageQuery
 from grants.domain.errors import DomainError
 from grants.domain.fiscal_year import FiscalYear
 from grants.finance.differences import DIFFERENCES, differences_csv
@@ -128,7 +129,7 @@ async def upload(request: Request[User, Any, State]) -> Template | Redirect:
 def report_page(
     request: Request[User, Any, State],
     reconciliation_id: FromPath[UUID],
-    page_number: Annotated[int, QueryParameter(ge=1, le=1_000_000)] = 1,
+    page_number: PageQuery = 1,
 ) -> Template:
     store = _store(request)
     summary = store.found(reconciliation_id)

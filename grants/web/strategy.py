@@ -11,9 +11,9 @@ from typing import Any
 
 from litestar import Request, Response, get
 from litestar.di import NamedDependency
-from litestar.params import FromQuery
 from litestar.response import Template
 
+from grants.api.schema import TextQuery
 from grants.domain.reference import Pillar
 from grants.finance.downloads import Download
 from grants.finance.ledger import dollars
@@ -97,8 +97,8 @@ def csv_download(
 def funding_page(
     request: Request[Any, Any, Any],
     views: NamedDependency[Views],
-    fiscal_year: FromQuery[str | None] = None,
-    department: FromQuery[str | None] = None,
+    fiscal_year: TextQuery = None,
+    department: TextQuery = None,
 ) -> Template:
     t = translator(request)
     fiscal_year, department = _chosen(fiscal_year), _chosen(department)
@@ -159,8 +159,8 @@ def _funding_csv(t: Translator, label: str, rows: Iterable[Funding]) -> Iterable
 def funding_csv(
     request: Request[Any, Any, Any],
     views: NamedDependency[Views],
-    fiscal_year: FromQuery[str | None] = None,
-    department: FromQuery[str | None] = None,
+    fiscal_year: TextQuery = None,
+    department: TextQuery = None,
 ) -> Response[str]:
     t = translator(request)
     board = dashboard(views, t, _chosen(fiscal_year), _chosen(department))
@@ -172,7 +172,7 @@ def funding_csv(
 def trend_csv(
     request: Request[Any, Any, Any],
     views: NamedDependency[Views],
-    department: FromQuery[str | None] = None,
+    department: TextQuery = None,
 ) -> Response[str]:
     t = translator(request)
     board = dashboard(views, t, None, _chosen(department))
@@ -196,8 +196,8 @@ def _outcomes(
 def outcomes_page(
     request: Request[Any, Any, Any],
     views: NamedDependency[Views],
-    fiscal_year: FromQuery[str | None] = None,
-    pillar: FromQuery[str | None] = None,
+    fiscal_year: TextQuery = None,
+    pillar: TextQuery = None,
 ) -> Template:
     rows, years = _outcomes(views, _chosen(fiscal_year), _chosen(pillar))
     by_pillar: dict[str, list[OutcomeRow]] = defaultdict(list)
@@ -221,8 +221,8 @@ def outcomes_page(
 def outcomes_csv(
     request: Request[Any, Any, Any],
     views: NamedDependency[Views],
-    fiscal_year: FromQuery[str | None] = None,
-    pillar: FromQuery[str | None] = None,
+    fiscal_year: TextQuery = None,
+    pillar: TextQuery = None,
 ) -> Response[str]:
     t = translator(request)
     rows, _ = _outcomes(views, _chosen(fiscal_year), _chosen(pillar))

@@ -12,6 +12,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromQuery
 from litestar.response import Template
 
+from grants.api.schema import TextQuery
 from grants.application import Grants
 from grants.domain.fiscal_year import FiscalYear
 from grants.finance.year_end import fiscal_year_end
@@ -30,7 +31,7 @@ def year_end_page(
     grants: NamedDependency[Grants],
     views: NamedDependency[Views],
     fiscal_year: FromQuery[FiscalYear | None] = None,
-    department: FromQuery[str | None] = None,
+    department: TextQuery = None,
 ) -> Template:
     t = translator(request)
     year = fiscal_year or FiscalYear.of(date.today())

@@ -160,8 +160,9 @@ def test_each_role_sees_the_finance_pages_the_api_allows_it(browser: Browser) ->
     menu = re.compile(r'<nav aria-label="Menu">.*?</nav>', re.S)
     browser.sign_in("olivia")
     assert browser.get("/reconciliations").status_code == 403
-    officer = menu.search(browser.get("/projects").text)
-    assert officer and "/year-end" not in officer[0] and "/exports" not in officer[0]
+    officer = menu.search(browser.get("/year-end").text)
+    assert officer and "/year-end" in officer[0] and "/exports" in officer[0]
+    assert "/reconciliations" not in officer[0] and "/payments" not in officer[0]
 
     browser.sign_in("sasha")
     assert browser.get("/reconciliations").status_code == 403

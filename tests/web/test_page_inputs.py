@@ -1,0 +1,46 @@
+"""What a person (or a crafted link) may put in a page's address or form never answers
+500: filters with control characters, page numbers past any end, versions written in
+other digits, a redirect target that cannot be sent."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.web.conftest import Browser
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/projects?recipient=%00",
+        "/projects?department=P%00S&status=%1b",
+        "/projects?page_number=1000000000000000000000",
+        "/projects?page_number=-3",
+        "/dashboard?department=%00&fiscal_year=%00",
+        "/outcomes?fiscal_year=%00&pillar=%7f",
+        "/year-end?department=%00",
+        "/year-end?fiscal_year=%D9%A2%D9%A0%D9%A2%D9%A6-27",
+        "/payments?department=%00&released=%00",
+        "/reconciliations/00000000-0000-4000-8000-000000000000?page_number=0",
+    ],
+)
+def test_a_crafted_address_is_answered_without_a_server_error(browser: Browser, path: str) -> None:
+    browser.sign_in("ada")
+    answer = browser.get(path)
+    assert answer.status_code < 500, answer.text
+    assert answer.status_code in (200, 400, 404), answer.status_code
+
+
+def test_a_form_sent_with_a_version_in_other_digits_is_not_a_server_error(
+    browser: Browser,
+) -> None:
+    browser.sign_in("olivia")
+    browser.get("/projects/new")
+    answer = browser.submit("/projects/new", {"version": "\u00b2", "title_en": ""})
+    assert answer.status_code == 422
+
+
+def test_a_redirect_target_with_control_characters_goes_home(browser: Browser) -> None:
+    answer = browser.get("/language/fr?next=/projects%0d%0aSet-Cookie:x=1", follow_redirects=False)
+    assert answer.status_code == 303
+    assert answer.headers["location"] == "/"
