@@ -12,8 +12,8 @@ import pytest
 from litestar import Litestar
 from litestar.testing import TestClient
 
-from grants.domain.values import MAX_CENTS, NAME_LENGTH
 from grants.bootstrap import Services
+from grants.domain.values import MAX_CENTS, NAME_LENGTH
 from grants.projections.rebuild import catch_up
 from tests.api import Api
 from tests.test_api_refusals import refused
