@@ -97,7 +97,7 @@ def main() -> None:
             uploaded = time.perf_counter() - started
             rid = answer.json()["id"]
             while True:
-                report = httpx.get(f"{base}/{rid}?limit=0", headers=headers, timeout=60).json()
+                report = httpx.get(f"{base}/{rid}?limit=1", headers=headers, timeout=60).json()
                 if report["reconciliation"]["status"] in ("done", "failed"):
                     break
                 time.sleep(0.05)

@@ -27,6 +27,7 @@ from grants.domain.program import Program
 from grants.domain.project import Project
 from grants.domain.recipient import PROVINCES, Recipient
 from grants.domain.reference import PaymentBasis, Pillar, TransferType
+from grants.domain.values import MAX_CENTS
 from grants.settings import Settings
 
 # What every generated agreement says for the open-data disclosure.
@@ -75,7 +76,7 @@ class Generator:
                 )
                 for year in YEARS:
                     program.set_allocation(
-                        year, 10**14, actor="olivia", effective_on=date(2019, 4, 1)
+                        year, MAX_CENTS, actor="olivia", effective_on=date(2019, 4, 1)
                     )
                 self.programs.append(program)
                 self._collect(program)

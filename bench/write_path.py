@@ -20,6 +20,7 @@ import asyncio
 import json
 import os
 import statistics
+import sys
 import threading
 import time
 import uuid
@@ -32,6 +33,8 @@ import psycopg
 from eventsourcing.persistence import StoredEvent
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
 from bench.processes import api_server, cpu_seconds
 from bench.store import DISCLOSURE
 from grants.application import Context, Grants
@@ -40,6 +43,7 @@ from grants.database import embedded_postgres
 from grants.domain.fiscal_year import FiscalYear
 from grants.domain.recipient import Recipient
 from grants.domain.reference import PaymentBasis, Pillar, TransferType
+from grants.domain.values import MAX_CENTS
 from grants.settings import Settings
 from grants.users import Role, add_user
 
@@ -78,7 +82,7 @@ def prepare(grants: Grants, projects: int, per_project: int) -> list[list[Payabl
         transfer_type=TransferType.CONTRIBUTION,
         effective_on=ON,
     ).id
-    grants.set_allocation(OFFICER, program_id, FY, 10**15, effective_on=ON)
+    grants.set_allocation(OFFICER, program_id, FY, MAX_CENTS, effective_on=ON)
     batches = []
     for _ in range(projects):
         project_id = grants.receive_application(
@@ -89,11 +93,11 @@ def prepare(grants: Grants, projects: int, per_project: int) -> list[list[Payabl
             title_en="Bench",
             title_fr="Banc",
             pillar=Pillar.PREVENTION,
-            requested_cents=10**12,
+            requested_cents=10**9,
             effective_on=ON,
         ).id
         grants.assess(OFFICER, project_id, 80, "fund", effective_on=ON)
-        grants.approve(OFFICER, project_id, {FY: 10**12}, effective_on=ON)
+        grants.approve(OFFICER, project_id, {FY: 10**9}, effective_on=ON)
         grants.sign_agreement(
             OFFICER,
             project_id,
