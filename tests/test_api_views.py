@@ -3,10 +3,17 @@ passes its command's position reads its own write."""
 
 from __future__ import annotations
 
+import json
+import re
+from typing import Any
+
+import psycopg
 import pytest
 from litestar import Litestar
 from litestar.testing import TestClient
+from psycopg import sql
 
+from grants.bootstrap import Services
 from grants.projections import positions
 from tests.api import Api
 
@@ -116,3 +123,39 @@ def test_a_project_is_counted_once_across_the_years_it_holds_money(api: Api) -> 
     assert every_year["totals"]["projects"] == 2
     one_year = api.get(f"/api/views/funding-by-pillar?fiscal_year=2022-23&min_position={position}")
     assert one_year["totals"]["projects"] == 2
+
+
+def test_the_funding_totals_read_summaries_never_the_project_list(
+    api: Api, services: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What a funding read costs is bounded by what it shows: its statements' query
+    plans touch the funding summaries only, however many projects there are."""
+    program_id = api.program({"2021-22": 100_000_00, "2022-23": 100_000_00})
+    api.approved(program_id, {"2021-22": 10_000_00, "2022-23": 10_000_00})
+    api.get(f"/api/views/funding-by-pillar?min_position={api.position()}")
+    statements: list[tuple[sql.Composable, Any]] = []
+    execute = psycopg.Cursor.execute
+
+    def recording(self: Any, query: Any, params: Any = None, **kwargs: Any) -> Any:
+        text = query if isinstance(query, sql.Composable) else sql.SQL(str(query))
+        if str(query).strip():  # the pool's check of a connection is an empty query
+            statements.append((text, params))
+        return execute(self, query, params, **kwargs)
+
+    monkeypatch.setattr(psycopg.Cursor, "execute", recording)
+    for query in ("", "?fiscal_year=2022-23", "?department=JUS&pillar=protection"):
+        api.get(f"/api/views/funding-by-pillar{query}")
+    monkeypatch.undo()
+
+    assert len(statements) >= 6
+    with psycopg.connect(services.database_url) as conn:
+        for statement, params in statements:
+            plan = conn.execute(sql.SQL("EXPLAIN (FORMAT JSON) ") + statement, params).fetchone()
+            assert plan is not None
+            relations = {
+                node for node in re.findall(r'"Relation Name": "([^"]+)"', json.dumps(plan[0]))
+            }
+            assert relations and "project_list" not in relations, statement
+            assert relations <= {"funding_by_pillar", "funding_held", "grants_events"} | {
+                f"{name}_tracking" for name in services.views.by_name()
+            }, relations

@@ -9,9 +9,7 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import psycopg
 import pytest
@@ -25,6 +23,7 @@ from grants.projections.status import leader_key
 from grants.queue import queue_name
 from tests.api import Api
 from tests.test_reconciliation import ENGLISH, YEAR, report, upload_csv, work
+from tests.waiting import wait_for
 from workers import jobs
 
 
@@ -39,14 +38,6 @@ def paid(api: Api) -> str:
     for n in range(1, 6):
         api.pay(project, YEAR, n * 1_000_00, f"PAY-{n}")
     return project
-
-
-def wait_for(condition: Callable[[], Any], seconds: float = 60) -> Any:
-    deadline = time.monotonic() + seconds
-    while not (found := condition()):
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.1)
-    return found
 
 
 def test_a_reconciliation_the_payment_register_cannot_serve_fails_with_its_reason_and_runs_again(

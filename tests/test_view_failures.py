@@ -6,11 +6,8 @@ reason; the other views read on."""
 
 from __future__ import annotations
 
-import time
 import uuid
-from collections.abc import Callable
 from datetime import date
-from typing import Any
 
 import pytest
 from litestar import Litestar
@@ -21,9 +18,10 @@ from grants.bootstrap import Services
 from grants.domain.fiscal_year import FiscalYear
 from grants.domain.program import Program
 from grants.domain.project import Project
-from grants.projections.status import failures
+from grants.projections.status import Failure, failures
 from tests.api import Api
 from tests.test_reconciliation import ENGLISH, report, upload_csv, work
+from tests.waiting import wait_for
 
 BIGINT = 2**63
 
@@ -31,14 +29,6 @@ BIGINT = 2**63
 @pytest.fixture
 def api(client: TestClient[Litestar], as_: dict[str, dict[str, str]], projections: None) -> Api:
     return Api(client, as_)
-
-
-def wait_for(condition: Callable[[], Any], seconds: float = 30) -> Any:
-    deadline = time.monotonic() + seconds
-    while not (found := condition()):
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.05)
-    return found
 
 
 def record_unstorable_allocation(services: Services, program_id: str) -> int:
@@ -65,6 +55,7 @@ def test_a_view_that_cannot_fold_an_event_stops_loudly_and_the_others_go_on(
     head = api.position()
 
     stuck = wait_for(lambda: failures_now(services).get("commitments"))
+    assert stuck is not None
     assert (stuck.position, stuck.event_type) == (poison, "Program.AllocationSet")
     assert "out of range" in stuck.error
     others = [v for v in services.views.by_name().values() if v.name != "commitments"]
@@ -87,7 +78,7 @@ def test_a_view_that_cannot_fold_an_event_stops_loudly_and_the_others_go_on(
     assert f'grants_view_lag_events{{view="commitments"}} {head - poison + 1}.0' in metrics
 
 
-def failures_now(services: Services) -> dict[str, Any]:
+def failures_now(services: Services) -> dict[str, Failure]:
     with services.datastore.get_connection() as conn:
         return failures(conn)
 

@@ -44,6 +44,22 @@ def expected_funding(events: list[Any]) -> dict[tuple[Any, ...], tuple[int, int,
     return {key: row for key, row in rows.items() if any(row)}
 
 
+def expected_projects(events: list[Any], fiscal_year: str | None) -> dict[str, int]:
+    """Per pillar, the projects holding money in the year (or in any year), once each."""
+    held: dict[UUID, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    pillar: dict[UUID, str] = {}
+    for e in events:
+        if isinstance(e, Program.CommitmentChanged):
+            pillar[e.project_id] = e.pillar
+            for year, cents in e.changes.items():
+                held[e.project_id][year] += cents
+    counts: dict[str, int] = defaultdict(int)
+    for project, years in held.items():
+        if any(cents for year, cents in years.items() if fiscal_year in (None, year)):
+            counts[pillar[project]] += 1
+    return dict(counts)
+
+
 def expected_outcomes(events: list[Any]) -> dict[tuple[str, str, str], tuple[int, int]]:
     latest = {
         (e.originator_id, e.fiscal_year): e
@@ -84,6 +100,9 @@ def views_agree_with_the_events(services: Services, played: Played) -> None:
         for r in views.funding.rows()
     }
     assert funding == expected_funding(events)
+    for fiscal_year in (None, "2021-22", "2022-23"):
+        counted = views.funding.projects(fiscal_year=fiscal_year)
+        assert counted == expected_projects(events, fiscal_year)
     outcomes = {
         (r.pillar, r.fiscal_year, r.indicator): (r.total, r.projects)
         for r in views.outcomes.totals()

@@ -18,6 +18,7 @@ from grants.projections import VIEWS
 from grants.projections.follower import IDLE_SECONDS, follow
 from grants.projections.rebuild import rebuild
 from grants.projections.status import led
+from tests.waiting import wait_for
 
 
 def start_worker(services: Services, data_dir: Path) -> subprocess.Popen[bytes]:
@@ -38,13 +39,6 @@ def snapshot(services: Services) -> dict[str, Any]:
         "projects": views.projects.page(limit=10_000),
         "commitments": [views.commitments.years(p.id) for p in services.grants.programs()],
     }
-
-
-def wait_for(condition: Any, seconds: float = 60) -> None:
-    deadline = time.monotonic() + seconds
-    while not condition():
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.1)
 
 
 def test_a_worker_killed_mid_stream_and_restarted_matches_a_rebuild(

@@ -89,7 +89,7 @@ class ViewsController(Controller):
         min_position: PositionQuery = None,
     ) -> FundingOut:
         views = services.views
-        position = await reached(services, (views.funding, views.projects), min_position)
+        position = await reached(services, [views.funding], min_position)
         chosen: dict[str, Any] = {
             "fiscal_year": fiscal_year,
             "pillar": pillar,
@@ -104,7 +104,7 @@ class ViewsController(Controller):
                 disbursed_cents=sum(r.disbursed_cents for r in rows),
                 outstanding_cents=sum(r.outstanding_cents for r in rows),
                 # Each project once, though the rows count it in each year it holds money.
-                projects=sum(views.projects.funded(**chosen).values()),
+                projects=sum(views.funding.projects(**chosen).values()),
             )
             return FundingOut(rows=rows, totals=totals, position=position)
 

@@ -70,18 +70,6 @@ WHERE (%(department)s::text IS NULL OR p.department = %(department)s)
 """
 
 
-_FUNDED = """
-SELECT p.pillar, count(DISTINCT p.project_id)::integer AS projects
-FROM project_list p JOIN project_list_years y USING (project_id)
-WHERE y.committed_cents <> 0
-  AND (%(fiscal_year)s::text IS NULL OR y.fiscal_year = %(fiscal_year)s)
-  AND (%(department)s::text IS NULL OR p.department = %(department)s)
-  AND (%(pillar)s::text IS NULL OR p.pillar = %(pillar)s)
-  AND (%(program_id)s::uuid IS NULL OR p.program_id = %(program_id)s)
-GROUP BY p.pillar
-"""
-
-
 class ProjectRow(msgspec.Struct):
     project_id: UUID
     program_id: UUID
@@ -180,28 +168,6 @@ class ProjectListView(View):
             )
             rows = [ProjectRow(**row) for row in curs.fetchall()]
         return (count["n"] if count else 0), rows
-
-    def funded(
-        self,
-        *,
-        fiscal_year: str | None = None,
-        department: str | None = None,
-        pillar: str | None = None,
-        program_id: UUID | None = None,
-    ) -> dict[str, int]:
-        """Per pillar, how many projects hold money in the fiscal year, or in any year
-        when none is given: each project counted once, however many years it spans."""
-        with self.datastore.get_connection() as conn, conn.cursor() as curs:
-            curs.execute(
-                _FUNDED,
-                {
-                    "fiscal_year": fiscal_year,
-                    "department": department,
-                    "pillar": pillar,
-                    "program_id": program_id,
-                },
-            )
-            return {row["pillar"]: row["projects"] for row in curs.fetchall()}
 
 
 def _literal(text: str) -> str:

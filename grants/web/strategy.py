@@ -67,7 +67,7 @@ def dashboard(
     in_department = [r for r in rows if department in (None, r.department)]
     chosen = [r for r in in_department if fiscal_year in (None, r.fiscal_year)]
     # Each project once, though the rows count it in each year it holds money.
-    funded = views.projects.funded(fiscal_year=fiscal_year, department=department)
+    funded = views.funding.projects(fiscal_year=fiscal_year, department=department)
     by_pillar = [
         replace(
             _total(t.pillar(pillar), (r for r in chosen if r.pillar == pillar)),
