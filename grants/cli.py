@@ -108,7 +108,7 @@ def _serve(settings: Settings, url: str, host: str, port: int, workers: int) -> 
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
         uvicorn.run(
-            "grants.api.app:app_from_env",
+            "grants.app:app_from_env",
             factory=True,
             host=host,
             port=port,

@@ -16,7 +16,7 @@ from litestar import Litestar
 from litestar.testing import TestClient
 from psycopg.conninfo import make_conninfo
 
-from grants.api.app import create_app
+from grants.app import create_app
 from grants.bootstrap import Services, bootstrap
 from grants.database import embedded_postgres
 from grants.projections.follower import follow

@@ -11,7 +11,7 @@ from contextlib import contextmanager
 
 import uvicorn
 
-from grants.api.app import create_app
+from grants.app import create_app
 from grants.bootstrap import Services
 
 

@@ -35,7 +35,7 @@ from hypothesis.errors import Flaky, FlakyStrategyDefinition
 from litestar import Litestar
 from schemathesis.python import asgi
 
-from grants.api.app import create_app
+from grants.app import create_app
 from grants.bootstrap import Services
 from tests.api import Api
 from workers.main import worker

@@ -12,7 +12,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from grants.finance.ledger import LedgerLine, LedgerUnreadable, amount_cents, dollars, read_ledger
-from grants.finance.matching import Class, Paid, reconcile
+from grants.finance.matching import Class, reconcile
+from grants.projections.payments import Paid
 
 cents = st.integers(-(10**11), 10**11)
 

@@ -10,15 +10,15 @@ from litestar import Controller, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody
 
-from grants.api.auth import PROGRAM_SIDE
+from grants.access import PROGRAM_SIDE
 from grants.api.commands import Answer, today
 from grants.api.projects import CashFlowIn
-from grants.api.schema import Cents, Name, Paragraphs, Percent
 from grants.application import Context, Grants
 from grants.domain.cash_flow import cash_flow
 from grants.domain.disclosure import Disclosure
 from grants.domain.fiscal_year import FiscalYear
 from grants.domain.reference import PaymentBasis
+from grants.http_values import Cents, Name, Paragraphs, Percent
 
 
 class DisclosureIn(msgspec.Struct, forbid_unknown_fields=True):

@@ -1,6 +1,5 @@
-"""Who is asking: a bearer token names a user, and the user's role decides what they may
-do. The analyst reads; program officers record the life of programs and projects;
-finance releases and recovers payments; the admin does all."""
+"""Who is asking the API: a bearer token names a user (whose role then decides what they
+may do: ``grants.access``)."""
 
 from __future__ import annotations
 
@@ -8,12 +7,10 @@ from typing import Any
 
 import anyio.to_thread
 from litestar.connection import ASGIConnection
-from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
-from litestar.handlers.base import BaseRouteHandler
+from litestar.exceptions import NotAuthorizedException
 from litestar.middleware import AbstractAuthenticationMiddleware, AuthenticationResult
-from litestar.types import Guard
 
-from grants.users import Role, User, Users
+from grants.users import Users
 
 PUBLIC_PATHS = {"/health", "/metrics", "/schema"}
 
@@ -33,24 +30,3 @@ class BearerToken(AbstractAuthenticationMiddleware):
         if user is None:
             raise NotAuthorizedException("this token belongs to no user")
         return AuthenticationResult(user=user, auth=token)
-
-
-def allow(*roles: Role) -> Guard:
-    """Lets the admin and the given roles through."""
-    allowed = {Role.ADMIN, *roles}
-
-    def guard(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
-        if connection.scope.get("method") == "OPTIONS":
-            return  # which methods a path takes is no secret, and needs no token
-        user: User = connection.user
-        if user.role not in allowed:
-            raise PermissionDeniedException(
-                f"a {user.role.replace('_', ' ')} may not do this "
-                f"(it takes: {', '.join(sorted(r.replace('_', ' ') for r in allowed))})"
-            )
-
-    return guard
-
-
-PROGRAM_SIDE = allow(Role.PROGRAM_OFFICER)
-FINANCE = allow(Role.FINANCE_OFFICER)

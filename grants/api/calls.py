@@ -10,12 +10,12 @@ from litestar import Controller, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody
 
-from grants.api.auth import PROGRAM_SIDE
+from grants.access import PROGRAM_SIDE
 from grants.api.commands import Answer, DatedIn, today
-from grants.api.schema import Cents, RequiredName
 from grants.application import Context, Grants
 from grants.domain.call import Call
 from grants.domain.reference import Pillar
+from grants.http_values import Cents, RequiredName
 
 
 class CallIn(msgspec.Struct, forbid_unknown_fields=True):

@@ -14,9 +14,9 @@ from litestar import Request
 from litestar.datastructures import State
 from litestar.exceptions import ClientException, ValidationException
 
-from grants.api.schema import decode_fiscal_year
 from grants.application import Context
 from grants.domain.errors import InvalidValue
+from grants.http_values import decode_fiscal_year
 from grants.idempotency import Claim, Receipt
 from grants.users import User
 

@@ -14,12 +14,12 @@ from litestar.params import FromQuery
 
 from grants.api.openapi import problem_response
 from grants.api.problems import problem
-from grants.api.schema import PositionQuery
 from grants.api.views import reached
 from grants.bootstrap import Services
 from grants.domain.fiscal_year import FiscalYear
 from grants.exports.proactive_disclosure import PublicationDetailsMissing
 from grants.finance.open_data import NothingToPublish, disclosure_csv, giving360_json
+from grants.http_values import PositionQuery
 
 
 class Exports(Controller):

@@ -11,12 +11,12 @@ from litestar import Controller, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody
 
-from grants.api.auth import FINANCE, PROGRAM_SIDE
+from grants.access import FINANCE, PROGRAM_SIDE
 from grants.api.commands import Answer, today
-from grants.api.schema import Cents, RequiredName
 from grants.application import Context, Grants
 from grants.domain.fiscal_year import FiscalYear
 from grants.domain.reference import PaymentKind
+from grants.http_values import Cents, RequiredName
 
 
 class PaymentRequestIn(msgspec.Struct, forbid_unknown_fields=True):

@@ -12,13 +12,13 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody
 from msgspec import Meta
 
-from grants.api.auth import PROGRAM_SIDE
+from grants.access import PROGRAM_SIDE
 from grants.api.commands import Answer, today
-from grants.api.schema import Cents, DepartmentCode, RequiredName, RequiredParagraphs
 from grants.application import Context, Grants
 from grants.domain.fiscal_year import FiscalYear
 from grants.domain.program import Program, Publication
 from grants.domain.reference import DEPARTMENTS, Pillar, TransferType
+from grants.http_values import Cents, DepartmentCode, RequiredName, RequiredParagraphs
 
 
 class ProgramIn(msgspec.Struct, forbid_unknown_fields=True):

@@ -14,9 +14,19 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody
 from msgspec import Meta
 
-from grants.api.auth import PROGRAM_SIDE
+from grants.access import PROGRAM_SIDE
 from grants.api.commands import Answer, today
-from grants.api.schema import (
+from grants.api.views import ProjectsOut, reached
+from grants.application import Context, Grants
+from grants.bootstrap import Services
+from grants.domain.cash_flow import cash_flow
+from grants.domain.disclosure import Disclosure
+from grants.domain.fiscal_year import FiscalYear
+from grants.domain.project import Project, Status
+from grants.domain.recipient import Recipient
+from grants.domain.reference import PaymentBasis, PaymentKind, Pillar
+from grants.eventstore import as_builtins
+from grants.http_values import (
     Cents,
     DepartmentQuery,
     LimitQuery,
@@ -28,16 +38,6 @@ from grants.api.schema import (
     RequiredName,
     TextQuery,
 )
-from grants.api.views import ProjectsOut, reached
-from grants.application import Context, Grants
-from grants.bootstrap import Services
-from grants.domain.cash_flow import cash_flow
-from grants.domain.disclosure import Disclosure
-from grants.domain.fiscal_year import FiscalYear
-from grants.domain.project import Project, Status
-from grants.domain.recipient import Recipient
-from grants.domain.reference import PaymentBasis, PaymentKind, Pillar
-from grants.eventstore import as_builtins
 
 
 class RecipientIn(msgspec.Struct, forbid_unknown_fields=True):

@@ -21,10 +21,9 @@ from litestar.openapi.spec import (
 )
 from litestar.params import FromPath, FromQuery, QueryParameter
 
-from grants.api.auth import FINANCE
+from grants.access import FINANCE
 from grants.api.openapi import problem_response
 from grants.api.problems import problem
-from grants.api.schema import OffsetQuery
 from grants.domain.errors import InvalidValue
 from grants.domain.fiscal_year import FiscalYear
 from grants.finance.differences import differences_csv
@@ -36,6 +35,7 @@ from grants.finance.submission import (
     retry_reconciliation,
     submit_ledger,
 )
+from grants.http_values import OffsetQuery
 from grants.users import User
 
 PAGE = 10_000

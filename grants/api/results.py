@@ -12,11 +12,11 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody
 from msgspec import Meta
 
-from grants.api.auth import PROGRAM_SIDE
+from grants.access import PROGRAM_SIDE
 from grants.api.commands import Answer, DatedIn, today
-from grants.api.schema import Count
 from grants.application import Context, Grants
 from grants.domain.fiscal_year import FiscalYear
+from grants.http_values import Count
 
 
 class ResultsIn(msgspec.Struct, forbid_unknown_fields=True):

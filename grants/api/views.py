@@ -14,11 +14,11 @@ from litestar import Controller, get
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery
 
-from grants.api.schema import DepartmentQuery, PositionQuery
 from grants.bootstrap import Services
 from grants.domain.fiscal_year import FiscalYear
 from grants.domain.indicators import CATALOGUE
 from grants.domain.reference import Pillar
+from grants.http_values import DepartmentQuery, PositionQuery
 from grants.projections.commitments import CommitmentRow
 from grants.projections.funding import FundingRow
 from grants.projections.project_list import ProjectRow

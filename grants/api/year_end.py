@@ -9,11 +9,11 @@ from litestar import get
 from litestar.di import NamedDependency
 from litestar.params import FromQuery
 
-from grants.api.schema import DepartmentQuery, PositionQuery
 from grants.api.views import reached
 from grants.bootstrap import Services
 from grants.domain.fiscal_year import FiscalYear
 from grants.finance.year_end import YearEnd, fiscal_year_end
+from grants.http_values import DepartmentQuery, PositionQuery
 
 
 class YearEndOut(YearEnd):

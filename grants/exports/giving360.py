@@ -12,8 +12,8 @@ from uuid import UUID
 
 from grants.domain.program import Program
 from grants.domain.reference import DEPARTMENTS, Pillar
-from grants.finance.matching import Paid
 from grants.projections.awards import Award, Commitment
+from grants.projections.payments import Paid
 
 VERSION = "1.4"
 # The publisher's own prefix for identifiers, as 360Giving asks of every publisher.

@@ -9,9 +9,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
-from uuid import UUID
 
 from grants.finance.ledger import LedgerLine
+from grants.projections.payments import Paid
 
 
 class Class(StrEnum):
@@ -21,19 +21,6 @@ class Class(StrEnum):
     LEDGER_ONLY = "ledger_only"
     TRACKER_ONLY = "tracker_only"
     DUPLICATE = "duplicate"
-
-
-@dataclass(frozen=True)
-class Paid:
-    """A payment as the tracker recorded it: released, or recovered (negative)."""
-
-    payment_ref: str
-    amount_cents: int
-    paid_on: date
-    fiscal_year: str
-    project_id: UUID
-    recipient: str
-    agreement_number: str
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,8 @@ from grants.application import NotFound
 from grants.domain.errors import RuleViolation
 from grants.domain.fiscal_year import FiscalYear
 from grants.finance.ledger import read_ledger
-from grants.finance.matching import Class, Line, Paid, reconcile
+from grants.finance.matching import Class, Line, reconcile
+from grants.projections.payments import Paid
 from grants.settings import JOB_LEASE_SECONDS
 
 

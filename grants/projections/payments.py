@@ -6,6 +6,7 @@ financial system's ledger, and what may still be paid at year-end."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 from uuid import UUID
@@ -15,8 +16,21 @@ from psycopg import Cursor
 from psycopg.rows import DictRow
 
 from grants.domain.project import Project
-from grants.finance.matching import Paid
 from grants.projections.view import Event, Tables, View, upsert_rows
+
+
+@dataclass(frozen=True)
+class Paid:
+    """A payment as the tracker recorded it: released, or recovered (negative)."""
+
+    payment_ref: str
+    amount_cents: int
+    paid_on: date
+    fiscal_year: str
+    project_id: UUID
+    recipient: str
+    agreement_number: str
+
 
 _PROJECTS = """
 INSERT INTO {payment_projects} (project_id, program_id, department, pillar, title_en,

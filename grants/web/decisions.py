@@ -16,7 +16,7 @@ from litestar.exceptions import NotFoundException
 from litestar.params import FromPath, URLEncodedBody
 from litestar.response import Redirect, Template
 
-from grants.api.auth import PROGRAM_SIDE
+from grants.access import PROGRAM_SIDE
 from grants.application import Grants
 from grants.domain.cash_flow import cash_flow
 from grants.domain.disclosure import RECIPIENT_TYPES, Disclosure

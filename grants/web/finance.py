@@ -15,10 +15,10 @@ from litestar.exceptions import NotFoundException
 from litestar.params import FromPath, URLEncodedBody
 from litestar.response import Redirect, Template
 
-from grants.api.auth import FINANCE
-from grants.api.schema import DepartmentQuery, PositionQuery, TextQuery
+from grants.access import FINANCE
 from grants.application import Grants
 from grants.bootstrap import Services
+from grants.http_values import DepartmentQuery, PositionQuery, TextQuery
 from grants.idempotency import Receipt
 from grants.projections.positions import UnknownPosition, ViewBehind
 from grants.users import User

@@ -12,13 +12,13 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, URLEncodedBody
 from litestar.response import Redirect, Template
 
-from grants.api.auth import PROGRAM_SIDE
-from grants.api.schema import PageQuery, TextQuery
+from grants.access import PROGRAM_SIDE
 from grants.application import Grants
 from grants.domain.aggregate import Aggregate
 from grants.domain.project import Project, Status
 from grants.domain.recipient import PROVINCES, Recipient
 from grants.domain.reference import Pillar
+from grants.http_values import PageQuery, TextQuery
 from grants.idempotency import Receipt
 from grants.projections import Views
 from grants.users import Role, User

@@ -15,8 +15,7 @@ from litestar.datastructures import State, UploadFile
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
-from grants.api.auth import FINANCE
-from grants.api.schema import PageQuery
+from grants.access import FINANCE
 from grants.domain.errors import DomainError
 from grants.domain.fiscal_year import FiscalYear
 from grants.finance.differences import DIFFERENCES, differences_csv
@@ -33,6 +32,7 @@ from grants.finance.submission import (
     retry_reconciliation,
     submit_ledger,
 )
+from grants.http_values import PageQuery
 from grants.users import User
 from grants.web.forms import Field, Form, FormPage, Section
 from grants.web.i18n import Translator

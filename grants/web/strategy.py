@@ -13,10 +13,10 @@ from litestar import Request, Response, get
 from litestar.di import NamedDependency
 from litestar.response import Template
 
-from grants.api.schema import TextQuery
 from grants.domain.reference import Pillar
 from grants.finance.downloads import Download
 from grants.finance.ledger import dollars
+from grants.http_values import TextQuery
 from grants.projections import Views
 from grants.projections.funding import FundingRow
 from grants.projections.outcomes import OutcomeRow

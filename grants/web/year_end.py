@@ -12,10 +12,10 @@ from litestar.di import NamedDependency
 from litestar.params import FromQuery
 from litestar.response import Template
 
-from grants.api.schema import TextQuery
 from grants.application import Grants
 from grants.domain.fiscal_year import FiscalYear
 from grants.finance.year_end import fiscal_year_end
+from grants.http_values import TextQuery
 from grants.projections import Views
 from grants.web.layout import page, translator
 

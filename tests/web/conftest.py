@@ -12,7 +12,7 @@ import pytest
 from litestar import Litestar
 from litestar.testing import TestClient
 
-from grants.api.app import create_app
+from grants.app import create_app
 from grants.bootstrap import Services
 from grants.users import Role, add_user
 from tests.conftest import PEOPLE

@@ -27,7 +27,7 @@ from litestar.response import Redirect
 from litestar.static_files import create_static_files_router
 from litestar.testing import TestClient
 
-from grants.api.app import create_app
+from grants.app import create_app
 from grants.bootstrap import Services
 from grants.security_headers import (
     CONTENT_SECURITY_POLICY,

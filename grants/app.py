@@ -1,4 +1,5 @@
-"""The HTTP application: every cross-cutting behaviour is wired here."""
+"""The HTTP application, the API and the pages together: every cross-cutting behaviour
+is wired here."""
 
 from __future__ import annotations
 
@@ -11,26 +12,17 @@ from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
 
-from grants.api.agreements import Agreements
 from grants.api.auth import PUBLIC_PATHS, BearerToken
-from grants.api.calls import Calls
 from grants.api.commands import JsonRequest, provide_context
-from grants.api.exports import Exports
-from grants.api.health import HealthCheck, health
+from grants.api.health import HealthCheck
 from grants.api.links import add_links
-from grants.api.metrics import PROMETHEUS, metrics
+from grants.api.metrics import PROMETHEUS
 from grants.api.openapi import declare_problems
-from grants.api.payments import Payments
 from grants.api.problems import PROBLEM_DETAILS
-from grants.api.programs import Programs
-from grants.api.projects import Projects
-from grants.api.reconciliations import LedgerReconciliations
-from grants.api.results import Results
-from grants.api.schema import TYPE_DECODERS, ClosedStructs, ValueSchemas
-from grants.api.views import ViewsController
-from grants.api.year_end import year_end_view
+from grants.api.routes import API
 from grants.application import Grants
 from grants.bootstrap import Services, bootstrap, database_url
+from grants.http_values import TYPE_DECODERS, ClosedStructs, ValueSchemas
 from grants.projections import Views
 from grants.queue import redis_settings
 from grants.security_headers import ApiDocsPolicy, security_headers
@@ -69,21 +61,7 @@ def create_app(services: Services, redis_url: str | None = None) -> Litestar:
             await app.state.queue.aclose()
 
     app = Litestar(
-        route_handlers=[
-            health,
-            metrics,
-            Programs,
-            Calls,
-            Projects,
-            Agreements,
-            Payments,
-            Results,
-            ViewsController,
-            year_end_view,
-            LedgerReconciliations,
-            Exports,
-            *web_ui(),
-        ],
+        route_handlers=[*API, *web_ui()],
         state=State(
             {
                 "services": services,
