@@ -19,7 +19,6 @@ from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.persistence import IntegrityError, Mapper
 from eventsourcing.utils import get_topic
 
-from grants import idempotency
 from grants.domain.aggregate import Aggregate
 from grants.domain.call import Call
 from grants.domain.cash_flow import CashFlow, changes
@@ -520,10 +519,9 @@ class Grants(Application[UUID]):
     def _first_answer(self, claim: Claim | None) -> Receipt | None:
         if claim is None:
             return None
-        datastore = self.recorder.datastore  # type: ignore[attr-defined]
-        with datastore.get_connection() as conn, conn.cursor() as curs:
-            curs.execute(idempotency.SELECT, (claim.user, claim.key), prepare=True)
-            return idempotency.answer(claim, curs.fetchone())
+        answers: Any = self.recorder  # the recorder keeps the answers with the events
+        first: Receipt | None = answers.first_answer(claim)
+        return first
 
     def _created(self, event_class: type[Aggregate.Created]) -> Iterable[UUID]:
         """The ids of aggregates of one kind, in the order they were created: fine for

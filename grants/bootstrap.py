@@ -18,10 +18,12 @@ from grants.database import (
     name_connections,
 )
 from grants.finance.reconciliations import Reconciliations
+from grants.finance.submission import Submissions
 from grants.migrations import migrate
 from grants.projections import Views, open_views
 from grants.projections.positions import Positions
 from grants.projections.status import ViewState, positions_query, read_positions, states
+from grants.queue import queue_name
 from grants.settings import Settings
 from grants.users import Users
 
@@ -41,6 +43,7 @@ class Services:
     users: Users
     pool: ConnectionPool
     reconciliations: Reconciliations
+    submissions: Submissions
     positions: Positions
     connections: int
 
@@ -107,13 +110,17 @@ def bootstrap(
         with datastore.get_connection() as conn:
             return read_positions(conn, query)
 
+    reconciliations = Reconciliations(pool, settings.job_lease_seconds)
     return Services(
         database_url=url,
         grants=grants,
         views=views,
         users=Users(pool),
         pool=pool,
-        reconciliations=Reconciliations(pool, settings.job_lease_seconds),
+        reconciliations=reconciliations,
+        submissions=Submissions(
+            reconciliations, grants.recorder.max_notification_id, queue_name(url)
+        ),
         positions=Positions(read),
         connections=connections,
     )

@@ -130,6 +130,12 @@ $$
 """
 
 
+_ANSWER = """
+SELECT fingerprint, receipt_id, version, project_id, position
+FROM idempotency_keys WHERE user_name = %s AND key = %s
+"""
+
+
 class IdempotentRecorder(PostgresApplicationRecorder):
     """Records a command's events and, when the command came with an Idempotency-Key,
     its answer, in one transaction: a second answer for the same key violates the
@@ -168,6 +174,12 @@ class IdempotentRecorder(PostgresApplicationRecorder):
         self, stored_events: Sequence[StoredEvent], **kwargs: Any
     ) -> Sequence[int] | None:
         return self._group.submit(_Write(stored_events, kwargs.get("idempotency")))
+
+    def first_answer(self, claim: idempotency.Claim) -> idempotency.Receipt | None:
+        """The answer recorded for the claim's key, if a command was recorded with it."""
+        with self.datastore.get_connection() as conn, conn.cursor() as curs:
+            curs.execute(_ANSWER, (claim.user, claim.key), prepare=True)
+            return idempotency.answer(claim, curs.fetchone())
 
     def _write(self, writes: Sequence[_Write]) -> list[Sequence[int]]:
         events = [event for write in writes for event in write.events]

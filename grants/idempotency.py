@@ -39,12 +39,6 @@ class IdempotencyKeyReused(InvalidValue):
     code = "idempotency_key_reused"
 
 
-SELECT = """
-SELECT fingerprint, receipt_id, version, project_id, position
-FROM idempotency_keys WHERE user_name = %s AND key = %s
-"""
-
-
 def insert_params(claim: Claim, receipt: Receipt) -> tuple[Any, ...]:
     """The columns of the answer's row, less its position (known once stored)."""
     return (

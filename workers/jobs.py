@@ -22,7 +22,6 @@ from grants.database import UNAVAILABLE
 from grants.finance import deadlines
 from grants.finance.ledger import LedgerUnreadable
 from grants.finance.reconciliations import Run, reconcile_run
-from grants.finance.submission import enqueue
 from grants.projections.status import failures
 from grants.projections.view import View
 
@@ -127,7 +126,7 @@ async def resume_stalled(ctx: dict[str, Any]) -> int:
             reconciliation.id,
             reconciliation.status,
         )
-        await enqueue(ctx["redis"], services.database_url, reconciliation)
+        await services.submissions.enqueue(ctx["redis"], reconciliation)
     return len(stalled)
 
 

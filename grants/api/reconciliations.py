@@ -29,12 +29,7 @@ from grants.domain.fiscal_year import FiscalYear
 from grants.finance.differences import differences_csv
 from grants.finance.matching import Class
 from grants.finance.reconciliations import Reconciliation, Reconciliations, ReportLine
-from grants.finance.submission import (
-    MAX_LEDGER_BYTES,
-    NoJobQueue,
-    retry_reconciliation,
-    submit_ledger,
-)
+from grants.finance.submission import MAX_LEDGER_BYTES, NoJobQueue, Submissions
 from grants.http_values import OffsetQuery
 from grants.users import User
 
@@ -98,8 +93,7 @@ class LedgerReconciliations(Controller):
         if not fiscal_year:
             raise InvalidValue("the fiscal year the ledger covers, as 2024-25", field="fiscal_year")
         try:
-            return await submit_ledger(
-                request.app.state.services,
+            return await _submissions(request.app.state).submit(
                 request.app.state.queue,
                 fiscal_year=FiscalYear(fiscal_year),
                 ledger=ledger,
@@ -119,8 +113,8 @@ class LedgerReconciliations(Controller):
     ) -> Reconciliation:
         """Runs a failed reconciliation again, against the store as it was at its upload."""
         try:
-            return await retry_reconciliation(
-                request.app.state.services, request.app.state.queue, reconciliation_id
+            return await _submissions(request.app.state).retry(
+                request.app.state.queue, reconciliation_id
             )
         except NoJobQueue as missing:
             raise problem(503, "no_job_queue", "No job queue", str(missing)) from None
@@ -158,6 +152,11 @@ class LedgerReconciliations(Controller):
             media_type=download.media_type,
             headers={"Content-Disposition": download.disposition},
         )
+
+
+def _submissions(state: State) -> Submissions:
+    submissions: Submissions = state.services.submissions
+    return submissions
 
 
 def _store(state: State) -> Reconciliations:

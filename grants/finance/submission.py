@@ -4,16 +4,16 @@ and nothing is kept), then the job that reconciles it is queued for the worker."
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from uuid import UUID
 
 import anyio.to_thread
 from arq.connections import ArqRedis
 
-from grants.bootstrap import Services
 from grants.domain.fiscal_year import FiscalYear
 from grants.domain.values import NAME_LENGTH
-from grants.finance.reconciliations import Reconciliation
-from grants.queue import queue_name
+from grants.finance.reconciliations import Reconciliation, Reconciliations
 
 # A year of payments of a large department, with room to spare.
 MAX_LEDGER_BYTES = 64 * 1024 * 1024
@@ -26,41 +26,56 @@ class NoJobQueue(Exception):
         super().__init__("set REDIS_URL and run a worker")
 
 
-async def enqueue(queue: ArqRedis, database_url: str, reconciliation: Reconciliation) -> None:
-    """Queues the next run of a reconciliation: once only, however often it is asked
-    (the job's id names the run)."""
-    await queue.enqueue_job(
-        "reconcile",
-        str(reconciliation.id),
-        _job_id=reconciliation.job_id,
-        _queue_name=queue_name(database_url),
-    )
+@dataclass(frozen=True)
+class Submissions:
+    """Where a ledger goes: kept with the reconciliations, to be matched against the
+    store as it is when it comes (``head``), by a job on the database's queue."""
 
+    reconciliations: Reconciliations
+    head: Callable[[], int | None]
+    queue_name: str
 
-async def submit_ledger(
-    services: Services,
-    queue: ArqRedis | None,
-    *,
-    fiscal_year: FiscalYear,
-    ledger: bytes,
-    filename: str | None,
-    uploaded_by: str,
-) -> Reconciliation:
-    """Keeps the ledger, to be reconciled against the store as it is now, and queues
-    its job."""
-    if queue is None:
-        raise NoJobQueue
-    summary = await anyio.to_thread.run_sync(
-        lambda: services.reconciliations.upload(
-            fiscal_year=fiscal_year,
-            ledger=ledger,
-            filename=_kept_name(filename),
-            uploaded_by=uploaded_by,
-            store_position=services.grants.recorder.max_notification_id() or 0,
+    async def enqueue(self, queue: ArqRedis, reconciliation: Reconciliation) -> None:
+        """Queues the next run of a reconciliation: once only, however often it is asked
+        (the job's id names the run)."""
+        await queue.enqueue_job(
+            "reconcile",
+            str(reconciliation.id),
+            _job_id=reconciliation.job_id,
+            _queue_name=self.queue_name,
         )
-    )
-    await enqueue(queue, services.database_url, summary)
-    return summary
+
+    async def submit(
+        self,
+        queue: ArqRedis | None,
+        *,
+        fiscal_year: FiscalYear,
+        ledger: bytes,
+        filename: str | None,
+        uploaded_by: str,
+    ) -> Reconciliation:
+        """Keeps the ledger and queues its job."""
+        if queue is None:
+            raise NoJobQueue
+        summary = await anyio.to_thread.run_sync(
+            lambda: self.reconciliations.upload(
+                fiscal_year=fiscal_year,
+                ledger=ledger,
+                filename=_kept_name(filename),
+                uploaded_by=uploaded_by,
+                store_position=self.head() or 0,
+            )
+        )
+        await self.enqueue(queue, summary)
+        return summary
+
+    async def retry(self, queue: ArqRedis | None, reconciliation_id: UUID) -> Reconciliation:
+        """Runs a failed reconciliation again, against the store as it was at its upload."""
+        if queue is None:
+            raise NoJobQueue
+        summary = await anyio.to_thread.run_sync(self.reconciliations.retry, reconciliation_id)
+        await self.enqueue(queue, summary)
+        return summary
 
 
 def _kept_name(given: str | None) -> str | None:
@@ -69,14 +84,3 @@ def _kept_name(given: str | None) -> str | None:
         return None
     name = given.replace("\\", "/").rsplit("/", 1)[-1]
     return "".join(c for c in name if c.isprintable())[:NAME_LENGTH] or None
-
-
-async def retry_reconciliation(
-    services: Services, queue: ArqRedis | None, reconciliation_id: UUID
-) -> Reconciliation:
-    """Runs a failed reconciliation again, against the store as it was at its upload."""
-    if queue is None:
-        raise NoJobQueue
-    summary = await anyio.to_thread.run_sync(services.reconciliations.retry, reconciliation_id)
-    await enqueue(queue, services.database_url, summary)
-    return summary

@@ -26,12 +26,7 @@ from grants.finance.reconciliations import (
     Reconciliations,
     Status,
 )
-from grants.finance.submission import (
-    MAX_LEDGER_BYTES,
-    NoJobQueue,
-    retry_reconciliation,
-    submit_ledger,
-)
+from grants.finance.submission import MAX_LEDGER_BYTES, NoJobQueue
 from grants.http_values import PageQuery
 from grants.users import User
 from grants.web.forms import Field, Form, FormPage, Section
@@ -108,8 +103,7 @@ async def upload(request: Request[User, Any, State]) -> Template | Redirect:
         form.refuse("file", t("error.required"))
     if year is not None and isinstance(ledger, UploadFile) and not form_page.errors:
         try:
-            summary = await submit_ledger(
-                request.app.state.services,
+            summary = await request.app.state.services.submissions.submit(
                 request.app.state.queue,
                 fiscal_year=year,
                 ledger=await ledger.read(),
@@ -187,8 +181,8 @@ async def retry(request: Request[User, Any, State], reconciliation_id: FromPath[
     """Runs a failed reconciliation again; the report page then follows it (or says
     how it stands, when it had already been run again)."""
     with suppress(ReconciliationNotFailed):
-        await retry_reconciliation(
-            request.app.state.services, request.app.state.queue, reconciliation_id
+        await request.app.state.services.submissions.retry(
+            request.app.state.queue, reconciliation_id
         )
     return Redirect(f"/reconciliations/{reconciliation_id}", status_code=303)
 
