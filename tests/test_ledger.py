@@ -11,8 +11,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from grants.finance.ledger import LedgerLine, LedgerUnreadable, amount_cents, dollars, read_ledger
+from grants.finance.ledger import LedgerLine, LedgerUnreadable, read_ledger
 from grants.finance.matching import Class, reconcile
+from grants.money import from_ledger, plain
 from grants.projections.payments import Paid
 
 cents = st.integers(-(10**11), 10**11)
@@ -29,9 +30,9 @@ def french(value: int) -> str:
 
 @given(cents)
 def test_every_written_form_of_an_amount_reads_the_same(value: int) -> None:
-    written = (dollars(value), english(value), french(value))
-    assert [amount_cents(w) for w in written] == [value] * 3
-    assert amount_cents(f"({english(abs(value))})") == -abs(value)  # accountants' negative
+    written = (plain(value), english(value), french(value))
+    assert [from_ledger(w) for w in written] == [value] * 3
+    assert from_ledger(f"({english(abs(value))})") == -abs(value)  # accountants' negative
 
 
 def test_a_ledger_reads_with_its_columns_in_any_order() -> None:

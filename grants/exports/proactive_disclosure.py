@@ -8,9 +8,9 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from uuid import UUID
 
+from grants import money
 from grants.domain.fiscal_year import FiscalYear
 from grants.domain.program import Program
-from grants.finance.ledger import dollars
 from grants.projections.awards import Amendment, Award
 from grants.spreadsheet import Number, csv_text
 
@@ -128,7 +128,7 @@ def _row(award: Award, amendment: Amendment, program: Program) -> dict[str, str]
         prog_purpose_fr=publication.purpose_fr,
         agreement_title_en=award.title_en,
         agreement_title_fr=award.title_fr or award.title_en,
-        agreement_value=Number(dollars(amendment.value_cents)),
+        agreement_value=Number(money.plain(amendment.value_cents)),
         agreement_start_date=amendment.start_on.isoformat(),
         agreement_end_date=amendment.end_on.isoformat(),
     )

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from grants import money
 from grants.finance.downloads import Download
-from grants.finance.ledger import dollars
 from grants.finance.matching import Class
 from grants.finance.reconciliations import Reconciliation, Reconciliations, Side
 from grants.spreadsheet import Number, csv_text
@@ -37,10 +37,15 @@ def differences_csv(store: Reconciliations, summary: Reconciliation) -> Download
 def _ledger(side: Side | None) -> list[Any]:
     if side is None:
         return ["", "", "", ""]
-    return [side.line, Number(dollars(side.amount_cents)), side.paid_on, side.recipient or ""]
+    return [side.line, Number(money.plain(side.amount_cents)), side.paid_on, side.recipient or ""]
 
 
 def _tracker(side: Side | None) -> list[Any]:
     if side is None:
         return ["", "", "", ""]
-    return [Number(dollars(side.amount_cents)), side.paid_on, side.project_id, side.recipient or ""]
+    return [
+        Number(money.plain(side.amount_cents)),
+        side.paid_on,
+        side.project_id,
+        side.recipient or "",
+    ]

@@ -6,21 +6,16 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 
+from grants import money
 from grants.domain.errors import InvalidValue
 from grants.domain.values import MAX_CENTS, text
 
 REQUIRED = ("payment_ref", "amount", "paid_on")
 OPTIONAL = ("recipient", "agreement_number")
-
-# Spaces that French and English exports put between thousands.
-_SPACES = str.maketrans("", "", " \u00a0\u202f\u2009'")
-_DIGITS = re.compile(r"[0-9]+")
-_GROUPED = re.compile(r"[0-9]{1,3}(?:,[0-9]{3})+|[0-9]{1,3}(?:\.[0-9]{3})+")
 
 
 class LedgerUnreadable(InvalidValue):
@@ -96,9 +91,15 @@ def _line(number: int, row: list[str], columns: dict[str, int]) -> LedgerLine:
     if not ref:
         raise LedgerUnreadable("the payment reference is empty", line=number, column="payment_ref")
     try:
-        amount = amount_cents(cell("amount"))
+        amount = money.from_ledger(cell("amount"))
     except ValueError as error:
         raise LedgerUnreadable(str(error), line=number, column="amount") from None
+    if abs(amount) > MAX_CENTS:
+        raise LedgerUnreadable(
+            f"{cell('amount')[:40]!r} is more than the largest amount, $100 billion",
+            line=number,
+            column="amount",
+        )
     try:
         paid_on = date.fromisoformat(cell("paid_on"))
     except ValueError:
@@ -115,34 +116,3 @@ def _line(number: int, row: list[str], columns: dict[str, int]) -> LedgerLine:
         recipient=cell("recipient"),
         agreement_number=cell("agreement_number"),
     )
-
-
-def amount_cents(written: str) -> int:
-    """An amount in cents, from ``1234.56``, ``1,234.56``, ``$1,234.56``, ``1 234,56 $``
-    or ``1.234,56``; negative with a minus sign or in parentheses. Never through a
-    float."""
-    figure = written.translate(_SPACES).replace("$", "")
-    negative = figure.startswith("-") or (figure.startswith("(") and figure.endswith(")"))
-    figure = figure.strip("-()")
-    whole, cents = figure, ""
-    # The decimal separator is the last comma or point when two digits or one follow it
-    # and it is not part of a thousands grouping like 1,234 or 1.234.567.
-    separator = max(figure.rfind(","), figure.rfind("."))
-    if separator >= 0 and not _GROUPED.fullmatch(figure) and len(figure) - separator - 1 <= 2:
-        whole, cents = figure[:separator], figure[separator + 1 :]
-    if _GROUPED.fullmatch(whole):
-        whole = whole.replace(",", "").replace(".", "")
-    if not _DIGITS.fullmatch(whole) or (cents and not _DIGITS.fullmatch(cents)):
-        raise ValueError(
-            f"{written[:40]!r} is not an amount such as 1234.56, $1,234.56 or 1 234,56"
-        )
-    amount = int(whole) * 100 + int(cents.ljust(2, "0") or 0)
-    if amount > MAX_CENTS:
-        raise ValueError(f"{written[:40]!r} is more than the largest amount, $100 billion")
-    return -amount if negative else amount
-
-
-def dollars(cents: int) -> str:
-    """An amount as ``1234.56``: how the ledger and the open-data files write money."""
-    sign = "-" if cents < 0 else ""
-    return f"{sign}{abs(cents) // 100}.{abs(cents) % 100:02d}"

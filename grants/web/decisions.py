@@ -16,6 +16,7 @@ from litestar.exceptions import NotFoundException
 from litestar.params import FromPath, URLEncodedBody
 from litestar.response import Redirect, Template
 
+from grants import money
 from grants.access import PROGRAM_SIDE
 from grants.application import Grants
 from grants.domain.cash_flow import cash_flow
@@ -36,7 +37,7 @@ CASH_FLOW_LINES = 4
 @dataclass(frozen=True)
 class Step:
     sections: Callable[[Translator, Project], Sequence[Section]]
-    defaults: Callable[[Project], dict[str, str]]
+    defaults: Callable[[Translator, Project], dict[str, str]]
     command: Callable[[Grants, Form, Project, User], Receipt]
 
 
@@ -44,7 +45,7 @@ def _dated(t: Translator, label: str = "field.effective_on") -> Field:
     return Field("effective_on", t(label), "date", hint=t("hint.date"))
 
 
-def _today(_: Project) -> dict[str, str]:
+def _today(_: Translator, __: Project) -> dict[str, str]:
     return {"effective_on": date.today().isoformat()}
 
 
@@ -68,11 +69,11 @@ def _cash_flow_section(t: Translator, lines: int, hint: str) -> Section:
     return Section(fields, legend=t("project.cash_flow"), hint=t(hint), name="cash_flow")
 
 
-def _cash_flow_values(project: Project) -> dict[str, str]:
+def _cash_flow_values(t: Translator, project: Project) -> dict[str, str]:
     values = {}
     for n, (year, cents) in enumerate(sorted(project.cash_flow.items())):
         values[f"cash_flow[{n}].fiscal_year"] = str(year)
-        values[f"cash_flow[{n}].amount"] = f"{cents // 100}.{cents % 100:02d}"
+        values[f"cash_flow[{n}].amount"] = money.editable(cents, t.language)
     return values
 
 
@@ -123,7 +124,7 @@ APPROVAL = Step(
         _cash_flow_section(t, CASH_FLOW_LINES, "hint.cash_flow"),
         Section([_dated(t)]),
     ],
-    defaults=lambda project: {
+    defaults=lambda t, project: {
         "effective_on": date.today().isoformat(),
         "cash_flow[0].fiscal_year": str(FiscalYear.of(date.today())),
     },
@@ -183,7 +184,7 @@ def _disclosure_section(t: Translator) -> Section:
     return Section(fields, legend=t("field.disclosure"))
 
 
-def _agreement_defaults(project: Project) -> dict[str, str]:
+def _agreement_defaults(_: Translator, project: Project) -> dict[str, str]:
     today = date.today().isoformat()
     last = max(project.cash_flow, default=FiscalYear.of(date.today()))
     return {
@@ -253,7 +254,7 @@ AMENDMENT = Step(
             ]
         ),
     ],
-    defaults=lambda project: {**_cash_flow_values(project), **_today(project)},
+    defaults=lambda t, project: {**_cash_flow_values(t, project), **_today(t, project)},
     command=_amend,
 )
 
@@ -291,7 +292,7 @@ PAYMENT_REQUEST = Step(
             ]
         )
     ],
-    defaults=lambda project: {
+    defaults=lambda t, project: {
         "fiscal_year": str(FiscalYear.of(date.today())),
         "effective_on": date.today().isoformat(),
     },
@@ -326,7 +327,7 @@ RESULTS = Step(
         ),
         Section([_dated(t)]),
     ],
-    defaults=lambda project: {
+    defaults=lambda t, project: {
         "fiscal_year": str(FiscalYear.of(date.today())),
         "effective_on": date.today().isoformat(),
     },
@@ -354,7 +355,7 @@ def _form(t: Translator, project: Project, name: str) -> tuple[Step, FormPage]:
         submit=t("common.save"),
         cancel=f"/projects/{project.id}",
         sections=step.sections(t, project),
-        values=step.defaults(project),
+        values=step.defaults(t, project),
         version=project.version,
         intro=t.name(project),
     )

@@ -14,12 +14,13 @@ from enum import StrEnum
 from typing import Literal, TypeVar
 from uuid import UUID, uuid4
 
+from grants import money
 from grants.application import Context, NotFound
 from grants.domain.errors import DomainError
 from grants.domain.fiscal_year import FiscalYear
 from grants.idempotency import Claim, Receipt
 from grants.users import User
-from grants.web.i18n import Translator, parse_money
+from grants.web.i18n import Translator
 
 E = TypeVar("E", bound=StrEnum)
 
@@ -121,10 +122,11 @@ class Form:
         text = self.text(name, required=required)
         if not text:
             return None
-        cents = parse_money(text, self.t.language)
-        if cents is None:
+        try:
+            return money.typed(text, self.t.language)
+        except money.AmountUnreadable:
             self.refuse(name, self.t("error.money"))
-        return cents
+            return None
 
     def whole(self, name: str, *, required: bool = True) -> int | None:
         text = self.text(name, required=required)

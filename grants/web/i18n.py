@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from typing import Any, Protocol
 
+from grants import money
 from grants.domain.indicators import CATALOGUE
 from grants.domain.reference import DEPARTMENTS, Pillar
 
@@ -101,8 +101,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "error.required": ("This field is required.", "Ce champ est obligatoire."),
     "error.money": (
-        "Write an amount in dollars, such as 1234.56.",
-        "Inscrivez un montant en dollars, par exemple 1 234,56.",
+        "Write an amount in dollars as 1,234.56 or 1234.56.",
+        "Inscrivez un montant en dollars comme 1 234,56 ou 1234,56.",
     ),
     "error.whole_number": ("Write a whole number.", "Inscrivez un nombre entier."),
     "error.date": ("Write a date as YYYY-MM-DD.", "Inscrivez une date au format AAAA-MM-JJ."),
@@ -479,11 +479,7 @@ class Translator:
         return text.format(**values) if values else text
 
     def money(self, cents: int) -> str:
-        sign = "-" if cents < 0 else ""
-        dollars, rest = divmod(abs(cents), 100)
-        if self.language is Language.FR:
-            return f"{sign}{self.number(dollars)},{rest:02d}{NBSP}$"
-        return f"{sign}${dollars:,}.{rest:02d}"
+        return money.shown(cents, self.language)
 
     def number(self, value: int) -> str:
         text = f"{value:,}"
@@ -531,21 +527,3 @@ class Translator:
         if self.language is Language.FR and code in RULES_FR:
             return RULES_FR[code], message
         return message, None
-
-
-def parse_money(text: str, language: Language) -> int | None:
-    """Cents from an amount typed in dollars as people write it in the page's language:
-    ``1,234.56`` or ``1 234,56``, with or without the dollar sign; None when it is not
-    an amount."""
-    cleaned = text.strip().replace("$", "")
-    for space in (" ", NBSP, "\u202f"):
-        cleaned = cleaned.replace(space, "")
-    cleaned = cleaned.replace(",", ".") if language is Language.FR else cleaned.replace(",", "")
-    try:
-        dollars = Decimal(cleaned)
-    except InvalidOperation:
-        return None
-    cents = dollars * 100
-    if not cents.is_finite() or cents != cents.to_integral_value():
-        return None
-    return int(cents)

@@ -13,9 +13,9 @@ from litestar import Request, Response, get
 from litestar.di import NamedDependency
 from litestar.response import Template
 
+from grants import money
 from grants.domain.reference import Pillar
 from grants.finance.downloads import Download
-from grants.finance.ledger import dollars
 from grants.http_values import TextQuery
 from grants.projections import Views
 from grants.projections.funding import FundingRow
@@ -145,9 +145,9 @@ def _funding_csv(t: Translator, label: str, rows: Iterable[Funding]) -> Iterable
     body = [
         [
             f.label,
-            Number(dollars(f.committed_cents)),
-            Number(dollars(f.disbursed_cents)),
-            Number(dollars(f.outstanding_cents)),
+            Number(money.plain(f.committed_cents)),
+            Number(money.plain(f.disbursed_cents)),
+            Number(money.plain(f.outstanding_cents)),
             f.projects,
         ]
         for f in rows

@@ -12,10 +12,9 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import FilePayload, Page, expect
 
-from grants import demo
+from grants import demo, money
 from grants.application import Grants
 from grants.bootstrap import Services
-from grants.finance.ledger import dollars
 from grants.web.i18n import NBSP
 from tests.serving import serving
 from tests.web import stories
@@ -220,7 +219,7 @@ def demo_ledger(services: Services) -> bytes:
     lines = ["payment_ref,amount,paid_on"]
     for n, payment in enumerate(paid[:-1]):
         cents = payment.amount_cents + (1_00 if n == 0 else 0)
-        lines.append(f"{payment.payment_ref},{dollars(cents)},{payment.paid_on}")
+        lines.append(f"{payment.payment_ref},{money.plain(cents)},{payment.paid_on}")
     lines.append("LEDGER-9,99.99,2021-10-01")
     return "\n".join(lines).encode()
 

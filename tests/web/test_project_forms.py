@@ -7,6 +7,8 @@ import html
 import re
 from uuid import UUID
 
+import pytest
+
 from grants.bootstrap import Services
 from tests.web import stories
 from tests.web.conftest import Browser
@@ -117,3 +119,31 @@ def test_finance_cannot_release_what_it_certified(browser: Browser, services: Se
     response = browser.submit(path, {"payment_ref": "PAY-2", "paid_on": stories.TODAY})
     assert response.status_code == 422
     assert "ada certified this request and so may not release it" in response.text
+
+
+@pytest.mark.parametrize(
+    ("language", "typed", "recorded"),
+    [
+        ("en", "250 000,00 $", None),  # once recorded as $25,000,000.00
+        ("en", "250,000.00", 25_000_000),
+        ("fr", "250 000,00 $", 25_000_000),
+        ("fr", "250,000.00", None),
+    ],
+)
+def test_an_amount_is_recorded_as_typed_in_the_page_s_language_or_refused(
+    browser: Browser, services: Services, language: str, typed: str, recorded: int | None
+) -> None:
+    program_id = stories.program(services)
+    browser.sign_in("olivia")
+    browser.get(f"/language/{language}?next=/projects/new")
+    before = events(services)
+    fields = stories.application(program_id, requested=typed)
+    if recorded is None:
+        response = browser.submit("/projects/new", fields)
+        assert response.status_code == 422
+        assert events(services) == before
+        assert ("1,234.56" if language == "en" else "1 234,56") in html.unescape(response.text)
+    else:
+        match = _PROJECT.search(record(browser, "/projects/new", fields))
+        assert match
+        assert services.grants.project(UUID(match[1])).requested_cents == recorded
