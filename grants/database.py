@@ -26,14 +26,16 @@ UNAVAILABLE: tuple[type[Exception], ...] = (
 POOL_WAIT_SECONDS = 1
 
 
-def embedded_postgres(data_dir: Path) -> str:
+def embedded_postgres(data_dir: Path, *, temporary: bool = False) -> str:
     """Starts (or reuses) a PostgreSQL server in ``data_dir/postgres``, listening on a
     unix socket there, and returns its URL. It stops when the last process using it
-    exits."""
+    exits; a ``temporary`` one (the tests') deletes its data then too."""
     import pgserver  # imported here: only the embedded default needs it
 
     data_dir.mkdir(parents=True, exist_ok=True)
-    server: Any = pgserver.get_server(data_dir / "postgres")
+    server: Any = pgserver.get_server(
+        data_dir / "postgres", cleanup_mode="delete" if temporary else "stop"
+    )
     return str(server.get_uri())
 
 

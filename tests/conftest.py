@@ -5,6 +5,7 @@ own on that server, created for the run and dropped after it."""
 from __future__ import annotations
 
 import os
+import tempfile
 import threading
 import uuid
 from collections.abc import Iterator
@@ -25,8 +26,16 @@ from grants.users import Role, add_user
 
 
 @pytest.fixture(scope="session")
-def server_url(tmp_path_factory: pytest.TempPathFactory) -> str:
-    return os.environ.get("DATABASE_URL") or embedded_postgres(tmp_path_factory.mktemp("embedded"))
+def embedded_servers() -> Path:
+    """Where the embedded servers keep their data: a folder of this session's own (the
+    server deletes it when it stops), not one of pytest's temporary folders, which
+    another test session started meanwhile may remove from under a running server."""
+    return Path(tempfile.mkdtemp(prefix="grants-tests-"))
+
+
+@pytest.fixture(scope="session")
+def server_url(embedded_servers: Path) -> str:
+    return os.environ.get("DATABASE_URL") or embedded_postgres(embedded_servers, temporary=True)
 
 
 @pytest.fixture(scope="session")
@@ -81,13 +90,13 @@ PEOPLE = {
 
 
 @pytest.fixture(scope="session")
-def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def redis_url(embedded_servers: Path) -> Iterator[str]:
     """The Redis server ``REDIS_URL`` names, or an embedded one for the session. Each
     test database has its own job queue on it (``grants.queue.queue_name``)."""
     if url := os.environ.get("REDIS_URL"):
         yield url
         return
-    url, server = embedded_redis(tmp_path_factory.mktemp("redis"))
+    url, server = embedded_redis(embedded_servers / "redis")
     yield url
     server.shutdown()
 
