@@ -23,7 +23,7 @@ from grants.domain.errors import (
     StatusForbids,
     UnknownIndicator,
 )
-from grants.domain.project import Project, Status
+from grants.domain.project import ALLOWS, Action, Project, Status
 from grants.domain.reference import PaymentKind, TransferType
 from tests.stories import (
     DISCLOSURE,
@@ -275,3 +275,18 @@ def test_a_copy_of_a_project_changes_independently_of_the_original() -> None:
     assert vars(original) == before
     assert original.payment_requests[request].paid_on is None
     assert original.disbursed == {} and original.results == {}
+
+
+def test_each_status_allows_what_the_one_table_says_and_refuses_the_rest() -> None:
+    """The guards of every command read ``ALLOWS``; whatever a status does not allow is
+    refused by the rule that says why."""
+    project = application()
+    assert project.status is Status.RECEIVED
+    assert ALLOWS[Status.RECEIVED] == {Action.ASSESS, Action.REJECT, Action.WITHDRAW}
+    with pytest.raises(StatusForbids) as refused:
+        project.approve({Y1: 1}, actor="olivia", effective_on=ON)
+    assert "(it must be assessed)" in refused.value.message
+    with pytest.raises(AgreementNotSigned):
+        project.report_results(Y1, {"referrals": 1}, actor="olivia", effective_on=ON)
+    assert all(not ALLOWS[s] for s in (Status.REJECTED, Status.WITHDRAWN))
+    assert ALLOWS[Status.CLOSED] == {Action.RECOVER}

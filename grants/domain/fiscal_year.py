@@ -63,3 +63,8 @@ class FiscalYear(str):
 
     def next(self) -> FiscalYear:
         return FiscalYear.starting(self.start_year + 1)
+
+    @staticmethod
+    def quarter(day: date) -> int:
+        """The fiscal quarter a day falls in: April to June is the first."""
+        return (day.month - 4) % 12 // 3 + 1

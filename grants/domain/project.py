@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from enum import StrEnum
+from typing import ClassVar
 from uuid import UUID, uuid4
 
 from grants.domain.aggregate import Aggregate
@@ -57,7 +58,56 @@ class Status(StrEnum):
     CLOSED = "closed"
 
 
-PAYABLE = (Status.UNDER_AGREEMENT, Status.FINAL_REPORT_ACCEPTED)
+class Action(StrEnum):
+    """What may be done to a project."""
+
+    ASSESS = "assess"
+    APPROVE = "approve"
+    REJECT = "reject"
+    WITHDRAW = "withdraw"
+    SIGN_AGREEMENT = "sign_agreement"
+    AMEND = "amend"
+    REPROFILE = "reprofile"
+    REQUEST_PAYMENT = "request_payment"
+    RELEASE_PAYMENT = "release_payment"
+    RECOVER = "recover"
+    REPORT_RESULTS = "report_results"
+    ACCEPT_FINAL_REPORT = "accept_final_report"
+    CLOSE = "close"
+
+
+# What each status allows: the one table that the commands' guards below, the pages'
+# next steps and the project list read. Recoveries go on after close-out (and lapse).
+ALLOWS: dict[Status, frozenset[Action]] = {
+    Status.RECEIVED: frozenset({Action.ASSESS, Action.REJECT, Action.WITHDRAW}),
+    Status.ASSESSED: frozenset({Action.ASSESS, Action.APPROVE, Action.REJECT, Action.WITHDRAW}),
+    Status.APPROVED: frozenset({Action.SIGN_AGREEMENT, Action.WITHDRAW}),
+    Status.REJECTED: frozenset(),
+    Status.WITHDRAWN: frozenset(),
+    Status.UNDER_AGREEMENT: frozenset(
+        {
+            Action.AMEND,
+            Action.REPROFILE,
+            Action.REQUEST_PAYMENT,
+            Action.RELEASE_PAYMENT,
+            Action.RECOVER,
+            Action.REPORT_RESULTS,
+            Action.ACCEPT_FINAL_REPORT,
+        }
+    ),
+    Status.FINAL_REPORT_ACCEPTED: frozenset(
+        {
+            Action.REQUEST_PAYMENT,
+            Action.RELEASE_PAYMENT,
+            Action.RECOVER,
+            Action.REPORT_RESULTS,
+            Action.CLOSE,
+        }
+    ),
+    Status.CLOSED: frozenset({Action.RECOVER}),
+}
+# The statuses of a project whose agreement is signed.
+SIGNED = frozenset({Status.UNDER_AGREEMENT, Status.FINAL_REPORT_ACCEPTED, Status.CLOSED})
 
 # A year's payments may still be released in April as payables at year-end.
 PAYABLES_AT_YEAR_END = timedelta(days=30)
@@ -140,36 +190,41 @@ class Project(Aggregate):
             project.results = {}
 
     class ApplicationAssessed(Aggregate.Event):
+        leaves: ClassVar[Status] = Status.ASSESSED
         score: int
         recommendation: str
 
         def apply(self, project: Project) -> None:
-            project.status = Status.ASSESSED
+            project.status = self.leaves
             project.score = self.score
 
     class ApplicationApproved(Aggregate.Event):
+        leaves: ClassVar[Status] = Status.APPROVED
         cash_flow: CashFlow
 
         def apply(self, project: Project) -> None:
-            project.status = Status.APPROVED
+            project.status = self.leaves
             project.cash_flow = dict(self.cash_flow)
 
     class ApplicationRejected(Aggregate.Event):
+        leaves: ClassVar[Status] = Status.REJECTED
         reason: str
 
         def apply(self, project: Project) -> None:
-            project.status = Status.REJECTED
+            project.status = self.leaves
 
     class ApplicationWithdrawn(Aggregate.Event):
+        leaves: ClassVar[Status] = Status.WITHDRAWN
         reason: str
 
         def apply(self, project: Project) -> None:
-            project.status = Status.WITHDRAWN
+            project.status = self.leaves
             project.cash_flow = {}
 
     class AgreementSigned(Aggregate.Event):
         """Version 2 added what the open-data disclosure publishes."""
 
+        leaves: ClassVar[Status] = Status.UNDER_AGREEMENT
         class_version = 2
         start_on: date
         end_on: date
@@ -183,7 +238,7 @@ class Project(Aggregate):
             state["disclosure"] = {}
 
         def apply(self, project: Project) -> None:
-            project.status = Status.UNDER_AGREEMENT
+            project.status = self.leaves
             project.agreement = Agreement(
                 signed_on=self.effective_on,
                 start_on=self.start_on,
@@ -299,18 +354,21 @@ class Project(Aggregate):
             project.results[self.fiscal_year] = dict(self.indicators)
 
     class FinalReportAccepted(Aggregate.Event):
+        leaves: ClassVar[Status] = Status.FINAL_REPORT_ACCEPTED
+
         def apply(self, project: Project) -> None:
-            project.status = Status.FINAL_REPORT_ACCEPTED
+            project.status = self.leaves
 
     class ProjectClosed(Aggregate.Event):
         """Close-out: what was not paid of each year's cash flow lapses, the unpaid
         holdback with it."""
 
+        leaves: ClassVar[Status] = Status.CLOSED
         lapsed: CashFlow
         holdback_cancelled_cents: int
 
         def apply(self, project: Project) -> None:
-            project.status = Status.CLOSED
+            project.status = self.leaves
             project.cash_flow = dict(project.disbursed)
 
     # Commands
@@ -362,7 +420,7 @@ class Project(Aggregate):
         )
 
     def assess(self, score: int, recommendation: str, *, actor: str, effective_on: date) -> None:
-        self._require(Status.RECEIVED, Status.ASSESSED, to="assess the application")
+        self._require(Action.ASSESS, to="assess the application")
         if type(score) is not int or not 0 <= score <= 100:
             raise InvalidValue("a score is a whole number from 0 to 100", field="score")
         self.trigger_event(
@@ -374,7 +432,7 @@ class Project(Aggregate):
         )
 
     def approve(self, cash_flow: CashFlow, *, actor: str, effective_on: date) -> None:
-        self._require(Status.ASSESSED, to="approve the application")
+        self._require(Action.APPROVE, to="approve the application")
         if not cash_flow:
             raise InvalidCashFlow("a cash flow needs at least one fiscal year", field="cash_flow")
         value = sum(cash_flow.values())
@@ -395,7 +453,7 @@ class Project(Aggregate):
         )
 
     def reject(self, reason: str, *, actor: str, effective_on: date) -> None:
-        self._require(Status.RECEIVED, Status.ASSESSED, to="reject the application")
+        self._require(Action.REJECT, to="reject the application")
         self.trigger_event(
             self.ApplicationRejected,
             reason=_reason(reason, "reason"),
@@ -404,9 +462,7 @@ class Project(Aggregate):
         )
 
     def withdraw(self, reason: str, *, actor: str, effective_on: date) -> None:
-        self._require(
-            Status.RECEIVED, Status.ASSESSED, Status.APPROVED, to="withdraw the application"
-        )
+        self._require(Action.WITHDRAW, to="withdraw the application")
         self.trigger_event(
             self.ApplicationWithdrawn,
             reason=_reason(reason, "reason"),
@@ -425,7 +481,7 @@ class Project(Aggregate):
         actor: str,
         effective_on: date,
     ) -> None:
-        self._require(Status.APPROVED, to="sign an agreement")
+        self._require(Action.SIGN_AGREEMENT, to="sign an agreement")
         day(effective_on, field="signed_on")
         if type(holdback_percent) is not int or not 0 <= holdback_percent <= 100:
             raise InvalidValue(
@@ -458,8 +514,8 @@ class Project(Aggregate):
         actor: str,
         effective_on: date,
     ) -> None:
-        agreement = self._agreement(to="amend the agreement")
-        self._require(Status.UNDER_AGREEMENT, to="amend the agreement")
+        self._require(Action.AMEND, to="amend the agreement")
+        agreement = self._agreement()
         flow = cash_flow if cash_flow is not None else self.cash_flow
         start_on = start_on or agreement.start_on
         end_on = end_on or agreement.end_on
@@ -492,8 +548,8 @@ class Project(Aggregate):
         actor: str,
         effective_on: date,
     ) -> None:
-        agreement = self._agreement(to="reprofile the cash flow")
-        self._require(Status.UNDER_AGREEMENT, to="reprofile the cash flow")
+        self._require(Action.REPROFILE, to="reprofile the cash flow")
+        agreement = self._agreement()
         if to_fiscal_year <= from_fiscal_year:
             raise InvalidValue(
                 "reprofiling moves money to a later fiscal year", field="to_fiscal_year"
@@ -525,7 +581,7 @@ class Project(Aggregate):
         actor: str,
         effective_on: date,
     ) -> UUID:
-        agreement = self._payable_on(effective_on)
+        agreement = self._payable_on(Action.REQUEST_PAYMENT, effective_on)
         if cents(amount_cents, field="amount_cents") <= 0:
             raise InvalidAmount("a payment must be more than zero", field="amount_cents")
         kind = kind or (
@@ -567,7 +623,7 @@ class Project(Aggregate):
     def release_payment(
         self, payment_request_id: UUID, payment_ref: str, *, actor: str, effective_on: date
     ) -> None:
-        self._payable_on(effective_on)
+        self._payable_on(Action.RELEASE_PAYMENT, effective_on)
         request = self.payment_requests.get(payment_request_id)
         if request is None:
             raise UnknownPaymentRequest(
@@ -616,6 +672,7 @@ class Project(Aggregate):
         actor: str,
         effective_on: date,
     ) -> None:
+        self._require(Action.RECOVER, to="recover an overpayment")
         if cents(amount_cents, field="amount_cents") <= 0:
             raise InvalidAmount("a recovery must be more than zero", field="amount_cents")
         payment_ref = _payment_ref(payment_ref)
@@ -643,7 +700,7 @@ class Project(Aggregate):
         actor: str,
         effective_on: date,
     ) -> None:
-        self._require(*PAYABLE, to="report results")
+        self._require(Action.REPORT_RESULTS, to="report results")
         self.trigger_event(
             self.ResultsReported,
             **self._where(),
@@ -654,13 +711,13 @@ class Project(Aggregate):
         )
 
     def accept_final_report(self, *, actor: str, effective_on: date) -> None:
-        self._require(Status.UNDER_AGREEMENT, to="accept the final report")
+        self._require(Action.ACCEPT_FINAL_REPORT, to="accept the final report")
         if not self.results:
             raise ResultsMissing("a final report comes with results: report them first")
         self.trigger_event(self.FinalReportAccepted, actor=actor, effective_on=effective_on)
 
     def close(self, *, actor: str, effective_on: date) -> None:
-        self._require(Status.FINAL_REPORT_ACCEPTED, to="close the project")
+        self._require(Action.CLOSE, to="close the project")
         pending = [r for r in self.payment_requests.values() if r.paid_on is None]
         if pending:
             raise PaymentsPending(f"{len(pending)} certified payment request(s) await release")
@@ -686,8 +743,7 @@ class Project(Aggregate):
 
     @property
     def holdback_cents(self) -> int:
-        percent = self.agreement.holdback_percent if self.agreement else 0
-        return self.value_cents * percent // 100
+        return holdback(self.value_cents, self.agreement.holdback_percent if self.agreement else 0)
 
     @property
     def disbursed_cents(self) -> int:
@@ -707,30 +763,41 @@ class Project(Aggregate):
 
     # Rules shared by several commands
 
-    def _require(self, *allowed: Status, to: str) -> None:
+    def _require(self, action: Action, *, to: str) -> None:
+        """The project's status allows the action (``ALLOWS``), or the rule it breaks."""
+        if action in ALLOWS[self.status]:
+            return
         if self.status is Status.CLOSED:
             raise ProjectAlreadyClosed(f"the project is closed: cannot {to}")
-        if self.status not in allowed:
-            raise StatusForbids(
-                f"cannot {to}: the project is {self.status.replace('_', ' ')} "
-                f"(it must be {' or '.join(s.replace('_', ' ') for s in allowed)})"
-            )
-
-    def _agreement(self, *, to: str) -> Agreement:
-        if self.agreement is None:
+        able = [status for status, actions in ALLOWS.items() if action in actions]
+        if self.agreement is None and set(able) <= SIGNED:
             raise AgreementNotSigned(f"cannot {to}: no agreement is signed")
+        raise StatusForbids(
+            f"cannot {to}: the project is {self.status.replace('_', ' ')} "
+            f"(it must be {' or '.join(s.replace('_', ' ') for s in able)})"
+        )
+
+    def _agreement(self) -> Agreement:
+        """The agreement, once ``_require`` said the status has one."""
+        assert self.agreement is not None
         return self.agreement
 
-    def _payable_on(self, day: date) -> Agreement:
-        """Payments only under a signed agreement, never after close-out."""
-        if self.status is Status.CLOSED:
-            raise ProjectAlreadyClosed("the project is closed: no more payments")
-        agreement = self._agreement(to="pay")
+    def _payable_on(self, action: Action, day: date) -> Agreement:
+        """Payments only under a signed agreement, from the day it is signed, never
+        after close-out."""
+        self._require(action, to="pay")
+        agreement = self._agreement()
         if day < agreement.signed_on:
             raise AgreementNotSigned(
                 f"the agreement was signed on {agreement.signed_on}; nothing can be paid on {day}"
             )
         return agreement
+
+
+def holdback(value_cents: int, percent: int) -> int:
+    """What an agreement holds back until the final report: a share of its value, in
+    whole cents, rounded down."""
+    return value_cents * percent // 100
 
 
 def _reason(written: str, field: str) -> str:

@@ -18,8 +18,7 @@ from psycopg.types.json import Jsonb
 
 from grants.domain.fiscal_year import FiscalYear
 from grants.domain.program import Program
-from grants.domain.project import Project
-from grants.projections.project_list import STATUS_AFTER
+from grants.domain.project import Project, holdback
 from grants.projections.view import Event, Tables, View, upsert_rows
 
 # The columns an event may change after the application, set together by one statement.
@@ -89,11 +88,6 @@ ON CONFLICT (department, fiscal_year, quarter) DO UPDATE SET last = excluded.las
 """
 
 
-def quarter(day: date) -> int:
-    """The fiscal quarter of a day: April to June is the first."""
-    return (day.month - 4) % 12 // 3 + 1
-
-
 class Award(msgspec.Struct):
     project_id: UUID
     program_id: UUID
@@ -125,7 +119,7 @@ class Award(msgspec.Struct):
         the rest is cancelled."""
         if self.status == "closed":
             return 0
-        return max(0, self.value_cents * self.holdback_percent // 100 - self.holdback_paid_cents)
+        return max(0, holdback(self.value_cents, self.holdback_percent) - self.holdback_paid_cents)
 
 
 class Term(msgspec.Struct):
@@ -230,7 +224,7 @@ class AwardsView(View):
                             event.effective_on,
                             event.reason,
                         ]
-            if (status := STATUS_AFTER.get(type(event))) is not None:
+            if (status := getattr(type(event), "leaves", None)) is not None:
                 changed[project]["status"] = status
         if received:
             upsert_rows(curs, tables.sql(_RECEIVE), received)
@@ -264,7 +258,8 @@ class AwardsView(View):
         curs.execute(tables.sql(_DEPARTMENTS), ([project for project, _ in signings],))
         department = {row["project_id"]: row["department"] for row in curs.fetchall()}
         keys = [
-            (department[project], FiscalYear.of(day), quarter(day)) for project, day in signings
+            (department[project], FiscalYear.of(day), FiscalYear.quarter(day))
+            for project, day in signings
         ]
         curs.execute(
             tables.sql(_LAST_SEQUENCES), [list(column) for column in zip(*keys, strict=True)]

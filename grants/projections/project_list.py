@@ -17,18 +17,6 @@ from grants.domain.program import Program
 from grants.domain.project import Project, Status
 from grants.projections.view import Event, Tables, View, upsert_rows
 
-# The status each event leaves a project in; the domain's Project decides whether the
-# event may happen, this only follows.
-STATUS_AFTER: dict[type[Any], Status] = {
-    Project.ApplicationAssessed: Status.ASSESSED,
-    Project.ApplicationApproved: Status.APPROVED,
-    Project.ApplicationRejected: Status.REJECTED,
-    Project.ApplicationWithdrawn: Status.WITHDRAWN,
-    Project.AgreementSigned: Status.UNDER_AGREEMENT,
-    Project.FinalReportAccepted: Status.FINAL_REPORT_ACCEPTED,
-    Project.ProjectClosed: Status.CLOSED,
-}
-
 _RECEIVE = """
 INSERT INTO {project_list} (project_id, program_id, call_id, department, pillar, status,
                             title_en, title_fr, recipient, province, requested_cents, received_on)
@@ -121,7 +109,8 @@ class ProjectListView(View):
                     money[(event.originator_id,)][1] += event.amount_cents
                 case Project.OverpaymentRecovered():
                     money[(event.originator_id,)][1] -= event.amount_cents
-            if (status := STATUS_AFTER.get(type(event))) is not None:
+            # The status each event leaves a project in, as the domain says it.
+            if (status := getattr(type(event), "leaves", None)) is not None:
                 statuses[(event.originator_id,)] = [status]
         if received:
             upsert_rows(curs, tables.sql(_RECEIVE), received)

@@ -23,7 +23,7 @@ from grants.domain.cash_flow import cash_flow
 from grants.domain.disclosure import RECIPIENT_TYPES, Disclosure
 from grants.domain.fiscal_year import FiscalYear
 from grants.domain.indicators import CATALOGUE
-from grants.domain.project import Project
+from grants.domain.project import ALLOWS, Action, Project, Status
 from grants.domain.reference import PaymentBasis, PaymentKind
 from grants.idempotency import Receipt
 from grants.users import User
@@ -36,6 +36,7 @@ CASH_FLOW_LINES = 4
 
 @dataclass(frozen=True)
 class Step:
+    action: Action
     sections: Callable[[Translator, Project], Sequence[Section]]
     defaults: Callable[[Translator, Project], dict[str, str]]
     command: Callable[[Grants, Form, Project, User], Receipt]
@@ -94,6 +95,7 @@ def _assess(grants: Grants, form: Form, project: Project, user: User) -> Receipt
 
 
 ASSESSMENT = Step(
+    action=Action.ASSESS,
     sections=lambda t, _: [
         Section(
             [
@@ -120,6 +122,7 @@ def _approve(grants: Grants, form: Form, project: Project, user: User) -> Receip
 
 
 APPROVAL = Step(
+    action=Action.APPROVE,
     sections=lambda t, _: [
         _cash_flow_section(t, CASH_FLOW_LINES, "hint.cash_flow"),
         Section([_dated(t)]),
@@ -197,6 +200,7 @@ def _agreement_defaults(_: Translator, project: Project) -> dict[str, str]:
 
 
 AGREEMENT = Step(
+    action=Action.SIGN_AGREEMENT,
     sections=lambda t, _: [
         Section(
             [
@@ -244,6 +248,7 @@ def _amendment_lines(project: Project) -> int:
 
 
 AMENDMENT = Step(
+    action=Action.AMEND,
     sections=lambda t, project: [
         _cash_flow_section(t, _amendment_lines(project), "hint.amendment"),
         Section(
@@ -275,6 +280,7 @@ def _request_payment(grants: Grants, form: Form, project: Project, user: User) -
 
 
 PAYMENT_REQUEST = Step(
+    action=Action.REQUEST_PAYMENT,
     sections=lambda t, project: [
         Section(
             [
@@ -314,6 +320,7 @@ def _report(grants: Grants, form: Form, project: Project, user: User) -> Receipt
 
 
 RESULTS = Step(
+    action=Action.REPORT_RESULTS,
     sections=lambda t, project: [
         Section([Field("fiscal_year", t("field.fiscal_year"), "select", _years(project))]),
         Section(
@@ -343,6 +350,11 @@ STEPS: dict[str, Step] = {
     "payment_request": PAYMENT_REQUEST,
     "results": RESULTS,
 }
+
+
+def next_steps(status: Status) -> tuple[str, ...]:
+    """The forms the program side may fill next, as the project's status allows."""
+    return tuple(name for name, step in STEPS.items() if step.action in ALLOWS[status])
 
 
 def _form(t: Translator, project: Project, name: str) -> tuple[Step, FormPage]:

@@ -22,20 +22,12 @@ from grants.http_values import PageQuery, TextQuery
 from grants.idempotency import Receipt
 from grants.projections import Views
 from grants.users import Role, User
+from grants.web.decisions import next_steps
 from grants.web.forms import Field, Form, FormPage, Section, submit
 from grants.web.i18n import Translator
 from grants.web.layout import page, translator
 
 PAGE_SIZE = 50
-
-# What the program side may record next, by the project's status.
-NEXT_STEPS: dict[Status, tuple[str, ...]] = {
-    Status.RECEIVED: ("assessment",),
-    Status.ASSESSED: ("assessment", "approval"),
-    Status.APPROVED: ("agreement",),
-    Status.UNDER_AGREEMENT: ("amendment", "payment_request", "results"),
-    Status.FINAL_REPORT_ACCEPTED: ("payment_request", "results"),
-}
 
 
 def _chosen(value: str | None) -> str | None:
@@ -141,7 +133,7 @@ def project_page(
         years=years,
         timeline=timeline,
         saved=saved,
-        steps=NEXT_STEPS.get(project.status, ()) if program_side else (),
+        steps=next_steps(project.status) if program_side else (),
     )
 
 
