@@ -20,8 +20,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.processes import api_server, peak_mb, worker
 from bench.store import Generator, bench_database, cores
+from grants import money
 from grants.bootstrap import bootstrap
-from grants.finance.ledger import dollars
 from grants.projections.rebuild import rebuild
 from grants.queue import embedded_redis
 from grants.settings import Settings
@@ -49,7 +49,7 @@ def ledger(url: str, lines: int, seed: int = 7) -> tuple[bytes, int]:
             cents += 1
         elif roll < 0.006:
             paid_on = paid_on.replace(day=1)
-        rows.append(f'{ref},"{dollars(cents)}",{paid_on},Organization')
+        rows.append(f'{ref},"{money.plain(cents)}",{paid_on},Organization')
         if roll > 0.998:
             rows.append(rows[-1])  # duplicate
     while len(rows) <= lines:

@@ -39,6 +39,17 @@ from bench.processes import api_server, cpu_seconds
 from bench.store import DISCLOSURE
 from grants.application import Context, Grants
 from grants.bootstrap import bootstrap
+from grants.commands import (
+    Approve,
+    Assess,
+    CashFlowLine,
+    ReceiveApplication,
+    RegisterProgram,
+    ReleasePayment,
+    RequestPayment,
+    SetAllocation,
+    SignAgreement,
+)
 from grants.database import embedded_postgres
 from grants.domain.fiscal_year import FiscalYear
 from grants.domain.recipient import Recipient
@@ -73,47 +84,51 @@ def raw_rate(url: str, seconds: float) -> float:
 
 def prepare(grants: Grants, projects: int, per_project: int) -> list[list[Payable]]:
     """Projects under agreement, each with certified requests waiting for release."""
-    program_id = grants.register_program(
+    program_id = grants.handle(
         OFFICER,
-        department="PS",
-        name_en="Bench",
-        name_fr="Banc",
-        pillars=(Pillar.PREVENTION,),
-        transfer_type=TransferType.CONTRIBUTION,
-        effective_on=ON,
+        RegisterProgram(
+            department="PS",
+            name_en="Bench",
+            name_fr="Banc",
+            pillars=[Pillar.PREVENTION],
+            transfer_type=TransferType.CONTRIBUTION,
+            effective_on=ON,
+        ),
     ).id
-    grants.set_allocation(OFFICER, program_id, FY, MAX_CENTS, effective_on=ON)
+    grants.handle(
+        OFFICER, SetAllocation(amount_cents=MAX_CENTS, effective_on=ON), program_id, fiscal_year=FY
+    )
     batches = []
     for _ in range(projects):
-        project_id = grants.receive_application(
+        project_id = grants.handle(
             OFFICER,
-            program_id,
-            None,
-            recipient=Recipient("Org", "ON"),
-            title_en="Bench",
-            title_fr="Banc",
-            pillar=Pillar.PREVENTION,
-            requested_cents=10**9,
-            effective_on=ON,
+            ReceiveApplication(
+                program_id=program_id,
+                recipient=Recipient("Org", "ON"),
+                title_en="Bench",
+                title_fr="Banc",
+                pillar=Pillar.PREVENTION,
+                requested_cents=10**9,
+                effective_on=ON,
+            ),
         ).id
-        grants.assess(OFFICER, project_id, 80, "fund", effective_on=ON)
-        grants.approve(OFFICER, project_id, {FY: 10**9}, effective_on=ON)
-        grants.sign_agreement(
-            OFFICER,
-            project_id,
-            start_on=ON,
-            end_on=date(2022, 3, 31),
-            payment_basis=PaymentBasis.ADVANCE,
-            holdback_percent=0,
-            disclosure=DISCLOSURE,
-            signed_on=ON,
-        )
+        for command in (
+            Assess(score=80, recommendation="fund", effective_on=ON),
+            Approve(cash_flow=[CashFlowLine(FY, 10**9)], effective_on=ON),
+            SignAgreement(
+                signed_on=ON,
+                start_on=ON,
+                end_on=date(2022, 3, 31),
+                payment_basis=PaymentBasis.ADVANCE,
+                holdback_percent=0,
+                disclosure=DISCLOSURE,
+            ),
+        ):
+            grants.handle(OFFICER, command, project_id)
+        request = RequestPayment(fiscal_year=FY, amount_cents=100, effective_on=ON)
         batches.append(
             [
-                Payable(
-                    project_id,
-                    grants.request_payment(OFFICER, project_id, FY, 100, None, effective_on=ON).id,
-                )
+                Payable(project_id, grants.handle(OFFICER, request, project_id).id)
                 for _ in range(per_project)
             ]
         )
@@ -123,7 +138,10 @@ def prepare(grants: Grants, projects: int, per_project: int) -> list[list[Payabl
 def save_rate(grants: Grants, payables: list[Payable]) -> float:
     started = time.perf_counter()
     for n, p in enumerate(payables):
-        grants.release_payment(FINANCE, p.project_id, p.request_id, f"SAVE-{n}", paid_on=PAID_ON)
+        released = ReleasePayment(
+            payment_request_id=p.request_id, payment_ref=f"SAVE-{n}", paid_on=PAID_ON
+        )
+        grants.handle(FINANCE, released, p.project_id)
     return len(payables) / (time.perf_counter() - started)
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import random
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, ClassVar, TypeVar
@@ -19,16 +19,20 @@ from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.persistence import IntegrityError, Mapper
 from eventsourcing.utils import get_topic
 
+from grants.commands import (
+    PROGRAM_COMMANDS,
+    PROJECT_COMMANDS,
+    Command,
+    OpenCall,
+    ReceiveApplication,
+    RegisterProgram,
+)
 from grants.domain.aggregate import Aggregate
 from grants.domain.call import Call
-from grants.domain.cash_flow import CashFlow, changes
-from grants.domain.disclosure import Disclosure
+from grants.domain.cash_flow import changes
 from grants.domain.errors import DomainError, RuleViolation
-from grants.domain.fiscal_year import FiscalYear
 from grants.domain.program import Program
 from grants.domain.project import Project
-from grants.domain.recipient import Recipient
-from grants.domain.reference import PaymentBasis, PaymentKind, Pillar, TransferType
 from grants.eventstore import IdempotentRecorder, MsgspecMapper
 from grants.idempotency import Claim, Receipt
 
@@ -75,330 +79,49 @@ class Grants(Application[UUID]):
     def construct_mapper(self) -> Mapper[UUID]:
         return MsgspecMapper()
 
-    # Programs and calls
-
-    def register_program(
-        self,
-        ctx: Context,
-        *,
-        department: str,
-        name_en: str,
-        name_fr: str,
-        transfer_type: TransferType,
-        pillars: tuple[Pillar, ...],
-        effective_on: date,
+    def handle(
+        self, ctx: Context, command: Command, target: UUID | None = None, **given: Any
     ) -> Receipt:
-        return self._run(
-            ctx,
-            lambda: self._save(
+        """Runs a command: a new program, call or application; or, on the program, call
+        or project ``target``, its domain method with the command's fields (and what
+        the request's path ``given``)."""
+        arguments = {**command.arguments(), **given, "actor": ctx.actor}
+        on = command.day()
+        if isinstance(command, RegisterProgram):
+            return self._run(
+                ctx, lambda: self._save(ctx, Program.register(**arguments, effective_on=on))
+            )
+        if isinstance(command, OpenCall | ReceiveApplication):
+            return self._run(ctx, lambda: self._receive(ctx, command, arguments, on))
+        assert target is not None, f"{type(command).__name__} acts on an aggregate"
+        if isinstance(command, PROJECT_COMMANDS):
+            return self._on_project(
                 ctx,
-                Program.register(
-                    department=department,
-                    name_en=name_en,
-                    name_fr=name_fr,
-                    transfer_type=transfer_type,
-                    pillars=pillars,
-                    actor=ctx.actor,
-                    effective_on=effective_on,
-                ),
-            ),
-        )
-
-    def set_allocation(
-        self,
-        ctx: Context,
-        program_id: UUID,
-        fiscal_year: FiscalYear,
-        amount_cents: int,
-        *,
-        effective_on: date,
-    ) -> Receipt:
-        def attempt() -> Receipt:
-            program = self._load(Program, program_id, ctx)
-            program.set_allocation(
-                fiscal_year, amount_cents, actor=ctx.actor, effective_on=effective_on
+                target,
+                lambda project: getattr(project, command.method)(**arguments, effective_on=on),
             )
-            return self._save(ctx, program)
+        kind: type[Program | Call] = Program if isinstance(command, PROGRAM_COMMANDS) else Call
 
-        return self._run(ctx, attempt)
-
-    def set_publication_details(
-        self,
-        ctx: Context,
-        program_id: UUID,
-        *,
-        department_number: str,
-        purpose_en: str,
-        purpose_fr: str,
-        effective_on: date,
-    ) -> Receipt:
         def attempt() -> Receipt:
-            program = self._load(Program, program_id, ctx)
-            program.set_publication_details(
-                department_number=department_number,
-                purpose_en=purpose_en,
-                purpose_fr=purpose_fr,
-                actor=ctx.actor,
-                effective_on=effective_on,
-            )
-            return self._save(ctx, program)
+            aggregate = self._load(kind, target, ctx)
+            getattr(aggregate, command.method)(**arguments, effective_on=on)
+            return self._save(ctx, aggregate)
 
         return self._run(ctx, attempt)
 
-    def open_call(
+    def _receive(
         self,
         ctx: Context,
-        program_id: UUID,
-        *,
-        title_en: str,
-        title_fr: str,
-        pillar: Pillar,
-        opens_on: date,
-        closes_on: date,
-        budget_cents: int,
-        effective_on: date,
+        command: OpenCall | ReceiveApplication,
+        arguments: dict[str, Any],
+        on: date,
     ) -> Receipt:
-        def attempt() -> Receipt:
-            program = self._load(Program, program_id, field="program_id")
-            call = Call.open(
-                program,
-                title_en=title_en,
-                title_fr=title_fr,
-                pillar=pillar,
-                opens_on=opens_on,
-                closes_on=closes_on,
-                budget_cents=budget_cents,
-                actor=ctx.actor,
-                effective_on=effective_on,
-            )
-            return self._save(ctx, call)
-
-        return self._run(ctx, attempt)
-
-    def close_call(self, ctx: Context, call_id: UUID, *, effective_on: date) -> Receipt:
-        def attempt() -> Receipt:
-            call = self._load(Call, call_id, ctx)
-            call.close(actor=ctx.actor, effective_on=effective_on)
-            return self._save(ctx, call)
-
-        return self._run(ctx, attempt)
-
-    # Projects
-
-    def receive_application(
-        self,
-        ctx: Context,
-        program_id: UUID,
-        call_id: UUID | None,
-        *,
-        recipient: Recipient,
-        title_en: str,
-        title_fr: str,
-        pillar: Pillar,
-        requested_cents: int,
-        effective_on: date,
-    ) -> Receipt:
-        def attempt() -> Receipt:
-            program = self._load(Program, program_id, field="program_id")
-            call = self._load(Call, call_id, field="call_id") if call_id else None
-            project = Project.receive(
-                program,
-                call,
-                recipient=recipient,
-                title_en=title_en,
-                title_fr=title_fr,
-                pillar=pillar,
-                requested_cents=requested_cents,
-                actor=ctx.actor,
-                effective_on=effective_on,
-            )
-            return self._save(ctx, project)
-
-        return self._run(ctx, attempt)
-
-    def assess(
-        self, ctx: Context, project_id: UUID, score: int, recommendation: str, *, effective_on: date
-    ) -> Receipt:
-        return self._on_project(
-            ctx,
-            project_id,
-            lambda p: p.assess(score, recommendation, actor=ctx.actor, effective_on=effective_on),
-        )
-
-    def approve(
-        self, ctx: Context, project_id: UUID, cash_flow: CashFlow, *, effective_on: date
-    ) -> Receipt:
-        return self._on_project(
-            ctx,
-            project_id,
-            lambda p: p.approve(cash_flow, actor=ctx.actor, effective_on=effective_on),
-        )
-
-    def reject(self, ctx: Context, project_id: UUID, reason: str, *, effective_on: date) -> Receipt:
-        return self._on_project(
-            ctx, project_id, lambda p: p.reject(reason, actor=ctx.actor, effective_on=effective_on)
-        )
-
-    def withdraw(
-        self, ctx: Context, project_id: UUID, reason: str, *, effective_on: date
-    ) -> Receipt:
-        return self._on_project(
-            ctx,
-            project_id,
-            lambda p: p.withdraw(reason, actor=ctx.actor, effective_on=effective_on),
-        )
-
-    def sign_agreement(
-        self,
-        ctx: Context,
-        project_id: UUID,
-        *,
-        start_on: date,
-        end_on: date,
-        payment_basis: PaymentBasis,
-        holdback_percent: int,
-        disclosure: Disclosure,
-        signed_on: date,
-    ) -> Receipt:
-        return self._on_project(
-            ctx,
-            project_id,
-            lambda p: p.sign_agreement(
-                start_on=start_on,
-                end_on=end_on,
-                payment_basis=payment_basis,
-                holdback_percent=holdback_percent,
-                disclosure=disclosure,
-                actor=ctx.actor,
-                effective_on=signed_on,
-            ),
-        )
-
-    def amend_agreement(
-        self,
-        ctx: Context,
-        project_id: UUID,
-        *,
-        cash_flow: CashFlow | None,
-        start_on: date | None,
-        end_on: date | None,
-        effective_on: date,
-    ) -> Receipt:
-        return self._on_project(
-            ctx,
-            project_id,
-            lambda p: p.amend(
-                cash_flow=cash_flow,
-                start_on=start_on,
-                end_on=end_on,
-                actor=ctx.actor,
-                effective_on=effective_on,
-            ),
-        )
-
-    def reprofile(
-        self,
-        ctx: Context,
-        project_id: UUID,
-        from_fiscal_year: FiscalYear,
-        to_fiscal_year: FiscalYear,
-        amount_cents: int,
-        *,
-        effective_on: date,
-    ) -> Receipt:
-        return self._on_project(
-            ctx,
-            project_id,
-            lambda p: p.reprofile(
-                from_fiscal_year,
-                to_fiscal_year,
-                amount_cents,
-                actor=ctx.actor,
-                effective_on=effective_on,
-            ),
-        )
-
-    def request_payment(
-        self,
-        ctx: Context,
-        project_id: UUID,
-        fiscal_year: FiscalYear,
-        amount_cents: int,
-        kind: PaymentKind | None,
-        *,
-        effective_on: date,
-    ) -> Receipt:
-        return self._on_project(
-            ctx,
-            project_id,
-            lambda p: p.request_payment(
-                fiscal_year, amount_cents, kind, actor=ctx.actor, effective_on=effective_on
-            ),
-        )
-
-    def release_payment(
-        self,
-        ctx: Context,
-        project_id: UUID,
-        payment_request_id: UUID,
-        payment_ref: str,
-        *,
-        paid_on: date,
-    ) -> Receipt:
-        return self._on_project(
-            ctx,
-            project_id,
-            lambda p: p.release_payment(
-                payment_request_id, payment_ref, actor=ctx.actor, effective_on=paid_on
-            ),
-        )
-
-    def recover_overpayment(
-        self,
-        ctx: Context,
-        project_id: UUID,
-        fiscal_year: FiscalYear,
-        amount_cents: int,
-        payment_ref: str,
-        *,
-        effective_on: date,
-    ) -> Receipt:
-        return self._on_project(
-            ctx,
-            project_id,
-            lambda p: p.recover_overpayment(
-                fiscal_year, amount_cents, payment_ref, actor=ctx.actor, effective_on=effective_on
-            ),
-        )
-
-    def report_results(
-        self,
-        ctx: Context,
-        project_id: UUID,
-        fiscal_year: FiscalYear,
-        indicators: Mapping[str, int],
-        *,
-        effective_on: date,
-    ) -> Receipt:
-        return self._on_project(
-            ctx,
-            project_id,
-            lambda p: p.report_results(
-                fiscal_year, indicators, actor=ctx.actor, effective_on=effective_on
-            ),
-        )
-
-    def accept_final_report(self, ctx: Context, project_id: UUID, *, effective_on: date) -> Receipt:
-        return self._on_project(
-            ctx,
-            project_id,
-            lambda p: p.accept_final_report(actor=ctx.actor, effective_on=effective_on),
-        )
-
-    def close_project(self, ctx: Context, project_id: UUID, *, effective_on: date) -> Receipt:
-        return self._on_project(
-            ctx, project_id, lambda p: p.close(actor=ctx.actor, effective_on=effective_on)
-        )
+        """A call under its program, or an application to its program (and call)."""
+        program = self._load(Program, command.program_id, field="program_id")
+        if isinstance(command, OpenCall):
+            return self._save(ctx, Call.open(program, **arguments, effective_on=on))
+        call = self._load(Call, command.call_id, field="call_id") if command.call_id else None
+        return self._save(ctx, Project.receive(program, call, **arguments, effective_on=on))
 
     # Queries
 

@@ -17,6 +17,20 @@ from typing import Any
 from uuid import UUID
 
 from grants.application import Context, Grants
+from grants.commands import (
+    Approve,
+    Assess,
+    CashFlowLine,
+    OpenCall,
+    ReceiveApplication,
+    RegisterProgram,
+    ReleasePayment,
+    ReportResults,
+    RequestPayment,
+    SetAllocation,
+    SetPublicationDetails,
+    SignAgreement,
+)
 from grants.domain.disclosure import Disclosure
 from grants.domain.fiscal_year import FiscalYear
 from grants.domain.recipient import PROVINCES, Recipient
@@ -108,50 +122,52 @@ class _Loader:
         key = p["key"]
         registered = {k: p[k] for k in _REGISTERED}
         program_id = self.done(
-            self.grants.register_program(
+            self.grants.handle(
                 self.context("olivia", f"program:{key}", **registered),
-                department=p["department"],
-                name_en=p["name_en"],
-                name_fr=p["name_fr"],
-                transfer_type=TransferType(p["transfer_type"]),
-                pillars=tuple(Pillar(pillar) for pillar in p["pillars"]),
-                effective_on=date(2018, 4, 1),
+                RegisterProgram(
+                    department=p["department"],
+                    name_en=p["name_en"],
+                    name_fr=p["name_fr"],
+                    transfer_type=TransferType(p["transfer_type"]),
+                    pillars=[Pillar(pillar) for pillar in p["pillars"]],
+                    effective_on=date(2018, 4, 1),
+                ),
             )
         ).id
         published = {k: p[k] for k in ("department_number", "purpose_en", "purpose_fr")}
         self.done(
-            self.grants.set_publication_details(
+            self.grants.handle(
                 self.context("olivia", f"publication:{key}", **published),
+                SetPublicationDetails(**published, effective_on=date(2018, 4, 1)),
                 program_id,
-                **published,
-                effective_on=date(2018, 4, 1),
             )
         )
         for year, dollars in p["allocations"].items():
             fiscal_year = FiscalYear(year)
             self.done(
-                self.grants.set_allocation(
+                self.grants.handle(
                     self.context("olivia", f"allocation:{key}:{year}", cents=dollars),
+                    SetAllocation(amount_cents=dollars * 100, effective_on=fiscal_year.starts_on),
                     program_id,
-                    fiscal_year,
-                    dollars * 100,
-                    effective_on=fiscal_year.starts_on,
+                    fiscal_year=fiscal_year,
                 )
             )
         return program_id
 
     def call(self, c: dict[str, Any], program_id: UUID) -> UUID:
         return self.done(
-            self.grants.open_call(
+            self.grants.handle(
                 self.context("olivia", f"call:{c['key']}", **c),
-                program_id,
-                title_en=c["title_en"],
-                title_fr=c["title_fr"],
-                pillar=Pillar(c["pillar"]),
-                opens_on=c["opens_on"],
-                closes_on=c["closes_on"],
-                budget_cents=c["budget"] * 100,
-                effective_on=c["opens_on"],
+                OpenCall(
+                    program_id=program_id,
+                    title_en=c["title_en"],
+                    title_fr=c["title_fr"],
+                    pillar=Pillar(c["pillar"]),
+                    opens_on=c["opens_on"],
+                    closes_on=c["closes_on"],
+                    budget_cents=c["budget"] * 100,
+                    effective_on=c["opens_on"],
+                ),
             )
         ).id
 
@@ -174,56 +190,65 @@ class _Loader:
         step = f"project:{p['program']}:{p['title_en']}:{n}"
         ctx = self.context
         project_id = self.done(
-            self.grants.receive_application(
+            self.grants.handle(
                 ctx(
                     "olivia", f"{step}:application", **{**p, "recipient": recipient, "cents": cents}
                 ),
-                program_id,
-                call_id,
-                recipient=Recipient(recipient, province, country=country),
-                title_en=p["title_en"] + (f" {n}" if n else ""),
-                title_fr=p["title_fr"] + (f" {n}" if n else ""),
-                pillar=Pillar(p["pillar"]),
-                requested_cents=sum(flow.values()),
-                effective_on=received_on,
+                ReceiveApplication(
+                    program_id=program_id,
+                    call_id=call_id,
+                    recipient=Recipient(recipient, province, country=country),
+                    title_en=p["title_en"] + (f" {n}" if n else ""),
+                    title_fr=p["title_fr"] + (f" {n}" if n else ""),
+                    pillar=Pillar(p["pillar"]),
+                    requested_cents=sum(flow.values()),
+                    effective_on=received_on,
+                ),
             )
         ).id
         self.done(
-            self.grants.assess(
+            self.grants.handle(
                 ctx("olivia", f"{step}:assessment"),
+                Assess(
+                    score=80, recommendation="fund", effective_on=approved_on - timedelta(days=30)
+                ),
                 project_id,
-                80,
-                "fund",
-                effective_on=approved_on - timedelta(days=30),
             )
         )
         self.done(
-            self.grants.approve(
-                ctx("olivia", f"{step}:approval"), project_id, flow, effective_on=approved_on
+            self.grants.handle(
+                ctx("olivia", f"{step}:approval"),
+                Approve(
+                    cash_flow=[CashFlowLine(year, cents) for year, cents in flow.items()],
+                    effective_on=approved_on,
+                ),
+                project_id,
             )
         )
         signed_on = p.get("signed_on", approved_on)
         self.done(
-            self.grants.sign_agreement(
+            self.grants.handle(
                 ctx("olivia", f"{step}:agreement"),
-                project_id,
-                start_on=signed_on,
-                end_on=p.get("end_on", last.ends_on),
-                payment_basis=PaymentBasis.ADVANCE,
-                holdback_percent=0,
-                disclosure=Disclosure(
-                    agreement_number=f"DEMO-{project_id.hex[:8].upper()}",
-                    recipient_type="N",
-                    recipient_city=_CITIES.get(province or "", "Ottawa"),
-                    description_en=f"{p['title_en']}: a project funded under the National "
-                    "Strategy to Combat Human Trafficking.",
-                    description_fr=f"{p['title_fr']} : un projet financé dans le cadre de la "
-                    "Stratégie nationale de lutte contre la traite des personnes.",
-                    expected_results_en="Fewer people trafficked; more survivors supported.",
-                    expected_results_fr="Moins de personnes victimes de la traite; plus de "
-                    "personnes survivantes soutenues.",
+                SignAgreement(
+                    signed_on=signed_on,
+                    start_on=signed_on,
+                    end_on=p.get("end_on", last.ends_on),
+                    payment_basis=PaymentBasis.ADVANCE,
+                    holdback_percent=0,
+                    disclosure=Disclosure(
+                        agreement_number=f"DEMO-{project_id.hex[:8].upper()}",
+                        recipient_type="N",
+                        recipient_city=_CITIES.get(province or "", "Ottawa"),
+                        description_en=f"{p['title_en']}: a project funded under the National "
+                        "Strategy to Combat Human Trafficking.",
+                        description_fr=f"{p['title_fr']} : un projet financé dans le cadre de la "
+                        "Stratégie nationale de lutte contre la traite des personnes.",
+                        expected_results_en="Fewer people trafficked; more survivors supported.",
+                        expected_results_fr="Moins de personnes victimes de la traite; plus de "
+                        "personnes survivantes soutenues.",
+                    ),
                 ),
-                signed_on=signed_on,
+                project_id,
             )
         )
         for year, amount in flow.items():
@@ -231,32 +256,35 @@ class _Loader:
                 continue
             requested_on = max(date(year.start_year, 9, 1), signed_on)
             request = self.done(
-                self.grants.request_payment(
+                self.grants.handle(
                     ctx("olivia", f"{step}:payment:{year}"),
+                    RequestPayment(
+                        fiscal_year=year, amount_cents=amount, effective_on=requested_on
+                    ),
                     project_id,
-                    year,
-                    amount,
-                    None,
-                    effective_on=requested_on,
                 )
             )
             self.done(
-                self.grants.release_payment(
+                self.grants.handle(
                     ctx("fiona", f"{step}:release:{year}"),
+                    ReleasePayment(
+                        payment_request_id=request.id,
+                        payment_ref=f"DEMO-{request.id.hex[:10].upper()}",
+                        paid_on=requested_on + timedelta(days=14),
+                    ),
                     project_id,
-                    request.id,
-                    f"DEMO-{request.id.hex[:10].upper()}",
-                    paid_on=requested_on + timedelta(days=14),
                 )
             )
         for year, indicators in p.get("results", {}).items():
             fiscal_year = FiscalYear(year)
             self.done(
-                self.grants.report_results(
+                self.grants.handle(
                     ctx("olivia", f"{step}:results:{year}", **indicators),
+                    ReportResults(
+                        fiscal_year=fiscal_year,
+                        indicators=indicators,
+                        effective_on=fiscal_year.ends_on,
+                    ),
                     project_id,
-                    fiscal_year,
-                    indicators,
-                    effective_on=fiscal_year.ends_on,
                 )
             )

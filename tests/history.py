@@ -12,6 +12,24 @@ from uuid import UUID
 from hypothesis import strategies as st
 
 from grants.application import Context, Grants, NotFound
+from grants.commands import (
+    AcceptFinalReport,
+    Amend,
+    Approve,
+    Assess,
+    CashFlowLine,
+    CloseProject,
+    ReceiveApplication,
+    RecoverOverpayment,
+    RegisterProgram,
+    ReleasePayment,
+    ReportResults,
+    Reprofile,
+    RequestPayment,
+    SetAllocation,
+    SignAgreement,
+    Withdraw,
+)
 from grants.domain.errors import DomainError
 from grants.domain.fiscal_year import FiscalYear
 from grants.domain.recipient import Recipient
@@ -60,17 +78,24 @@ class Played:
 def play(grants: Grants, operations: list[tuple[Any, ...]]) -> Played:
     played = Played()
     for department, pillar in PROGRAMS:
-        program_id = grants.register_program(
+        program_id = grants.handle(
             OFFICER,
-            department=department,
-            name_en=department,
-            name_fr=department,
-            transfer_type=TransferType.CONTRIBUTION,
-            pillars=(pillar,),
-            effective_on=ON,
+            RegisterProgram(
+                department=department,
+                name_en=department,
+                name_fr=department,
+                transfer_type=TransferType.CONTRIBUTION,
+                pillars=[pillar],
+                effective_on=ON,
+            ),
         ).id
         for fiscal_year in YEARS:
-            grants.set_allocation(OFFICER, program_id, fiscal_year, 80_000, effective_on=ON)
+            grants.handle(
+                OFFICER,
+                SetAllocation(amount_cents=80_000, effective_on=ON),
+                program_id,
+                fiscal_year=fiscal_year,
+            )
         played.programs.append(program_id)
     for op in operations:
         with contextlib.suppress(DomainError, NotFound):  # refusals belong to histories
@@ -84,69 +109,96 @@ def _do(grants: Grants, played: Played, op: tuple[Any, ...]) -> None:
     def p(n: int) -> UUID:
         return played.projects[n % len(played.projects)]
 
-    def flow(first: int, second: int) -> dict[FiscalYear, int]:
-        return {y: c for y, c in zip(YEARS, (first, second), strict=True) if c}
+    def flow(first: int, second: int) -> list[CashFlowLine]:
+        return [CashFlowLine(y, c) for y, c in zip(YEARS, (first, second), strict=True) if c]
 
     if name == "apply":
         which, requested = args
-        pillar = PROGRAMS[which][1]
-        project_id = grants.receive_application(
+        project_id = grants.handle(
             OFFICER,
-            played.programs[which],
-            None,
-            recipient=Recipient("Org", "NS"),
-            title_en="P",
-            title_fr="P",
-            pillar=pillar,
-            requested_cents=requested,
-            effective_on=ON,
+            ReceiveApplication(
+                program_id=played.programs[which],
+                recipient=Recipient("Org", "NS"),
+                title_en="P",
+                title_fr="P",
+                pillar=PROGRAMS[which][1],
+                requested_cents=requested,
+                effective_on=ON,
+            ),
         ).id
-        grants.assess(OFFICER, project_id, 70, "fund", effective_on=ON)
+        grants.handle(OFFICER, Assess(score=70, recommendation="fund", effective_on=ON), project_id)
         played.projects.append(project_id)
     elif name == "allocate":
         which, fiscal_year, amount = args
-        grants.set_allocation(OFFICER, played.programs[which], fiscal_year, amount, effective_on=ON)
+        grants.handle(
+            OFFICER,
+            SetAllocation(amount_cents=amount, effective_on=ON),
+            played.programs[which],
+            fiscal_year=fiscal_year,
+        )
     elif not played.projects:
         return
     elif name == "approve":
-        grants.approve(OFFICER, p(args[0]), flow(args[1], args[2]), effective_on=ON)
+        grants.handle(
+            OFFICER, Approve(cash_flow=flow(args[1], args[2]), effective_on=ON), p(args[0])
+        )
     elif name == "sign":
-        grants.sign_agreement(
+        grants.handle(
             OFFICER,
+            SignAgreement(
+                signed_on=ON,
+                start_on=ON,
+                end_on=date(2023, 3, 31),
+                payment_basis=PaymentBasis.ADVANCE,
+                holdback_percent=10,
+                disclosure=DISCLOSURE,
+            ),
             p(args[0]),
-            start_on=ON,
-            end_on=date(2023, 3, 31),
-            payment_basis=PaymentBasis.ADVANCE,
-            holdback_percent=10,
-            disclosure=DISCLOSURE,
-            signed_on=ON,
         )
     elif name == "amend":
-        grants.amend_agreement(
-            OFFICER,
-            p(args[0]),
-            cash_flow=flow(args[1], args[2]),
-            start_on=None,
-            end_on=None,
-            effective_on=ON,
-        )
+        grants.handle(OFFICER, Amend(cash_flow=flow(args[1], args[2]), effective_on=ON), p(args[0]))
     elif name == "reprofile":
-        grants.reprofile(OFFICER, p(args[0]), *YEARS, args[1], effective_on=ON)
+        grants.handle(
+            OFFICER,
+            Reprofile(
+                from_fiscal_year=YEARS[0],
+                to_fiscal_year=YEARS[1],
+                amount_cents=args[1],
+                effective_on=ON,
+            ),
+            p(args[0]),
+        )
     elif name == "pay":
         fiscal_year = args[1]
         on = date(fiscal_year.start_year, 9, 1)
-        request = grants.request_payment(
-            OFFICER, p(args[0]), fiscal_year, args[2], None, effective_on=on
+        request = grants.handle(
+            OFFICER,
+            RequestPayment(fiscal_year=fiscal_year, amount_cents=args[2], effective_on=on),
+            p(args[0]),
         )
-        grants.release_payment(
-            FINANCE, p(args[0]), request.id, f"PAY-{request.id.hex[:8]}", paid_on=on
+        grants.handle(
+            FINANCE,
+            ReleasePayment(
+                payment_request_id=request.id, payment_ref=f"PAY-{request.id.hex[:8]}", paid_on=on
+            ),
+            p(args[0]),
         )
     elif name == "recover":
-        grants.recover_overpayment(FINANCE, p(args[0]), args[1], args[2], "REC", effective_on=ON)
+        grants.handle(
+            FINANCE,
+            RecoverOverpayment(
+                fiscal_year=args[1], amount_cents=args[2], payment_ref="REC", effective_on=ON
+            ),
+            p(args[0]),
+        )
     elif name == "results":
-        grants.report_results(OFFICER, p(args[0]), args[1], args[2], effective_on=ON)
+        grants.handle(
+            OFFICER,
+            ReportResults(fiscal_year=args[1], indicators=args[2], effective_on=ON),
+            p(args[0]),
+        )
     elif name == "withdraw":
-        grants.withdraw(OFFICER, p(args[0]), "withdrawn", effective_on=ON)
+        grants.handle(OFFICER, Withdraw(reason="withdrawn", effective_on=ON), p(args[0]))
     elif name == "close":
-        grants.accept_final_report(OFFICER, p(args[0]), effective_on=ON)
-        grants.close_project(OFFICER, p(args[0]), effective_on=ON)
+        grants.handle(OFFICER, AcceptFinalReport(effective_on=ON), p(args[0]))
+        grants.handle(OFFICER, CloseProject(effective_on=ON), p(args[0]))

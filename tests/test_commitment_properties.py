@@ -4,8 +4,8 @@ the program's commitments are exactly the sum of its projects' cash flows."""
 
 from __future__ import annotations
 
+import contextlib
 from datetime import date
-from typing import Any
 from uuid import UUID
 
 from hypothesis import HealthCheck, settings
@@ -21,10 +21,30 @@ from hypothesis.stateful import (
 
 from grants.application import Context, Grants
 from grants.bootstrap import Services
+from grants.commands import (
+    AcceptFinalReport,
+    Amend,
+    Approve,
+    Assess,
+    CashFlowLine,
+    CloseProject,
+    Command,
+    ReceiveApplication,
+    RecoverOverpayment,
+    RegisterProgram,
+    ReleasePayment,
+    ReportResults,
+    Reprofile,
+    RequestPayment,
+    SetAllocation,
+    SignAgreement,
+    Withdraw,
+)
 from grants.domain.errors import DomainError
 from grants.domain.fiscal_year import FiscalYear
 from grants.domain.recipient import Recipient
 from grants.domain.reference import PaymentBasis, Pillar, TransferType
+from grants.idempotency import Receipt
 from tests.stories import DISCLOSURE
 
 YEARS = (FiscalYear("2021-22"), FiscalYear("2022-23"))
@@ -40,128 +60,117 @@ class CommitmentControl(RuleBasedStateMachine):
 
     @initialize(first=st.integers(0, 100_000), second=st.integers(0, 100_000))
     def program(self, first: int, second: int) -> None:
-        self.program_id = self.grants.register_program(
+        self.program_id = self.grants.handle(
             OFFICER,
-            department="WAGE",
-            name_en="Women's Program",
-            name_fr="Programme de promotion de la femme",
-            transfer_type=TransferType.CONTRIBUTION,
-            pillars=(Pillar.EMPOWERMENT,),
-            effective_on=ON,
+            RegisterProgram(
+                department="WAGE",
+                name_en="Women's Program",
+                name_fr="Programme de promotion de la femme",
+                transfer_type=TransferType.CONTRIBUTION,
+                pillars=[Pillar.EMPOWERMENT],
+                effective_on=ON,
+            ),
         ).id
         for fiscal_year, amount in zip(YEARS, (first, second), strict=True):
-            self.grants.set_allocation(
-                OFFICER, self.program_id, fiscal_year, amount, effective_on=ON
-            )
+            self.allocate(fiscal_year, amount)
         self.ids: list[UUID] = []
 
     @rule(target=projects, requested=st.integers(1, 120_000))
     def application(self, requested: int) -> UUID:
-        project_id = self.grants.receive_application(
+        project_id = self.grants.handle(
             OFFICER,
-            self.program_id,
-            None,
-            recipient=Recipient("Org", "MB"),
-            title_en="P",
-            title_fr="P",
-            pillar=Pillar.EMPOWERMENT,
-            requested_cents=requested,
-            effective_on=ON,
+            ReceiveApplication(
+                program_id=self.program_id,
+                recipient=Recipient("Org", "MB"),
+                title_en="P",
+                title_fr="P",
+                pillar=Pillar.EMPOWERMENT,
+                requested_cents=requested,
+                effective_on=ON,
+            ),
         ).id
-        self.grants.assess(OFFICER, project_id, 70, "fund", effective_on=ON)
+        self.grants.handle(
+            OFFICER, Assess(score=70, recommendation="fund", effective_on=ON), project_id
+        )
         self.ids.append(project_id)
         return project_id
 
     @rule(project=projects, first=st.integers(0, 60_000), second=st.integers(0, 60_000))
     def approve(self, project: UUID, first: int, second: int) -> None:
-        flow = {y: c for y, c in zip(YEARS, (first, second), strict=True) if c}
-        self.attempt(self.grants.approve, OFFICER, project, flow, effective_on=ON)
+        self.attempt(project, Approve(cash_flow=flow(first, second), effective_on=ON))
 
     @rule(fiscal_year=year, amount=st.integers(0, 100_000))
     def allocate(self, fiscal_year: FiscalYear, amount: int) -> None:
-        self.attempt(
-            self.grants.set_allocation,
-            OFFICER,
-            self.program_id,
-            fiscal_year,
-            amount,
-            effective_on=ON,
-        )
+        with contextlib.suppress(DomainError):
+            self.grants.handle(
+                OFFICER,
+                SetAllocation(amount_cents=amount, effective_on=ON),
+                self.program_id,
+                fiscal_year=fiscal_year,
+            )
 
     @rule(project=projects, holdback=st.sampled_from([0, 10, 25]))
     def sign(self, project: UUID, holdback: int) -> None:
         self.attempt(
-            self.grants.sign_agreement,
-            OFFICER,
             project,
-            start_on=ON,
-            end_on=date(2023, 3, 31),
-            payment_basis=PaymentBasis.REIMBURSEMENT,
-            holdback_percent=holdback,
-            disclosure=DISCLOSURE,
-            signed_on=ON,
+            SignAgreement(
+                signed_on=ON,
+                start_on=ON,
+                end_on=date(2023, 3, 31),
+                payment_basis=PaymentBasis.REIMBURSEMENT,
+                holdback_percent=holdback,
+                disclosure=DISCLOSURE,
+            ),
         )
 
     @rule(project=projects, first=st.integers(0, 60_000), second=st.integers(0, 60_000))
     def amend(self, project: UUID, first: int, second: int) -> None:
-        flow = {y: c for y, c in zip(YEARS, (first, second), strict=True) if c}
-        self.attempt(
-            self.grants.amend_agreement,
-            OFFICER,
-            project,
-            cash_flow=flow,
-            start_on=None,
-            end_on=None,
-            effective_on=ON,
-        )
+        self.attempt(project, Amend(cash_flow=flow(first, second), effective_on=ON))
 
     @rule(project=projects, amount=cents)
     def reprofile(self, project: UUID, amount: int) -> None:
-        self.attempt(self.grants.reprofile, OFFICER, project, *YEARS, amount, effective_on=ON)
+        self.attempt(
+            project,
+            Reprofile(
+                from_fiscal_year=YEARS[0],
+                to_fiscal_year=YEARS[1],
+                amount_cents=amount,
+                effective_on=ON,
+            ),
+        )
 
     @rule(project=projects, fiscal_year=year, amount=cents)
     def pay(self, project: UUID, fiscal_year: FiscalYear, amount: int) -> None:
         on = date(fiscal_year.start_year, 9, 1)
         receipt = self.attempt(
-            self.grants.request_payment,
-            OFFICER,
-            project,
-            fiscal_year,
-            amount,
-            None,
-            effective_on=on,
+            project, RequestPayment(fiscal_year=fiscal_year, amount_cents=amount, effective_on=on)
         )
         if receipt is not None:
-            self.grants.release_payment(FINANCE, project, receipt.id, "PAY", paid_on=on)
+            self.grants.handle(
+                FINANCE,
+                ReleasePayment(payment_request_id=receipt.id, payment_ref="PAY", paid_on=on),
+                project,
+            )
 
     @rule(project=projects, fiscal_year=year, amount=cents)
     def recover(self, project: UUID, fiscal_year: FiscalYear, amount: int) -> None:
-        self.attempt(
-            self.grants.recover_overpayment,
-            FINANCE,
-            project,
-            fiscal_year,
-            amount,
-            "REC",
-            effective_on=ON,
+        recovery = RecoverOverpayment(
+            fiscal_year=fiscal_year, amount_cents=amount, payment_ref="REC", effective_on=ON
         )
+        self.attempt(project, recovery, FINANCE)
 
     @rule(project=projects)
     def withdraw(self, project: UUID) -> None:
-        self.attempt(self.grants.withdraw, OFFICER, project, "withdrawn", effective_on=ON)
+        self.attempt(project, Withdraw(reason="withdrawn", effective_on=ON))
 
     @rule(project=projects)
     def close(self, project: UUID) -> None:
         self.attempt(
-            self.grants.report_results,
-            OFFICER,
             project,
-            YEARS[0],
-            {"referrals": 1},
-            effective_on=ON,
+            ReportResults(fiscal_year=YEARS[0], indicators={"referrals": 1}, effective_on=ON),
         )
-        self.attempt(self.grants.accept_final_report, OFFICER, project, effective_on=ON)
-        self.attempt(self.grants.close_project, OFFICER, project, effective_on=ON)
+        self.attempt(project, AcceptFinalReport(effective_on=ON))
+        self.attempt(project, CloseProject(effective_on=ON))
 
     @invariant()
     def nobody_is_paid_more_than_approved(self) -> None:
@@ -182,13 +191,16 @@ class CommitmentControl(RuleBasedStateMachine):
             assert committed <= program.allocations.get(fiscal_year, 0)
             assert committed == sum(p.cash_flow.get(fiscal_year, 0) for p in projects)
 
-    @staticmethod
-    def attempt(command: Any, *args: Any, **kwargs: Any) -> Any:
+    def attempt(self, project: UUID, command: Command, ctx: Context = OFFICER) -> Receipt | None:
         """Refusals are part of every history; the invariants must hold either way."""
         try:
-            return command(*args, **kwargs)
+            return self.grants.handle(ctx, command, project)
         except DomainError:
             return None
+
+
+def flow(first: int, second: int) -> list[CashFlowLine]:
+    return [CashFlowLine(y, c) for y, c in zip(YEARS, (first, second), strict=True) if c]
 
 
 def test_commitment_control_holds_for_every_history(services: Services) -> None:

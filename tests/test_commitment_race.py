@@ -5,11 +5,20 @@ from __future__ import annotations
 import threading
 from datetime import date
 from typing import Any
+from uuid import UUID
 
 import pytest
 
-from grants.application import Context
+from grants.application import Context, Grants
 from grants.bootstrap import Services
+from grants.commands import (
+    Approve,
+    Assess,
+    CashFlowLine,
+    ReceiveApplication,
+    RegisterProgram,
+    SetAllocation,
+)
 from grants.domain.errors import AllocationExceeded
 from grants.domain.fiscal_year import FiscalYear
 from grants.domain.program import Program
@@ -20,36 +29,51 @@ FY = FiscalYear("2021-22")
 ON = date(2021, 5, 1)
 
 
+def assessed(grants: Grants, allocation: int, requested: list[int]) -> tuple[UUID, list[UUID]]:
+    """A program with an allocation, and assessed applications to it."""
+    ctx = Context(actor="olivia")
+    program_id = grants.handle(
+        ctx,
+        RegisterProgram(
+            department="JUS",
+            name_en="Victims Fund",
+            name_fr="Fonds d'aide aux victimes",
+            transfer_type=TransferType.CONTRIBUTION,
+            pillars=[Pillar.PROTECTION],
+            effective_on=ON,
+        ),
+    ).id
+    grants.handle(
+        ctx, SetAllocation(amount_cents=allocation, effective_on=ON), program_id, fiscal_year=FY
+    )
+    projects = []
+    for n, cents in enumerate(requested):
+        project_id = grants.handle(
+            ctx,
+            ReceiveApplication(
+                program_id=program_id,
+                recipient=Recipient("Org", "ON"),
+                title_en=f"Project {n}",
+                pillar=Pillar.PROTECTION,
+                requested_cents=cents,
+                effective_on=ON,
+            ),
+        ).id
+        grants.handle(ctx, Assess(score=80, recommendation="fund", effective_on=ON), project_id)
+        projects.append(project_id)
+    return program_id, projects
+
+
+def approval(cents: int) -> Approve:
+    return Approve(cash_flow=[CashFlowLine(FY, cents)], effective_on=ON)
+
+
 def test_two_approvals_for_the_last_dollars_never_both_succeed(
     services: Services, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     grants = services.grants
     ctx = Context(actor="olivia")
-    program_id = grants.register_program(
-        ctx,
-        department="JUS",
-        name_en="Victims Fund",
-        name_fr="Fonds d'aide aux victimes",
-        transfer_type=TransferType.CONTRIBUTION,
-        pillars=(Pillar.PROTECTION,),
-        effective_on=ON,
-    ).id
-    grants.set_allocation(ctx, program_id, FY, 100_000, effective_on=ON)
-    projects = []
-    for name in ("Illuminate", "Outreach"):
-        project_id = grants.receive_application(
-            ctx,
-            program_id,
-            None,
-            recipient=Recipient("Org", "ON"),
-            title_en=name,
-            title_fr=name,
-            pillar=Pillar.PROTECTION,
-            requested_cents=100_000,
-            effective_on=ON,
-        ).id
-        grants.assess(ctx, project_id, 80, "fund", effective_on=ON)
-        projects.append(project_id)
+    program_id, projects = assessed(grants, allocation=100_000, requested=[100_000] * 2)
 
     # Both commands load the program before either saves: the race, every time.
     both_loaded = threading.Barrier(2, timeout=10)
@@ -67,7 +91,7 @@ def test_two_approvals_for_the_last_dollars_never_both_succeed(
 
     def approve(project_id: Any) -> None:
         try:
-            outcomes.append(grants.approve(ctx, project_id, {FY: 100_000}, effective_on=ON))
+            outcomes.append(grants.handle(ctx, approval(100_000), project_id))
         except AllocationExceeded as refused:
             outcomes.append(refused)
 
@@ -87,35 +111,11 @@ def test_two_approvals_for_the_last_dollars_never_both_succeed(
 def test_racing_approvals_that_both_fit_both_succeed(services: Services) -> None:
     grants = services.grants
     ctx = Context(actor="olivia")
-    program_id = grants.register_program(
-        ctx,
-        department="PS",
-        name_en="P",
-        name_fr="P",
-        transfer_type=TransferType.GRANT,
-        pillars=(Pillar.PREVENTION,),
-        effective_on=ON,
-    ).id
-    grants.set_allocation(ctx, program_id, FY, 1_000_000, effective_on=ON)
-    ids = []
-    for n in range(8):
-        project_id = grants.receive_application(
-            ctx,
-            program_id,
-            None,
-            recipient=Recipient("Org", "QC"),
-            title_en=f"P{n}",
-            title_fr="",
-            pillar=Pillar.PREVENTION,
-            requested_cents=1_000,
-            effective_on=ON,
-        ).id
-        grants.assess(ctx, project_id, 80, "fund", effective_on=ON)
-        ids.append(project_id)
+    program_id, ids = assessed(grants, allocation=1_000_000, requested=[1_000] * 8)
     answers = []
 
     def approve(project_id: Any) -> None:
-        answers.append(grants.approve(ctx, project_id, {FY: 1_000}, effective_on=ON))
+        answers.append(grants.handle(ctx, approval(1_000), project_id))
 
     threads = [threading.Thread(target=approve, args=(p,)) for p in ids]
     for thread in threads:

@@ -43,7 +43,7 @@ def text(most: int, *, lines: bool = False) -> st.SearchStrategy[str]:
     alphabet = st.one_of(TYPED, st.sampled_from("\n\t")) if lines else TYPED
     typed = st.one_of(
         st.text(alphabet, min_size=1, max_size=most),
-        st.sampled_from(STRANGE),
+        st.sampled_from(STRANGE + (("Line one\nline two\twith a tab",) if lines else ())),
         st.builds(lambda c: c * most, st.sampled_from("ÉaÿЖ中")),
     )
     return typed.map(lambda s: unicodedata.normalize("NFC", s).strip()[:most]).filter(
@@ -130,7 +130,8 @@ def test_the_largest_and_strangest_values_go_through_every_view_and_file(
         "signed_on": str(day), "start_on": str(day), "end_on": str(year.ends_on),
         "payment_basis": "advance", "holdback_percent": 0,
         "disclosure": {
-            "agreement_number": name, "recipient_type": "N", "recipient_city": name,
+            "agreement_number": name.replace(",", ";"), "recipient_type": "N",
+            "recipient_city": name,
             "recipient_postal_code": "X0A 0H0", "federal_riding_name_en": name,
             "federal_riding_name_fr": name, "federal_riding_number": "62001",
             "description_en": paragraphs, "description_fr": paragraphs,

@@ -11,22 +11,11 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody
 
 from grants.access import PROGRAM_SIDE
-from grants.api.commands import Answer, DatedIn, today
+from grants.api.commands import Answer
 from grants.application import Context, Grants
+from grants.commands import CloseCall, OpenCall
 from grants.domain.call import Call
 from grants.domain.reference import Pillar
-from grants.http_values import Cents, RequiredName
-
-
-class CallIn(msgspec.Struct, forbid_unknown_fields=True):
-    program_id: UUID
-    title_en: RequiredName
-    title_fr: RequiredName
-    pillar: Pillar
-    opens_on: date
-    closes_on: date
-    budget_cents: Cents
-    effective_on: date | None = None
 
 
 class CallOut(msgspec.Struct):
@@ -64,23 +53,11 @@ class Calls(Controller):
     @post(guards=[PROGRAM_SIDE], sync_to_thread=True)
     def open_call(
         self,
-        data: JSONBody[CallIn],
+        data: JSONBody[OpenCall],
         context: NamedDependency[Context],
         grants: NamedDependency[Grants],
     ) -> Answer:
-        return Answer.of(
-            grants.open_call(
-                context,
-                data.program_id,
-                title_en=data.title_en,
-                title_fr=data.title_fr,
-                pillar=data.pillar,
-                opens_on=data.opens_on,
-                closes_on=data.closes_on,
-                budget_cents=data.budget_cents,
-                effective_on=data.effective_on or today(),
-            )
-        )
+        return Answer.of(grants.handle(context, data))
 
     @post("/{call_id:uuid}/close", guards=[PROGRAM_SIDE], sync_to_thread=True, status_code=200)
     def close_call(
@@ -88,10 +65,9 @@ class Calls(Controller):
         call_id: FromPath[UUID],
         context: NamedDependency[Context],
         grants: NamedDependency[Grants],
-        data: JSONBody[DatedIn | None] = None,
+        data: JSONBody[CloseCall | None] = None,
     ) -> Answer:
-        effective_on = data.effective_on if data and data.effective_on else today()
-        return Answer.of(grants.close_call(context, call_id, effective_on=effective_on))
+        return Answer.of(grants.handle(context, data or CloseCall(), call_id))
 
     @get(sync_to_thread=True)
     def list_calls(

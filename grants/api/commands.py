@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-from datetime import date
 from typing import Any
 from uuid import UUID
 
@@ -43,12 +42,6 @@ class Answer(msgspec.Struct, omit_defaults=True):
             position=receipt.position,
             project_id=receipt.project_id,
         )
-
-
-class DatedIn(msgspec.Struct, forbid_unknown_fields=True):
-    """The body of a command that needs nothing but, optionally, its date."""
-
-    effective_on: date | None = None
 
 
 async def provide_context(request: Request[User, str, State]) -> Context:
@@ -119,7 +112,3 @@ def _invalid(message: str) -> ValidationException:
         detail="Validation failed",
         extra=[{"key": path or None, "message": found["message"], "source": "body"}],
     )
-
-
-def today() -> date:
-    return date.today()

@@ -3,40 +3,16 @@ recoveries of overpayments."""
 
 from __future__ import annotations
 
-from datetime import date
 from uuid import UUID
 
-import msgspec
 from litestar import Controller, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody
 
 from grants.access import FINANCE, PROGRAM_SIDE
-from grants.api.commands import Answer, today
+from grants.api.commands import Answer
 from grants.application import Context, Grants
-from grants.domain.fiscal_year import FiscalYear
-from grants.domain.reference import PaymentKind
-from grants.http_values import Cents, RequiredName
-
-
-class PaymentRequestIn(msgspec.Struct, forbid_unknown_fields=True):
-    fiscal_year: FiscalYear
-    amount_cents: Cents
-    kind: PaymentKind | None = None
-    effective_on: date | None = None
-
-
-class DisbursementIn(msgspec.Struct, forbid_unknown_fields=True):
-    payment_request_id: UUID
-    payment_ref: RequiredName
-    paid_on: date
-
-
-class RecoveryIn(msgspec.Struct, forbid_unknown_fields=True):
-    fiscal_year: FiscalYear
-    amount_cents: Cents
-    payment_ref: RequiredName
-    effective_on: date | None = None
+from grants.commands import RecoverOverpayment, ReleasePayment, RequestPayment
 
 
 class Payments(Controller):
@@ -47,51 +23,29 @@ class Payments(Controller):
     def request_payment(
         self,
         project_id: FromPath[UUID],
-        data: JSONBody[PaymentRequestIn],
+        data: JSONBody[RequestPayment],
         context: NamedDependency[Context],
         grants: NamedDependency[Grants],
     ) -> Answer:
         """Certifies a payment request; the answer's ``id`` is the request's."""
-        return Answer.of(
-            grants.request_payment(
-                context,
-                project_id,
-                data.fiscal_year,
-                data.amount_cents,
-                data.kind,
-                effective_on=data.effective_on or today(),
-            )
-        )
+        return Answer.of(grants.handle(context, data, project_id))
 
     @post("/disbursements", guards=[FINANCE], sync_to_thread=True)
     def release(
         self,
         project_id: FromPath[UUID],
-        data: JSONBody[DisbursementIn],
+        data: JSONBody[ReleasePayment],
         context: NamedDependency[Context],
         grants: NamedDependency[Grants],
     ) -> Answer:
-        return Answer.of(
-            grants.release_payment(
-                context, project_id, data.payment_request_id, data.payment_ref, paid_on=data.paid_on
-            )
-        )
+        return Answer.of(grants.handle(context, data, project_id))
 
     @post("/recoveries", guards=[FINANCE], sync_to_thread=True)
     def recover(
         self,
         project_id: FromPath[UUID],
-        data: JSONBody[RecoveryIn],
+        data: JSONBody[RecoverOverpayment],
         context: NamedDependency[Context],
         grants: NamedDependency[Grants],
     ) -> Answer:
-        return Answer.of(
-            grants.recover_overpayment(
-                context,
-                project_id,
-                data.fiscal_year,
-                data.amount_cents,
-                data.payment_ref,
-                effective_on=data.effective_on or today(),
-            )
-        )
+        return Answer.of(grants.handle(context, data, project_id))

@@ -2,46 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import date
-from typing import Annotated
 from uuid import UUID
 
 import msgspec
 from litestar import Controller, Response, get, post, put
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody
-from msgspec import Meta
 
 from grants.access import PROGRAM_SIDE
-from grants.api.commands import Answer, today
+from grants.api.commands import Answer
 from grants.application import Context, Grants
+from grants.commands import RegisterProgram, SetAllocation, SetPublicationDetails
 from grants.domain.fiscal_year import FiscalYear
 from grants.domain.program import Program, Publication
 from grants.domain.reference import DEPARTMENTS, Pillar, TransferType
-from grants.http_values import Cents, DepartmentCode, RequiredName, RequiredParagraphs
-
-
-class ProgramIn(msgspec.Struct, forbid_unknown_fields=True):
-    department: DepartmentCode
-    name_en: RequiredName
-    name_fr: RequiredName
-    transfer_type: TransferType
-    pillars: Annotated[list[Pillar], Meta(min_length=1, max_length=len(Pillar))]
-    effective_on: date | None = None
-
-
-class AllocationIn(msgspec.Struct, forbid_unknown_fields=True):
-    amount_cents: Cents
-    effective_on: date | None = None
-
-
-class PublicationIn(msgspec.Struct, forbid_unknown_fields=True):
-    """How the program's agreements are published as open data."""
-
-    department_number: Annotated[str, Meta(pattern="^[0-9]{3}$")]
-    purpose_en: RequiredParagraphs
-    purpose_fr: RequiredParagraphs
-    effective_on: date | None = None
 
 
 class ProgramYear(msgspec.Struct):
@@ -98,21 +72,11 @@ class Programs(Controller):
     @post(guards=[PROGRAM_SIDE], sync_to_thread=True)
     def register(
         self,
-        data: JSONBody[ProgramIn],
+        data: JSONBody[RegisterProgram],
         context: NamedDependency[Context],
         grants: NamedDependency[Grants],
     ) -> Answer:
-        return Answer.of(
-            grants.register_program(
-                context,
-                department=data.department,
-                name_en=data.name_en,
-                name_fr=data.name_fr,
-                transfer_type=data.transfer_type,
-                pillars=tuple(data.pillars),
-                effective_on=data.effective_on or today(),
-            )
-        )
+        return Answer.of(grants.handle(context, data))
 
     @get(sync_to_thread=True)
     def list_programs(self, grants: NamedDependency[Grants]) -> list[ProgramOut]:
@@ -134,35 +98,18 @@ class Programs(Controller):
         self,
         program_id: FromPath[UUID],
         fiscal_year: FromPath[FiscalYear],
-        data: JSONBody[AllocationIn],
+        data: JSONBody[SetAllocation],
         context: NamedDependency[Context],
         grants: NamedDependency[Grants],
     ) -> Answer:
-        return Answer.of(
-            grants.set_allocation(
-                context,
-                program_id,
-                fiscal_year,
-                data.amount_cents,
-                effective_on=data.effective_on or today(),
-            )
-        )
+        return Answer.of(grants.handle(context, data, program_id, fiscal_year=fiscal_year))
 
     @put("/{program_id:uuid}/publication", guards=[PROGRAM_SIDE], sync_to_thread=True)
     def publish(
         self,
         program_id: FromPath[UUID],
-        data: JSONBody[PublicationIn],
+        data: JSONBody[SetPublicationDetails],
         context: NamedDependency[Context],
         grants: NamedDependency[Grants],
     ) -> Answer:
-        return Answer.of(
-            grants.set_publication_details(
-                context,
-                program_id,
-                department_number=data.department_number,
-                purpose_en=data.purpose_en,
-                purpose_fr=data.purpose_fr,
-                effective_on=data.effective_on or today(),
-            )
-        )
+        return Answer.of(grants.handle(context, data, program_id))

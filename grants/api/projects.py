@@ -4,7 +4,7 @@ history."""
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated, Any
+from typing import Any
 from uuid import UUID
 
 import anyio.to_thread
@@ -12,103 +12,31 @@ import msgspec
 from litestar import Controller, Response, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody
-from msgspec import Meta
 
 from grants.access import PROGRAM_SIDE
-from grants.api.commands import Answer, today
+from grants.api.commands import Answer
 from grants.api.views import ProjectsOut, reached
 from grants.application import Context, Grants
 from grants.bootstrap import Services
-from grants.domain.cash_flow import cash_flow
-from grants.domain.disclosure import Disclosure
+from grants.commands import Approve, Assess, ReceiveApplication, Reject, Withdraw
 from grants.domain.fiscal_year import FiscalYear
-from grants.domain.project import Project, Status
+from grants.domain.project import Agreement, PaymentRequest, Project, Status
 from grants.domain.recipient import Recipient
-from grants.domain.reference import PaymentBasis, PaymentKind, Pillar
+from grants.domain.reference import Pillar
 from grants.eventstore import as_builtins
 from grants.http_values import (
-    Cents,
     DepartmentQuery,
     LimitQuery,
-    Name,
     OffsetQuery,
-    Paragraphs,
-    Percent,
     PositionQuery,
-    RequiredName,
     TextQuery,
 )
-
-
-class RecipientIn(msgspec.Struct, forbid_unknown_fields=True):
-    legal_name: RequiredName
-    province: Annotated[str, Meta(pattern="^[A-Z]{2}$")] | None = None
-    business_number: Annotated[str, Meta(pattern="^[0-9]{9}([A-Z]{2}[0-9]{4})?$")] | None = None
-    country: Annotated[str, Meta(pattern="^[A-Z]{2}$")] = "CA"
-
-
-class ApplicationIn(msgspec.Struct, forbid_unknown_fields=True):
-    program_id: UUID
-    recipient: RecipientIn
-    title_en: RequiredName
-    pillar: Pillar
-    requested_cents: Cents
-    call_id: UUID | None = None
-    title_fr: Name = ""
-    effective_on: date | None = None
-
-
-class AssessmentIn(msgspec.Struct, forbid_unknown_fields=True):
-    score: Percent
-    recommendation: Paragraphs
-    effective_on: date | None = None
-
-
-class CashFlowLine(msgspec.Struct, forbid_unknown_fields=True):
-    fiscal_year: FiscalYear
-    amount_cents: Cents
-
-
-# A cash flow has a line per fiscal year, and no agreement spans the tracker's span.
-CashFlowIn = Annotated[list[CashFlowLine], Meta(min_length=1, max_length=120)]
-
-
-class ApprovalIn(msgspec.Struct, forbid_unknown_fields=True):
-    cash_flow: CashFlowIn
-    effective_on: date | None = None
-
-
-class DecisionIn(msgspec.Struct, forbid_unknown_fields=True):
-    reason: Paragraphs = ""
-    effective_on: date | None = None
 
 
 class CashFlowYear(msgspec.Struct):
     fiscal_year: FiscalYear
     amount_cents: int
     disbursed_cents: int
-
-
-class AgreementOut(msgspec.Struct):
-    signed_on: date
-    start_on: date
-    end_on: date
-    payment_basis: PaymentBasis
-    holdback_percent: int
-    amendment_number: int
-    disclosure: Disclosure
-
-
-class PaymentRequestOut(msgspec.Struct):
-    id: UUID
-    fiscal_year: FiscalYear
-    amount_cents: int
-    kind: PaymentKind
-    certified_by: str
-    requested_on: date
-    released_by: str | None
-    payment_ref: str | None
-    paid_on: date | None
 
 
 class ResultsOut(msgspec.Struct):
@@ -126,21 +54,19 @@ class ProjectOut(msgspec.Struct):
     status: str
     title_en: str
     title_fr: str
-    recipient: RecipientIn
+    recipient: Recipient
     requested_cents: int
     score: int | None
     value_cents: int
     holdback_cents: int
     disbursed_cents: int
     cash_flow: list[CashFlowYear]
-    agreement: AgreementOut | None
-    payment_requests: list[PaymentRequestOut]
+    agreement: Agreement | None
+    payment_requests: list[PaymentRequest]
     results: list[ResultsOut]
 
     @classmethod
     def of(cls, project: Project) -> ProjectOut:
-        r = project.recipient
-        agreement = project.agreement
         years = sorted(set(project.cash_flow) | set(project.disbursed))
         return cls(
             id=project.id,
@@ -152,7 +78,7 @@ class ProjectOut(msgspec.Struct):
             status=project.status.value,
             title_en=project.title_en,
             title_fr=project.title_fr,
-            recipient=RecipientIn(r.legal_name, r.province, r.business_number, r.country),
+            recipient=project.recipient,
             requested_cents=project.requested_cents,
             score=project.score,
             value_cents=project.value_cents,
@@ -162,10 +88,8 @@ class ProjectOut(msgspec.Struct):
                 CashFlowYear(year, project.cash_flow.get(year, 0), project.disbursed.get(year, 0))
                 for year in years
             ],
-            agreement=AgreementOut(**vars(agreement)) if agreement else None,
-            payment_requests=[
-                PaymentRequestOut(**vars(request)) for request in project.payment_requests.values()
-            ],
+            agreement=project.agreement,
+            payment_requests=list(project.payment_requests.values()),
             results=[ResultsOut(year, values) for year, values in sorted(project.results.items())],
         )
 
@@ -199,24 +123,11 @@ class Projects(Controller):
     @post(guards=[PROGRAM_SIDE], sync_to_thread=True)
     def receive(
         self,
-        data: JSONBody[ApplicationIn],
+        data: JSONBody[ReceiveApplication],
         context: NamedDependency[Context],
         grants: NamedDependency[Grants],
     ) -> Answer:
-        r = data.recipient
-        return Answer.of(
-            grants.receive_application(
-                context,
-                data.program_id,
-                data.call_id,
-                recipient=Recipient(r.legal_name, r.province, r.business_number, r.country),
-                title_en=data.title_en,
-                title_fr=data.title_fr,
-                pillar=data.pillar,
-                requested_cents=data.requested_cents,
-                effective_on=data.effective_on or today(),
-            )
-        )
+        return Answer.of(grants.handle(context, data))
 
     @post(
         "/{project_id:uuid}/assessment", guards=[PROGRAM_SIDE], sync_to_thread=True, status_code=200
@@ -224,19 +135,11 @@ class Projects(Controller):
     def assess(
         self,
         project_id: FromPath[UUID],
-        data: JSONBody[AssessmentIn],
+        data: JSONBody[Assess],
         context: NamedDependency[Context],
         grants: NamedDependency[Grants],
     ) -> Answer:
-        return Answer.of(
-            grants.assess(
-                context,
-                project_id,
-                data.score,
-                data.recommendation,
-                effective_on=data.effective_on or today(),
-            )
-        )
+        return Answer.of(grants.handle(context, data, project_id))
 
     @post(
         "/{project_id:uuid}/approval", guards=[PROGRAM_SIDE], sync_to_thread=True, status_code=200
@@ -244,14 +147,11 @@ class Projects(Controller):
     def approve(
         self,
         project_id: FromPath[UUID],
-        data: JSONBody[ApprovalIn],
+        data: JSONBody[Approve],
         context: NamedDependency[Context],
         grants: NamedDependency[Grants],
     ) -> Answer:
-        flow = cash_flow((line.fiscal_year, line.amount_cents) for line in data.cash_flow)
-        return Answer.of(
-            grants.approve(context, project_id, flow, effective_on=data.effective_on or today())
-        )
+        return Answer.of(grants.handle(context, data, project_id))
 
     @post(
         "/{project_id:uuid}/rejection", guards=[PROGRAM_SIDE], sync_to_thread=True, status_code=200
@@ -259,15 +159,11 @@ class Projects(Controller):
     def reject(
         self,
         project_id: FromPath[UUID],
-        data: JSONBody[DecisionIn],
+        data: JSONBody[Reject],
         context: NamedDependency[Context],
         grants: NamedDependency[Grants],
     ) -> Answer:
-        return Answer.of(
-            grants.reject(
-                context, project_id, data.reason, effective_on=data.effective_on or today()
-            )
-        )
+        return Answer.of(grants.handle(context, data, project_id))
 
     @post(
         "/{project_id:uuid}/withdrawal", guards=[PROGRAM_SIDE], sync_to_thread=True, status_code=200
@@ -275,15 +171,11 @@ class Projects(Controller):
     def withdraw(
         self,
         project_id: FromPath[UUID],
-        data: JSONBody[DecisionIn],
+        data: JSONBody[Withdraw],
         context: NamedDependency[Context],
         grants: NamedDependency[Grants],
     ) -> Answer:
-        return Answer.of(
-            grants.withdraw(
-                context, project_id, data.reason, effective_on=data.effective_on or today()
-            )
-        )
+        return Answer.of(grants.handle(context, data, project_id))
 
     @get()
     async def list_projects(

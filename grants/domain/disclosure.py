@@ -68,6 +68,10 @@ class Disclosure:
             written["recipient_postal_code"] = f"{code[:3]} {code[3:]}"
         return cls(**written)
 
+    def as_published(self) -> Disclosure:
+        """The disclosure as the publication writes it (``written``)."""
+        return Disclosure.written(**{name: getattr(self, name) for name in DISCLOSURE_FIELDS})
+
     def check(self, start_on: date) -> None:
         """The publication's rules for an agreement starting on ``start_on``."""
         for name in DISCLOSURE_FIELDS:

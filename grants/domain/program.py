@@ -143,7 +143,9 @@ class Program(Aggregate):
                 field="department_number",
             )
         purposes = {
-            field: " ".join(text(written, field=field, max_length=TEXT_LENGTH).split())
+            field: " ".join(
+                text(written, field=field, max_length=TEXT_LENGTH, multiline=True).split()
+            )
             for field, written in (("purpose_en", purpose_en), ("purpose_fr", purpose_fr))
         }
         for field, purpose in purposes.items():

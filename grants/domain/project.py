@@ -492,6 +492,7 @@ class Project(Aggregate):
                 "grants are paid on eligibility: they hold nothing back", field="holdback_percent"
             )
         _check_period(self.cash_flow, start_on, end_on)
+        disclosure = disclosure.as_published()
         disclosure.check(start_on)
         self.trigger_event(
             self.AgreementSigned,

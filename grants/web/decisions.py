@@ -19,13 +19,20 @@ from litestar.response import Redirect, Template
 from grants import money
 from grants.access import PROGRAM_SIDE
 from grants.application import Grants
-from grants.domain.cash_flow import cash_flow
+from grants.commands import (
+    Amend,
+    Approve,
+    Assess,
+    Command,
+    ReportResults,
+    RequestPayment,
+    SignAgreement,
+)
 from grants.domain.disclosure import RECIPIENT_TYPES, Disclosure
 from grants.domain.fiscal_year import FiscalYear
 from grants.domain.indicators import CATALOGUE
 from grants.domain.project import ALLOWS, Action, Project, Status
 from grants.domain.reference import PaymentBasis, PaymentKind
-from grants.idempotency import Receipt
 from grants.users import User
 from grants.web.forms import Field, Form, FormPage, Section, submit, version_seen
 from grants.web.i18n import Translator
@@ -39,7 +46,8 @@ class Step:
     action: Action
     sections: Callable[[Translator, Project], Sequence[Section]]
     defaults: Callable[[Translator, Project], dict[str, str]]
-    command: Callable[[Grants, Form, Project, User], Receipt]
+    # The command the filled form gives, or refusals by field (``Form.check``).
+    command: Callable[[Form, Project], Command]
 
 
 def _dated(t: Translator, label: str = "field.effective_on") -> Field:
@@ -85,13 +93,13 @@ def _years(project: Project) -> list[tuple[str, str]]:
 # Assessment
 
 
-def _assess(grants: Grants, form: Form, project: Project, user: User) -> Receipt:
+def _assess(form: Form, _: Project) -> Assess:
     score = form.whole("score")
     recommendation = form.text("recommendation")
     day = form.day("effective_on")
     form.check()
     assert score is not None and day is not None
-    return grants.assess(form.context(user), project.id, score, recommendation, effective_on=day)
+    return Assess(score=score, recommendation=recommendation, effective_on=day)
 
 
 ASSESSMENT = Step(
@@ -113,12 +121,12 @@ ASSESSMENT = Step(
 # Approval
 
 
-def _approve(grants: Grants, form: Form, project: Project, user: User) -> Receipt:
+def _approve(form: Form, _: Project) -> Approve:
     lines = form.cash_flow("cash_flow", CASH_FLOW_LINES)
     day = form.day("effective_on")
     form.check()
     assert day is not None
-    return grants.approve(form.context(user), project.id, cash_flow(lines), effective_on=day)
+    return Approve(cash_flow=lines, effective_on=day)
 
 
 APPROVAL = Step(
@@ -152,22 +160,20 @@ DISCLOSED = (
 )
 
 
-def _sign(grants: Grants, form: Form, project: Project, user: User) -> Receipt:
+def _sign(form: Form, _: Project) -> SignAgreement:
     signed_on, start_on, end_on = form.day("signed_on"), form.day("start_on"), form.day("end_on")
     basis = form.choice("payment_basis", PaymentBasis)
     holdback = form.whole("holdback_percent")
     disclosed = {name: form.text(f"disclosure.{name}", required=False) for name in DISCLOSED}
     form.check()
     assert signed_on and start_on and end_on and basis and holdback is not None
-    return grants.sign_agreement(
-        form.context(user),
-        project.id,
+    return SignAgreement(
+        signed_on=signed_on,
         start_on=start_on,
         end_on=end_on,
         payment_basis=basis,
         holdback_percent=holdback,
-        disclosure=Disclosure.written(**disclosed),
-        signed_on=signed_on,
+        disclosure=Disclosure(**disclosed),
     )
 
 
@@ -226,21 +232,14 @@ AGREEMENT = Step(
 # Amendment
 
 
-def _amend(grants: Grants, form: Form, project: Project, user: User) -> Receipt:
+def _amend(form: Form, project: Project) -> Amend:
     lines = form.cash_flow("cash_flow", _amendment_lines(project), required=False)
     start_on = form.day("start_on", required=False)
     end_on = form.day("end_on", required=False)
     day = form.day("effective_on")
     form.check()
     assert day is not None
-    return grants.amend_agreement(
-        form.context(user),
-        project.id,
-        cash_flow=cash_flow(lines) if lines else None,
-        start_on=start_on,
-        end_on=end_on,
-        effective_on=day,
-    )
+    return Amend(cash_flow=lines or None, start_on=start_on, end_on=end_on, effective_on=day)
 
 
 def _amendment_lines(project: Project) -> int:
@@ -267,16 +266,14 @@ AMENDMENT = Step(
 # Payment request
 
 
-def _request_payment(grants: Grants, form: Form, project: Project, user: User) -> Receipt:
+def _request_payment(form: Form, _: Project) -> RequestPayment:
     year = form.fiscal_year("fiscal_year")
     amount = form.money("amount")
     kind = form.choice("kind", PaymentKind, required=False)
     day = form.day("effective_on")
     form.check()
     assert year and amount is not None and day
-    return grants.request_payment(
-        form.context(user), project.id, year, amount, kind, effective_on=day
-    )
+    return RequestPayment(fiscal_year=year, amount_cents=amount, kind=kind, effective_on=day)
 
 
 PAYMENT_REQUEST = Step(
@@ -309,14 +306,14 @@ PAYMENT_REQUEST = Step(
 # Results
 
 
-def _report(grants: Grants, form: Form, project: Project, user: User) -> Receipt:
+def _report(form: Form, _: Project) -> ReportResults:
     year = form.fiscal_year("fiscal_year")
     values = {code: form.whole(f"indicators.{code}", required=False) for code in CATALOGUE}
     day = form.day("effective_on")
     form.check()
     assert year and day
     indicators = {code: value for code, value in values.items() if value is not None}
-    return grants.report_results(form.context(user), project.id, year, indicators, effective_on=day)
+    return ReportResults(fiscal_year=year, indicators=indicators, effective_on=day)
 
 
 RESULTS = Step(
@@ -403,7 +400,12 @@ def record_step(
     chosen, form_page = _form(t, project, step)
     form_page.version = version_seen(data.get("version", ""))
     receipt = submit(
-        data, t, form_page, lambda form: chosen.command(grants, form, project, request.user)
+        data,
+        t,
+        form_page,
+        lambda form: grants.handle(
+            form.context(request.user), chosen.command(form, project), project.id
+        ),
     )
     if receipt is None:
         return page(request, "form.html", status_code=422, form=form_page)

@@ -18,6 +18,7 @@ from litestar.response import Redirect, Template
 from grants.access import FINANCE
 from grants.application import Grants
 from grants.bootstrap import Services
+from grants.commands import ReleasePayment
 from grants.http_values import DepartmentQuery, PositionQuery, TextQuery
 from grants.idempotency import Receipt
 from grants.projections.positions import UnknownPosition, ViewBehind
@@ -113,9 +114,10 @@ def release(
         paid_on = form.day("paid_on")
         form.check()
         assert paid_on is not None
-        return grants.release_payment(
-            form.context(request.user), project_id, request_id, payment_ref, paid_on=paid_on
+        released = ReleasePayment(
+            payment_request_id=request_id, payment_ref=payment_ref, paid_on=paid_on
         )
+        return grants.handle(form.context(request.user), released, project_id)
 
     receipt = submit(data, t, form_page, command)
     if receipt is None:

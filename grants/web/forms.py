@@ -16,6 +16,7 @@ from uuid import UUID, uuid4
 
 from grants import money
 from grants.application import Context, NotFound
+from grants.commands import CashFlowLine
 from grants.domain.errors import DomainError
 from grants.domain.fiscal_year import FiscalYear
 from grants.idempotency import Claim, Receipt
@@ -178,14 +179,14 @@ class Form:
             self.refuse(name, *self.t.rule(error.code, error.message))
             return None
 
-    def cash_flow(self, name: str, rows: int, *, required: bool = True) -> list[tuple[str, int]]:
-        """The filled lines of a cash flow of ``rows`` lines, as (fiscal year, cents)."""
+    def cash_flow(self, name: str, rows: int, *, required: bool = True) -> list[CashFlowLine]:
+        """The filled lines of a cash flow of ``rows`` lines."""
         lines = []
         for n in range(rows):
             year = self.fiscal_year(f"{name}[{n}].fiscal_year", required=False)
             cents = self.money(f"{name}[{n}].amount", required=year is not None)
             if year is not None and cents is not None:
-                lines.append((str(year), cents))
+                lines.append(CashFlowLine(year, cents))
             elif cents is not None:
                 self.refuse(f"{name}[{n}].fiscal_year", self.t("error.required"))
         if required and not lines and not self.page.errors:

@@ -14,6 +14,7 @@ from litestar.response import Redirect, Template
 
 from grants.access import PROGRAM_SIDE
 from grants.application import Grants
+from grants.commands import ReceiveApplication
 from grants.domain.aggregate import Aggregate
 from grants.domain.project import Project, Status
 from grants.domain.recipient import PROVINCES, Recipient
@@ -215,10 +216,9 @@ def record_application(
         received_on = form.day("effective_on")
         form.check()
         assert program_id and pillar and requested is not None and received_on is not None
-        return grants.receive_application(
-            form.context(request.user),
-            program_id,
-            call_id,
+        received = ReceiveApplication(
+            program_id=program_id,
+            call_id=call_id,
             recipient=Recipient(legal_name, province, business_number or None),
             title_en=title_en,
             title_fr=title_fr,
@@ -226,6 +226,7 @@ def record_application(
             requested_cents=requested,
             effective_on=received_on,
         )
+        return grants.handle(form.context(request.user), received)
 
     receipt = submit(data, t, form_page, command)
     if receipt is None:

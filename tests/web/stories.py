@@ -8,6 +8,7 @@ from uuid import UUID
 
 from grants.application import Context
 from grants.bootstrap import Services
+from grants.commands import RegisterProgram, SetAllocation
 from grants.domain.fiscal_year import FiscalYear
 from grants.domain.reference import Pillar, TransferType
 
@@ -17,16 +18,19 @@ TODAY = date.today().isoformat()
 
 def program(services: Services, allocation_cents: int = 500_000_00) -> UUID:
     grants, ctx = services.grants, Context(actor="olivia")
-    program_id = grants.register_program(
+    program_id = grants.handle(
         ctx,
-        department="JUS",
-        name_en="Victims Fund",
-        name_fr="Fonds d'aide aux victimes",
-        transfer_type=TransferType.CONTRIBUTION,
-        pillars=(Pillar.PROTECTION,),
-        effective_on=date(2018, 4, 1),
+        RegisterProgram(
+            department="JUS",
+            name_en="Victims Fund",
+            name_fr="Fonds d'aide aux victimes",
+            transfer_type=TransferType.CONTRIBUTION,
+            pillars=[Pillar.PROTECTION],
+            effective_on=date(2018, 4, 1),
+        ),
     ).id
-    grants.set_allocation(ctx, program_id, THIS_YEAR, allocation_cents, effective_on=date.today())
+    allocation = SetAllocation(amount_cents=allocation_cents, effective_on=date.today())
+    grants.handle(ctx, allocation, program_id, fiscal_year=THIS_YEAR)
     return program_id
 
 
