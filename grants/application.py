@@ -30,7 +30,7 @@ from grants.commands import (
 from grants.domain.aggregate import Aggregate
 from grants.domain.call import Call
 from grants.domain.cash_flow import changes
-from grants.domain.errors import DomainError, RuleViolation
+from grants.domain.errors import DomainError, RuleViolation, rule
 from grants.domain.program import Program
 from grants.domain.project import Project
 from grants.eventstore import IdempotentRecorder, MsgspecMapper
@@ -191,14 +191,16 @@ class Grants(Application[UUID]):
                     return first_answer
                 if ctx.expected_version is not None:
                     raise StaleVersion(
-                        "the aggregate changed while the command ran; "
-                        "read it again and decide on its new state"
+                        rule(
+                            "it changed while the command ran: read it again and decide on "
+                            "its new state"
+                        )
                     ) from None
             except (DomainError, NotFound):
                 if first_answer := self._first_answer(ctx.claim):
                     return first_answer
                 raise
-        raise ConcurrentUpdate("other commands keep changing the same records; try again")
+        raise ConcurrentUpdate(rule("other commands keep changing the same records: try again"))
 
     def _save(self, ctx: Context, *aggregates: Aggregate, answer_for: object = None) -> Receipt:
         """Saves the aggregates in one transaction. The last one is the command's
@@ -234,8 +236,12 @@ class Grants(Application[UUID]):
             raise NotFound(kind.__name__.lower(), id, field=field)
         if ctx and ctx.expected_version is not None and aggregate.version != ctx.expected_version:
             raise StaleVersion(
-                f"the {kind.__name__.lower()} is at version {aggregate.version}, "
-                f"not {ctx.expected_version}: read it again and decide on its new state"
+                rule(
+                    "it is at version {version}, not {expected}: read it again and decide on "
+                    "its new state"
+                ),
+                version=aggregate.version,
+                expected=ctx.expected_version,
             )
         return aggregate
 

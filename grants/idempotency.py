@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
-from grants.domain.errors import InvalidValue
+from grants.domain.errors import InvalidValue, rule
 
 
 @dataclass(frozen=True)
@@ -57,7 +57,7 @@ def answer(claim: Claim, row: dict[str, Any] | None) -> Receipt | None:
         return None
     if row["fingerprint"] != claim.fingerprint:
         raise IdempotencyKeyReused(
-            "this Idempotency-Key was already used for a different request",
+            rule("this Idempotency-Key was already used for a different request"),
             field="Idempotency-Key",
         )
     return Receipt(

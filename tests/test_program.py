@@ -46,7 +46,9 @@ def test_a_program_commits_up_to_its_allocation_and_no_further() -> None:
     assert program.available(FY) == 0
     with pytest.raises(AllocationExceeded) as refused:
         commit(program, uuid4(), {FY: 1}, "approval")
-    assert "0 cents left to commit in 2021-22" in refused.value.message
+    assert refused.value.figures["available_cents"] == 0
+    assert refused.value.figures["asked_cents"] == 1
+    assert refused.value.field == "cash_flow"
 
 
 def test_a_year_without_allocation_has_nothing_to_commit() -> None:

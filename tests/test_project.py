@@ -285,7 +285,11 @@ def test_each_status_allows_what_the_one_table_says_and_refuses_the_rest() -> No
     assert ALLOWS[Status.RECEIVED] == {Action.ASSESS, Action.REJECT, Action.WITHDRAW}
     with pytest.raises(StatusForbids) as refused:
         project.approve({Y1: 1}, actor="olivia", effective_on=ON)
-    assert "(it must be assessed)" in refused.value.message
+    assert refused.value.figures == {
+        "action": Action.APPROVE,
+        "status": Status.RECEIVED,
+        "statuses": (Status.ASSESSED,),
+    }
     with pytest.raises(AgreementNotSigned):
         project.report_results(Y1, {"referrals": 1}, actor="olivia", effective_on=ON)
     assert all(not ALLOWS[s] for s in (Status.REJECTED, Status.WITHDRAWN))

@@ -14,7 +14,7 @@ from litestar.datastructures import State
 from litestar.exceptions import ClientException, ValidationException
 
 from grants.application import Context
-from grants.domain.errors import InvalidValue
+from grants.domain.errors import InvalidValue, rule
 from grants.http_values import decode_fiscal_year
 from grants.idempotency import Claim, Receipt
 from grants.users import User
@@ -52,13 +52,15 @@ async def provide_context(request: Request[User, str, State]) -> Context:
     if if_match := request.headers.get("if-match"):
         match = _VERSION.fullmatch(if_match.strip())
         if match is None:
-            raise InvalidValue('If-Match takes the version you saw, such as "3"', field="If-Match")
+            raise InvalidValue(
+                rule('If-Match takes the version you saw, such as "3"'), field="If-Match"
+            )
         expected_version = int(match[1])
     claim = None
     if key := request.headers.get("idempotency-key"):
         if not _KEY.fullmatch(key):
             raise InvalidValue(
-                "an Idempotency-Key is 1 to 255 visible ASCII characters, such as a UUID",
+                rule("an Idempotency-Key is 1 to 255 visible ASCII characters, such as a UUID"),
                 field="Idempotency-Key",
             )
         digest = hashlib.sha256(f"{request.method} {request.url.path}\n".encode())

@@ -5,6 +5,8 @@ declares anything more of its own (a 409 of a read, a CSV) in its decorator."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import msgspec
 from litestar import Litestar
 from litestar.handlers import HTTPRouteHandler
@@ -35,6 +37,9 @@ class Problem(msgspec.Struct, omit_defaults=True):
     code: str
     type: str | None = None
     field: str | None = None
+    # A refusal's figures, for clients that word it themselves: amounts in cents in
+    # ``*_cents``, days in ``*_on``, fiscal years, counts.
+    figures: dict[str, Any] | None = None
     errors: list[FieldError] | None = None
 
 

@@ -27,10 +27,12 @@ from litestar.plugins.problem_details import (
 )
 from redis.exceptions import RedisError
 
+from grants import wording
 from grants.application import NotFound
 from grants.database import UNAVAILABLE
 from grants.domain.errors import DomainError, InvalidValue, SegregationOfDuties
 from grants.projections.positions import DatabaseUnavailable, UnknownPosition, ViewBehind
+from grants.wording import Language
 
 logger = logging.getLogger(__name__)
 
@@ -79,7 +81,14 @@ def _domain_error(exc: DomainError) -> ProblemDetailsException:
         status, title = 422, "Invalid field"
     else:
         status, title = 409, "Refused by a rule"
-    return problem(status, exc.code, title, exc.message, field=exc.field)
+    return problem(
+        status,
+        exc.code,
+        title,
+        wording.refusal(exc, Language.EN),
+        field=exc.field,
+        figures=wording.figures(exc) or None,
+    )
 
 
 def _not_found(exc: NotFound) -> ProblemDetailsException:

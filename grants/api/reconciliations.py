@@ -24,7 +24,7 @@ from litestar.params import FromPath, FromQuery, QueryParameter
 from grants.access import FINANCE
 from grants.api.openapi import problem_response
 from grants.api.problems import problem
-from grants.domain.errors import InvalidValue
+from grants.domain.errors import InvalidValue, rule
 from grants.domain.fiscal_year import FiscalYear
 from grants.finance.differences import differences_csv
 from grants.finance.matching import Class
@@ -85,13 +85,15 @@ class LedgerReconciliations(Controller):
             form = await request.form()
             upload = form.get("file")
             if not isinstance(upload, UploadFile):
-                raise InvalidValue("send the ledger as the form's file field", field="file")
+                raise InvalidValue(rule("send the ledger as the form's file field"), field="file")
             ledger, filename = await upload.read(), upload.filename
             fiscal_year = fiscal_year or form.get("fiscal_year")
         else:
             ledger = await request.body()
         if not fiscal_year:
-            raise InvalidValue("the fiscal year the ledger covers, as 2024-25", field="fiscal_year")
+            raise InvalidValue(
+                rule("the fiscal year the ledger covers, as 2024-25"), field="fiscal_year"
+            )
         try:
             return await _submissions(request.app.state).submit(
                 request.app.state.queue,

@@ -12,6 +12,7 @@ from grants.domain.errors import (
     InvalidPillar,
     InvalidValue,
     StatusForbids,
+    rule,
 )
 from grants.domain.program import Program
 from grants.domain.reference import Pillar
@@ -71,13 +72,16 @@ class Call(Aggregate):
         title_en, title_fr = text(title_en, field="title_en"), text(title_fr, field="title_fr")
         if not title_en or not title_fr:
             field = "title_en" if not title_en else "title_fr"
-            raise InvalidValue("a call needs its title in English and French", field=field)
+            raise InvalidValue(rule("a call needs its title in English and French"), field=field)
         if not program.serves(pillar):
             raise InvalidPillar(
-                f"{program.name_en} does not fund the {pillar} pillar", field="pillar"
+                rule("{program} does not fund the {pillar} pillar"),
+                field="pillar",
+                program=program.name_en,
+                pillar=pillar,
             )
         if day(closes_on, field="closes_on") < day(opens_on, field="opens_on"):
-            raise InvalidDates("a call cannot close before it opens", field="closes_on")
+            raise InvalidDates(rule("a call cannot close before it opens"), field="closes_on")
         cents(budget_cents, field="budget_cents")
         return cls._create(
             cls.Opened,
@@ -95,7 +99,9 @@ class Call(Aggregate):
 
     def close(self, *, actor: str, effective_on: date) -> None:
         if self.closed_on is not None:
-            raise StatusForbids(f"the call was already closed on {self.closed_on}")
+            raise StatusForbids(
+                rule("the call was already closed on {closed_on}"), closed_on=self.closed_on
+            )
         self.trigger_event(self.Closed, actor=actor, effective_on=effective_on)
 
     def check_accepts(self, received_on: date, pillar: Pillar) -> None:
@@ -103,11 +109,19 @@ class Call(Aggregate):
         last_day = min(self.closes_on, self.closed_on or self.closes_on)
         if not self.opens_on <= received_on <= last_day:
             raise CallNotOpen(
-                f"the call takes applications from {self.opens_on} to {last_day}; "
-                f"one received on {received_on} cannot be under it",
+                rule(
+                    "the call takes applications from {opens_on} to {last_on}; one received "
+                    "on {received_on} cannot be under it"
+                ),
                 field="call_id",
+                opens_on=self.opens_on,
+                last_on=last_day,
+                received_on=received_on,
             )
         if pillar != self.pillar:
             raise InvalidPillar(
-                f"the call funds the {self.pillar} pillar, not {pillar}", field="pillar"
+                rule("the call funds the {call_pillar} pillar, not {pillar}"),
+                field="pillar",
+                call_pillar=self.pillar,
+                pillar=pillar,
             )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from grants.domain.errors import InvalidCashFlow, InvalidValue
+from grants.domain.errors import InvalidCashFlow, InvalidValue, rule
 from grants.domain.fiscal_year import FiscalYear
 from grants.domain.values import cents
 
@@ -23,17 +23,19 @@ def cash_flow(lines: Iterable[tuple[str, int]]) -> CashFlow:
             raise
         if cents(amount, field=f"cash_flow[{index}].amount_cents") <= 0:
             raise InvalidCashFlow(
-                f"the amount for {fiscal_year} must be more than zero cents",
+                rule("the amount for {fiscal_year} must be more than zero"),
                 field=f"cash_flow[{index}].amount_cents",
+                fiscal_year=fiscal_year,
             )
         if fiscal_year in flow:
             raise InvalidCashFlow(
-                f"{fiscal_year} appears twice in the cash flow",
+                rule("{fiscal_year} appears twice in the cash flow"),
                 field=f"cash_flow[{index}].fiscal_year",
+                fiscal_year=fiscal_year,
             )
         flow[fiscal_year] = amount
     if not flow:
-        raise InvalidCashFlow("a cash flow needs at least one fiscal year", field="cash_flow")
+        raise InvalidCashFlow(rule("a cash flow needs at least one fiscal year"), field="cash_flow")
     return dict(sorted(flow.items()))
 
 

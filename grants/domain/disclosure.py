@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass, fields
 from datetime import date
 
-from grants.domain.errors import InvalidValue
+from grants.domain.errors import InvalidValue, rule
 from grants.domain.values import NAME_LENGTH, TEXT_LENGTH, text
 
 # The publication's recipient types: for-profit, not-for-profit and charities,
@@ -79,30 +79,49 @@ class Disclosure:
         for since, required in _REQUIRED_FROM:
             for name in required:
                 if start_on >= since and not getattr(self, name):
-                    raise _invalid(
-                        name,
-                        f"required for the open-data disclosure of agreements "
-                        f"starting on or after {since}",
+                    raise InvalidValue(
+                        rule(
+                            "required for the open-data disclosure of agreements starting "
+                            "on or after {since_on}"
+                        ),
+                        field=f"disclosure.{name}",
+                        since_on=since,
                     )
         if self.recipient_type and self.recipient_type not in RECIPIENT_TYPES:
-            raise _invalid(
-                "recipient_type",
-                f"{self.recipient_type!r} is not one of the publication's "
-                f"recipient types ({', '.join(RECIPIENT_TYPES)})",
+            raise InvalidValue(
+                rule("{given} is not one of the publication's recipient types ({codes})"),
+                field="disclosure.recipient_type",
+                given=repr(self.recipient_type),
+                codes=RECIPIENT_TYPES,
             )
         if "," in self.agreement_number:
-            raise _invalid("agreement_number", "the publication allows no comma in it")
+            raise InvalidValue(
+                rule("the publication allows no comma in an agreement number"),
+                field="disclosure.agreement_number",
+            )
         if start_on < _FORMATS_FROM:
             return
         formats = (
-            ("recipient_postal_code", _POSTAL_CODE, 'a Canadian postal code such as "K1A 0B1"'),
-            ("federal_riding_number", _RIDING_NUMBER, "a five-digit riding number"),
-            ("naics_identifier", _NAICS, "a NAICS code of three to six digits"),
+            (
+                "recipient_postal_code",
+                _POSTAL_CODE,
+                rule("{given} is not a Canadian postal code such as K1A 0B1"),
+            ),
+            (
+                "federal_riding_number",
+                _RIDING_NUMBER,
+                rule("{given} is not a five-digit riding number"),
+            ),
+            (
+                "naics_identifier",
+                _NAICS,
+                rule("{given} is not a NAICS code of three to six digits"),
+            ),
         )
-        for name, pattern, what in formats:
+        for name, pattern, template in formats:
             value = getattr(self, name)
             if value and not pattern.fullmatch(value):
-                raise _invalid(name, f"{value!r} is not {what}")
+                raise InvalidValue(template, field=f"disclosure.{name}", given=repr(value))
 
 
 DISCLOSURE_FIELDS = tuple(field.name for field in fields(Disclosure))
@@ -116,7 +135,3 @@ def _text(name: str, value: str) -> str:
         max_length=TEXT_LENGTH if paragraphs else NAME_LENGTH,
         multiline=paragraphs,
     )
-
-
-def _invalid(name: str, why: str) -> InvalidValue:
-    return InvalidValue(f"{name.replace('_', ' ')}: {why}", field=f"disclosure.{name}")

@@ -2,17 +2,35 @@
 
 from __future__ import annotations
 
+from datetime import date
+
+
+def rule(template: str) -> str:
+    """Marks the sentence of a refusal for the catalogues (``grants/locale``), which
+    word it in English and French; it stays as written here."""
+    return template
+
+
+Figure = str | int | date | tuple[str, ...]
+
 
 class DomainError(Exception):
-    """A command the domain refuses. ``code`` is stable for clients; the message is for
-    people."""
+    """A command the domain refuses. ``code`` is stable for clients; ``template`` is the
+    sentence that says why, in English, with its ``figures`` as data (amounts in cents
+    in figures named ``*_cents``, fiscal years, days), so that each language can word it
+    and write its amounts as it does (``grants.wording``)."""
 
     code = "domain_rule"
 
-    def __init__(self, message: str, *, field: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
+    def __init__(self, template: str, *, field: str | None = None, **figures: Figure) -> None:
+        self.template = template
+        self.figures = figures
         self.field = field
+        # For logs and developers; people read it worded by grants.wording.
+        self.message = template.format(
+            **{k: f"{v} cents" if k.endswith("_cents") else v for k, v in figures.items()}
+        )
+        super().__init__(self.message)
 
 
 class InvalidValue(DomainError, ValueError):

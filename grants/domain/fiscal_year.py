@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from grants.domain.errors import InvalidValue
+from grants.domain.errors import InvalidValue, rule
 from grants.domain.values import FIRST_YEAR, LAST_YEAR
 
 
@@ -33,10 +33,14 @@ class FiscalYear(str):
             and FIRST_YEAR <= int(text[:4]) <= LAST_YEAR
         ):
             raise InvalidFiscalYear(
-                f"{repr(text)[:40]} is not a fiscal year: write it as 2021-22 (April 2021 to "
-                f"March 2022), from {FIRST_YEAR}-{(FIRST_YEAR + 1) % 100:02d} to "
-                f"{LAST_YEAR}-{(LAST_YEAR + 1) % 100:02d}",
+                rule(
+                    "{given} is not a fiscal year: write it as 2021-22 (April 2021 to March "
+                    "2022), from {first} to {last}"
+                ),
                 field="fiscal_year",
+                given=repr(text)[:40],
+                first=f"{FIRST_YEAR}-{(FIRST_YEAR + 1) % 100:02d}",
+                last=f"{LAST_YEAR}-{(LAST_YEAR + 1) % 100:02d}",
             )
         return super().__new__(cls, text)
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from grants.domain.errors import InvalidValue, UnknownIndicator
+from grants.domain.errors import InvalidValue, UnknownIndicator, rule
 from grants.domain.reference import Pillar
 from grants.domain.values import count
 
@@ -72,12 +72,16 @@ CATALOGUE: dict[str, Indicator] = {
 def indicator_values(values: Mapping[str, int]) -> dict[str, int]:
     """Validates reported values: known codes, whole numbers from zero to a trillion."""
     if not values:
-        raise InvalidValue("a results report needs at least one indicator", field="indicators")
+        raise InvalidValue(
+            rule("a results report needs at least one indicator"), field="indicators"
+        )
     for code, value in values.items():
         if code not in CATALOGUE:
             raise UnknownIndicator(
-                f"{code[:40]!r} is not a standard indicator ({', '.join(CATALOGUE)})",
+                rule("{given} is not a standard indicator ({codes})"),
                 field=f"indicators.{code[:40]}",
+                given=repr(code[:40]),
+                codes=tuple(CATALOGUE),
             )
         count(value, field=f"indicators.{code}")
     return dict(sorted(values.items()))

@@ -15,6 +15,7 @@ from grants.domain.errors import (
     AllocationExceeded,
     InvalidPillar,
     InvalidValue,
+    rule,
 )
 from grants.domain.fiscal_year import FiscalYear
 from grants.domain.reference import Pillar, TransferType, department_code
@@ -112,9 +113,9 @@ class Program(Aggregate):
         name_en, name_fr = text(name_en, field="name_en"), text(name_fr, field="name_fr")
         if not name_en or not name_fr:
             field = "name_en" if not name_en else "name_fr"
-            raise InvalidValue("a program needs its name in English and French", field=field)
+            raise InvalidValue(rule("a program needs its name in English and French"), field=field)
         if not pillars:
-            raise InvalidPillar("a program serves at least one pillar", field="pillars")
+            raise InvalidPillar(rule("a program serves at least one pillar"), field="pillars")
         return cls._create(
             cls.Registered,
             id=uuid4(),
@@ -138,8 +139,10 @@ class Program(Aggregate):
     ) -> None:
         if not _DEPARTMENT_NUMBER.fullmatch(department_number):
             raise InvalidValue(
-                "the department number is the three digits the Receiver General's chart "
-                "of accounts gives the department",
+                rule(
+                    "the department number is the three digits the Receiver General's "
+                    "chart of accounts gives the department"
+                ),
                 field="department_number",
             )
         purposes = {
@@ -151,7 +154,10 @@ class Program(Aggregate):
         for field, purpose in purposes.items():
             if not purpose:
                 raise InvalidValue(
-                    "the program's purpose, from its terms and conditions, in English and French",
+                    rule(
+                        "the program's purpose, from its terms and conditions, in English "
+                        "and French"
+                    ),
                     field=field,
                 )
         self.trigger_event(
@@ -170,9 +176,14 @@ class Program(Aggregate):
         committed = self.committed.get(fiscal_year, 0)
         if amount_cents < committed:
             raise AllocationBelowCommitments(
-                f"{fiscal_year} already has {committed} cents committed; "
-                f"the allocation cannot go below that to {amount_cents} cents",
+                rule(
+                    "{committed_cents} is already committed in {fiscal_year}: the allocation "
+                    "cannot go below that, to {asked_cents}"
+                ),
                 field="amount_cents",
+                fiscal_year=fiscal_year,
+                committed_cents=committed,
+                asked_cents=amount_cents,
             )
         self.trigger_event(
             self.AllocationSet,
@@ -197,10 +208,17 @@ class Program(Aggregate):
             available = self.available(year)
             if delta > available:
                 raise AllocationExceeded(
-                    f"{self.name_en} has {available} cents left to commit in {year} "
-                    f"(allocation {self.allocations.get(year, 0)} cents); "
-                    f"{delta} cents more cannot be committed",
+                    rule(
+                        "{available_cents} is left to commit in {fiscal_year} of an allocation "
+                        "of {allocation_cents} ({program}): {asked_cents} more cannot be "
+                        "committed"
+                    ),
                     field="cash_flow",
+                    program=self.name_en,
+                    fiscal_year=year,
+                    available_cents=available,
+                    allocation_cents=self.allocations.get(year, 0),
+                    asked_cents=delta,
                 )
         if changes:
             self.trigger_event(

@@ -38,6 +38,7 @@ from grants.domain.errors import (
     SegregationOfDuties,
     StatusForbids,
     UnknownPaymentRequest,
+    rule,
 )
 from grants.domain.fiscal_year import FiscalYear
 from grants.domain.indicators import indicator_values
@@ -390,18 +391,21 @@ class Project(Aggregate):
         title_en = text(title_en, field="title_en")
         title_fr = text(title_fr, field="title_fr")
         if not title_en:
-            raise InvalidValue("an application needs a title", field="title_en")
+            raise InvalidValue(rule("an application needs a title"), field="title_en")
         if cents(requested_cents, field="requested_cents") <= 0:
             raise InvalidAmount(
-                "the amount requested must be more than zero", field="requested_cents"
+                rule("the amount requested must be more than zero"), field="requested_cents"
             )
         if not program.serves(pillar):
             raise InvalidPillar(
-                f"{program.name_en} does not fund the {pillar} pillar", field="pillar"
+                rule("{program} does not fund the {pillar} pillar"),
+                field="pillar",
+                program=program.name_en,
+                pillar=pillar,
             )
         if call is not None:
             if call.program_id != program.id:
-                raise InvalidValue("the call belongs to another program", field="call_id")
+                raise InvalidValue(rule("the call belongs to another program"), field="call_id")
             call.check_accepts(effective_on, pillar)
         return cls._create(
             cls.ApplicationReceived,
@@ -420,9 +424,9 @@ class Project(Aggregate):
         )
 
     def assess(self, score: int, recommendation: str, *, actor: str, effective_on: date) -> None:
-        self._require(Action.ASSESS, to="assess the application")
+        self._require(Action.ASSESS)
         if type(score) is not int or not 0 <= score <= 100:
-            raise InvalidValue("a score is a whole number from 0 to 100", field="score")
+            raise InvalidValue(rule("a score is a whole number from 0 to 100"), field="score")
         self.trigger_event(
             self.ApplicationAssessed,
             score=score,
@@ -432,28 +436,38 @@ class Project(Aggregate):
         )
 
     def approve(self, cash_flow: CashFlow, *, actor: str, effective_on: date) -> None:
-        self._require(Action.APPROVE, to="approve the application")
+        self._require(Action.APPROVE)
         if not cash_flow:
-            raise InvalidCashFlow("a cash flow needs at least one fiscal year", field="cash_flow")
+            raise InvalidCashFlow(
+                rule("a cash flow needs at least one fiscal year"), field="cash_flow"
+            )
         value = sum(cash_flow.values())
         if value > self.requested_cents:
             raise ApprovalExceedsRequest(
-                f"the cash flow adds up to {value} cents, more than the "
-                f"{self.requested_cents} cents requested",
+                rule(
+                    "the cash flow adds up to {value_cents}, more than the {requested_cents} "
+                    "requested"
+                ),
                 field="cash_flow",
+                value_cents=value,
+                requested_cents=self.requested_cents,
             )
         if min(cash_flow) < FiscalYear.of(effective_on):
             raise InvalidCashFlow(
-                f"an approval on {effective_on} cannot commit money in {min(cash_flow)}, "
-                "a fiscal year already over",
+                rule(
+                    "an approval on {approved_on} cannot commit money in {fiscal_year}, a "
+                    "fiscal year already over"
+                ),
                 field="cash_flow",
+                approved_on=effective_on,
+                fiscal_year=min(cash_flow),
             )
         self.trigger_event(
             self.ApplicationApproved, cash_flow=cash_flow, actor=actor, effective_on=effective_on
         )
 
     def reject(self, reason: str, *, actor: str, effective_on: date) -> None:
-        self._require(Action.REJECT, to="reject the application")
+        self._require(Action.REJECT)
         self.trigger_event(
             self.ApplicationRejected,
             reason=_reason(reason, "reason"),
@@ -462,7 +476,7 @@ class Project(Aggregate):
         )
 
     def withdraw(self, reason: str, *, actor: str, effective_on: date) -> None:
-        self._require(Action.WITHDRAW, to="withdraw the application")
+        self._require(Action.WITHDRAW)
         self.trigger_event(
             self.ApplicationWithdrawn,
             reason=_reason(reason, "reason"),
@@ -481,15 +495,16 @@ class Project(Aggregate):
         actor: str,
         effective_on: date,
     ) -> None:
-        self._require(Action.SIGN_AGREEMENT, to="sign an agreement")
+        self._require(Action.SIGN_AGREEMENT)
         day(effective_on, field="signed_on")
         if type(holdback_percent) is not int or not 0 <= holdback_percent <= 100:
             raise InvalidValue(
-                "a holdback is a whole number from 0 to 100 percent", field="holdback_percent"
+                rule("a holdback is a whole number from 0 to 100 percent"), field="holdback_percent"
             )
         if holdback_percent and self.transfer_type is TransferType.GRANT:
             raise InvalidValue(
-                "grants are paid on eligibility: they hold nothing back", field="holdback_percent"
+                rule("grants are paid on eligibility: they hold nothing back"),
+                field="holdback_percent",
             )
         _check_period(self.cash_flow, start_on, end_on)
         disclosure = disclosure.as_published()
@@ -515,7 +530,7 @@ class Project(Aggregate):
         actor: str,
         effective_on: date,
     ) -> None:
-        self._require(Action.AMEND, to="amend the agreement")
+        self._require(Action.AMEND)
         agreement = self._agreement()
         flow = cash_flow if cash_flow is not None else self.cash_flow
         start_on = start_on or agreement.start_on
@@ -524,9 +539,14 @@ class Project(Aggregate):
             spent = self.spent(year)
             if flow.get(year, 0) < spent:
                 raise CashFlowBelowSpending(
-                    f"{spent} cents of {year} are already paid or certified; the amended "
-                    f"cash flow gives that year {flow.get(year, 0)} cents",
+                    rule(
+                        "{spent_cents} of {fiscal_year} is already paid or certified; the amended "
+                        "cash flow gives that year {given_cents}"
+                    ),
                     field="cash_flow",
+                    fiscal_year=year,
+                    spent_cents=spent,
+                    given_cents=flow.get(year, 0),
                 )
         _check_period(flow, start_on, end_on)
         self.trigger_event(
@@ -549,19 +569,24 @@ class Project(Aggregate):
         actor: str,
         effective_on: date,
     ) -> None:
-        self._require(Action.REPROFILE, to="reprofile the cash flow")
+        self._require(Action.REPROFILE)
         agreement = self._agreement()
         if to_fiscal_year <= from_fiscal_year:
             raise InvalidValue(
-                "reprofiling moves money to a later fiscal year", field="to_fiscal_year"
+                rule("reprofiling moves money to a later fiscal year"), field="to_fiscal_year"
             )
         if cents(amount_cents, field="amount_cents") <= 0:
-            raise InvalidAmount("the amount moved must be more than zero", field="amount_cents")
+            raise InvalidAmount(
+                rule("the amount moved must be more than zero"), field="amount_cents"
+            )
         unspent = self.cash_flow.get(from_fiscal_year, 0) - self.spent(from_fiscal_year)
         if amount_cents > unspent:
             raise CashFlowExceeded(
-                f"{from_fiscal_year} has {unspent} cents unspent; {amount_cents} cannot move",
+                rule("{fiscal_year} has {unspent_cents} unspent: {asked_cents} cannot move"),
                 field="amount_cents",
+                fiscal_year=from_fiscal_year,
+                unspent_cents=unspent,
+                asked_cents=amount_cents,
             )
         _check_period({to_fiscal_year: amount_cents}, agreement.start_on, agreement.end_on)
         self.trigger_event(
@@ -584,7 +609,7 @@ class Project(Aggregate):
     ) -> UUID:
         agreement = self._payable_on(Action.REQUEST_PAYMENT, effective_on)
         if cents(amount_cents, field="amount_cents") <= 0:
-            raise InvalidAmount("a payment must be more than zero", field="amount_cents")
+            raise InvalidAmount(rule("a payment must be more than zero"), field="amount_cents")
         kind = kind or (
             PaymentKind.ADVANCE
             if agreement.payment_basis is PaymentBasis.ADVANCE
@@ -593,21 +618,27 @@ class Project(Aggregate):
         final_report_accepted = self.status is Status.FINAL_REPORT_ACCEPTED
         if kind is PaymentKind.HOLDBACK and not final_report_accepted:
             raise HoldbackNotReleased(
-                "the holdback is paid only once the final report is accepted", field="kind"
+                rule("the holdback is paid only once the final report is accepted"), field="kind"
             )
         room = self.cash_flow.get(fiscal_year, 0) - self.spent(fiscal_year)
         if amount_cents > room:
             raise CashFlowExceeded(
-                f"the cash flow leaves {room} cents to pay in {fiscal_year}",
+                rule("the cash flow leaves {room_cents} to pay in {fiscal_year}"),
                 field="amount_cents",
+                fiscal_year=fiscal_year,
+                room_cents=room,
             )
         payable = self.value_cents - (0 if final_report_accepted else self.holdback_cents)
         room = payable - sum(self.spent(year) for year in self.cash_flow)
         if amount_cents > room:
             raise HoldbackNotReleased(
-                f"until the final report is accepted, {self.holdback_cents} cents are held "
-                f"back; {room} cents are left to pay",
+                rule(
+                    "until the final report is accepted, {holdback_cents} is held back: "
+                    "{room_cents} is left to pay"
+                ),
                 field="amount_cents",
+                holdback_cents=self.holdback_cents,
+                room_cents=room,
             )
         request_id = uuid4()
         self.trigger_event(
@@ -628,23 +659,33 @@ class Project(Aggregate):
         request = self.payment_requests.get(payment_request_id)
         if request is None:
             raise UnknownPaymentRequest(
-                "this project has no such payment request", field="payment_request_id"
+                rule("this project has no such payment request"), field="payment_request_id"
             )
         if request.paid_on is not None:
             raise PaymentAlreadyReleased(
-                f"the request was paid on {request.paid_on} as {request.payment_ref}",
+                rule("the request was paid on {paid_on} as {payment_ref}"),
                 field="payment_request_id",
+                paid_on=request.paid_on,
+                payment_ref=request.payment_ref or "",
             )
         year = request.fiscal_year
         if not year.starts_on <= effective_on <= year.ends_on + PAYABLES_AT_YEAR_END:
             raise PaymentOutsideFiscalYear(
-                f"a payment charged to {year} is paid from {year.starts_on} to "
-                f"{year.ends_on}, or as a payable at year-end by "
-                f"{year.ends_on + PAYABLES_AT_YEAR_END}; not on {effective_on}",
+                rule(
+                    "a payment charged to {fiscal_year} is paid from {starts_on} to {ends_on}, "
+                    "or as a payable at year-end by {payable_until_on}; not on {paid_on}"
+                ),
                 field="paid_on",
+                fiscal_year=year,
+                starts_on=year.starts_on,
+                ends_on=year.ends_on,
+                payable_until_on=year.ends_on + PAYABLES_AT_YEAR_END,
+                paid_on=effective_on,
             )
         if actor == request.certified_by:
-            raise SegregationOfDuties(f"{actor} certified this request and so may not release it")
+            raise SegregationOfDuties(
+                rule("{actor} certified this request and so may not release it"), actor=actor
+            )
         payment_ref = _payment_ref(payment_ref)
         released = (
             self.HoldbackReleased
@@ -673,15 +714,18 @@ class Project(Aggregate):
         actor: str,
         effective_on: date,
     ) -> None:
-        self._require(Action.RECOVER, to="recover an overpayment")
+        self._require(Action.RECOVER)
         if cents(amount_cents, field="amount_cents") <= 0:
-            raise InvalidAmount("a recovery must be more than zero", field="amount_cents")
+            raise InvalidAmount(rule("a recovery must be more than zero"), field="amount_cents")
         payment_ref = _payment_ref(payment_ref)
         paid = self.disbursed.get(fiscal_year, 0)
         if amount_cents > paid:
             raise RecoveryExceedsDisbursed(
-                f"{paid} cents were paid in {fiscal_year}; {amount_cents} cannot be recovered",
+                rule("{paid_cents} was paid in {fiscal_year}: {asked_cents} cannot be recovered"),
                 field="amount_cents",
+                fiscal_year=fiscal_year,
+                paid_cents=paid,
+                asked_cents=amount_cents,
             )
         self.trigger_event(
             self.OverpaymentRecovered,
@@ -701,7 +745,7 @@ class Project(Aggregate):
         actor: str,
         effective_on: date,
     ) -> None:
-        self._require(Action.REPORT_RESULTS, to="report results")
+        self._require(Action.REPORT_RESULTS)
         self.trigger_event(
             self.ResultsReported,
             **self._where(),
@@ -712,16 +756,18 @@ class Project(Aggregate):
         )
 
     def accept_final_report(self, *, actor: str, effective_on: date) -> None:
-        self._require(Action.ACCEPT_FINAL_REPORT, to="accept the final report")
+        self._require(Action.ACCEPT_FINAL_REPORT)
         if not self.results:
-            raise ResultsMissing("a final report comes with results: report them first")
+            raise ResultsMissing(rule("a final report comes with results: report them first"))
         self.trigger_event(self.FinalReportAccepted, actor=actor, effective_on=effective_on)
 
     def close(self, *, actor: str, effective_on: date) -> None:
-        self._require(Action.CLOSE, to="close the project")
+        self._require(Action.CLOSE)
         pending = [r for r in self.payment_requests.values() if r.paid_on is None]
         if pending:
-            raise PaymentsPending(f"{len(pending)} certified payment request(s) await release")
+            raise PaymentsPending(
+                rule("certified payment requests await release: {count}"), count=len(pending)
+            )
         lapsed = {
             year: cents - self.disbursed.get(year, 0)
             for year, cents in self.cash_flow.items()
@@ -764,18 +810,25 @@ class Project(Aggregate):
 
     # Rules shared by several commands
 
-    def _require(self, action: Action, *, to: str) -> None:
+    def _require(self, action: Action) -> None:
         """The project's status allows the action (``ALLOWS``), or the rule it breaks."""
         if action in ALLOWS[self.status]:
             return
         if self.status is Status.CLOSED:
-            raise ProjectAlreadyClosed(f"the project is closed: cannot {to}")
+            raise ProjectAlreadyClosed(
+                rule("the project is closed: it cannot take this ({action})"), action=action
+            )
         able = [status for status, actions in ALLOWS.items() if action in actions]
         if self.agreement is None and set(able) <= SIGNED:
-            raise AgreementNotSigned(f"cannot {to}: no agreement is signed")
+            raise AgreementNotSigned(
+                rule("no agreement is signed: the project cannot take this ({action})"),
+                action=action,
+            )
         raise StatusForbids(
-            f"cannot {to}: the project is {self.status.replace('_', ' ')} "
-            f"(it must be {' or '.join(s.replace('_', ' ') for s in able)})"
+            rule("the project is {status}: it cannot take this ({action}) unless {statuses}"),
+            action=action,
+            status=self.status,
+            statuses=tuple(able),
         )
 
     def _agreement(self) -> Agreement:
@@ -786,11 +839,13 @@ class Project(Aggregate):
     def _payable_on(self, action: Action, day: date) -> Agreement:
         """Payments only under a signed agreement, from the day it is signed, never
         after close-out."""
-        self._require(action, to="pay")
+        self._require(action)
         agreement = self._agreement()
         if day < agreement.signed_on:
             raise AgreementNotSigned(
-                f"the agreement was signed on {agreement.signed_on}; nothing can be paid on {day}"
+                rule("the agreement was signed on {signed_on}: nothing can be paid on {paid_on}"),
+                signed_on=agreement.signed_on,
+                paid_on=day,
             )
         return agreement
 
@@ -809,7 +864,9 @@ def _payment_ref(written: str) -> str:
     """The financial system's reference for a payment: the key reconciliation matches on."""
     ref = text(written, field="payment_ref")
     if not ref:
-        raise InvalidValue("the financial system's reference is required", field="payment_ref")
+        raise InvalidValue(
+            rule("the financial system's reference is required"), field="payment_ref"
+        )
     return ref
 
 
@@ -818,12 +875,16 @@ def _check_period(flow: CashFlow, start_on: date, end_on: date) -> None:
     day(start_on, field="start_on")
     day(end_on, field="end_on")
     if end_on < start_on:
-        raise InvalidDates("an agreement cannot end before it starts", field="end_on")
+        raise InvalidDates(rule("an agreement cannot end before it starts"), field="end_on")
     first, last = FiscalYear.of(start_on), FiscalYear.of(end_on)
     outside = [year for year in flow if not first <= year <= last]
     if outside:
         raise CashFlowOutsideAgreement(
-            f"{', '.join(outside)} fall(s) outside the agreement's period "
-            f"from {start_on} to {end_on}",
+            rule(
+                "fiscal years outside the agreement's period from {start_on} to {end_on}: {years}"
+            ),
             field="cash_flow",
+            start_on=start_on,
+            end_on=end_on,
+            years=tuple(outside),
         )

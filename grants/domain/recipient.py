@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from grants.domain.errors import InvalidValue
+from grants.domain.errors import InvalidValue, rule
 from grants.domain.values import text
 
 PROVINCES = ("AB", "BC", "MB", "NB", "NL", "NS", "NT", "NU", "ON", "PE", "QC", "SK", "YT")
@@ -28,21 +28,25 @@ class Recipient:
         country = text(self.country, field="recipient.country")
         if not _COUNTRY.fullmatch(country):
             raise InvalidValue(
-                f"{country[:20]!r} is not an ISO 3166 two-letter country code",
+                rule("{given} is not an ISO 3166 two-letter country code"),
                 field="recipient.country",
+                given=repr(country[:20]),
             )
         province = text(self.province, field="recipient.province") if self.province else None
         if country == "CA" and province not in PROVINCES:
             raise InvalidValue(
-                f"{(province or '')[:20]!r} is not a province or territory code "
-                f"({', '.join(PROVINCES)})",
+                rule("{given} is not a province or territory code ({codes})"),
                 field="recipient.province",
+                given=repr((province or "")[:20]),
+                codes=PROVINCES,
             )
         business_number = self.business_number or None
         if business_number and not _BUSINESS_NUMBER.fullmatch(business_number):
             raise InvalidValue(
-                "a business number is nine digits, optionally followed by a program "
-                "account such as RR0001",
+                rule(
+                    "a business number is nine digits, optionally followed by a program "
+                    "account such as RR0001"
+                ),
                 field="recipient.business_number",
             )
         return Recipient(legal_name, province or None, business_number, country)

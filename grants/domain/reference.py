@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from enum import StrEnum
 
-from grants.domain.errors import InvalidValue
+from grants.domain.errors import InvalidValue, rule
 
 
 class Pillar(StrEnum):
@@ -77,8 +77,11 @@ def department_code(code: str) -> str:
     """Validates a department code: a known one, or two to six capital letters."""
     if code not in DEPARTMENTS and not _DEPARTMENT_CODE.fullmatch(code):
         raise InvalidValue(
-            f"{code!r} is not a department code: use PS, WAGE, JUS, ESDC "
-            "or another federal department's code in capitals",
+            rule(
+                "{given} is not a department code: use PS, WAGE, JUS, ESDC or another "
+                "federal department's code in capitals"
+            ),
             field="department",
+            given=repr(code)[:40],
         )
     return code

@@ -12,7 +12,7 @@ import re
 import unicodedata
 from datetime import date
 
-from grants.domain.errors import InvalidAmount, InvalidDates, InvalidValue
+from grants.domain.errors import InvalidAmount, InvalidDates, InvalidValue, rule
 
 # $100 billion: above any program's budget, far below PostgreSQL's bigint even when a
 # view adds up every year of a program.
@@ -49,11 +49,14 @@ _CONTROL_BUT_LINES = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\ud
 def cents(value: int, *, field: str) -> int:
     """An amount: whole cents from 0 to ``MAX_CENTS``."""
     if type(value) is not int:
-        raise InvalidAmount("an amount is a whole number of cents", field=field)
+        raise InvalidAmount(rule("an amount is a whole number of cents"), field=field)
     if not 0 <= value <= MAX_CENTS:
         raise InvalidAmount(
-            f"an amount is from 0 to {MAX_CENTS:,} cents ($100 billion), not {value:,}",
+            rule("an amount is from {least_cents} to {most_cents}, not {given_cents}"),
             field=field,
+            least_cents=0,
+            most_cents=MAX_CENTS,
+            given_cents=value,
         )
     return value
 
@@ -62,7 +65,7 @@ def count(value: int, *, field: str) -> int:
     """A counted result: a whole number from 0 to ``MAX_COUNT``."""
     if type(value) is not int or not 0 <= value <= MAX_COUNT:
         raise InvalidValue(
-            f"a count is a whole number from 0 to {MAX_COUNT:,}, not {value!r}", field=field
+            rule("a count is a whole number from 0 to {most}"), field=field, most=MAX_COUNT
         )
     return value
 
@@ -78,7 +81,7 @@ def text(
     """Text as it is kept: Unicode NFC (so that one word has one spelling), without
     surrounding spaces, line breaks as ``\\n`` where allowed, and no control character."""
     if not isinstance(value, str):
-        raise InvalidValue("text is expected", field=field)
+        raise InvalidValue(rule("text is expected"), field=field)
     written = unicodedata.normalize("NFC", value)
     if multiline:
         written = written.replace("\r\n", "\n").replace("\r", "\n")
@@ -86,16 +89,31 @@ def text(
     control = (_CONTROL_BUT_LINES if multiline else _CONTROL).search(written)
     if control:
         character = f"U+{ord(control[0]):04X}"
-        raise InvalidValue(f"the control character {character} cannot be kept in text", field=field)
+        raise InvalidValue(
+            rule("the control character {character} cannot be kept in text"),
+            field=field,
+            character=character,
+        )
     if len(written) > max_length:
-        raise InvalidValue(f"at most {max_length:,} characters, not {len(written):,}", field=field)
+        raise InvalidValue(
+            rule("at most {most} characters, not {given}"),
+            field=field,
+            most=max_length,
+            given=len(written),
+        )
     if required and not written:
-        raise InvalidValue("required: it cannot be empty", field=field)
+        raise InvalidValue(rule("required: it cannot be empty"), field=field)
     return written
 
 
 def day(value: date, *, field: str) -> date:
     """A day within the fiscal years the tracker knows."""
     if not FIRST_DAY <= value <= LAST_DAY:
-        raise InvalidDates(f"a day from {FIRST_DAY} to {LAST_DAY}, not {value}", field=field)
+        raise InvalidDates(
+            rule("a day from {first_on} to {last_on}, not {given_on}"),
+            field=field,
+            first_on=FIRST_DAY,
+            last_on=LAST_DAY,
+            given_on=value,
+        )
     return value

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from grants import money
-from grants.domain.errors import InvalidValue
+from grants.domain.errors import Figure, InvalidValue, rule
 from grants.domain.values import MAX_CENTS, text
 
 REQUIRED = ("payment_ref", "amount", "paid_on")
@@ -24,11 +24,20 @@ class LedgerUnreadable(InvalidValue):
 
     code = "ledger_unreadable"
 
-    def __init__(self, message: str, *, line: int, column: str | None = None) -> None:
-        where = f"line {line}" + (f", column {column}" if column else "")
-        super().__init__(f"{where}: {message}", field="file")
+    def __init__(
+        self, template: str, *, line: int, column: str | None = None, **figures: Figure
+    ) -> None:
+        super().__init__(template, field="file", **figures)
         self.line = line
         self.column = column
+        # Where in the file, worded around the reason (grants.wording).
+        self.where = (
+            rule("line {line}, column {column}: {reason}")
+            if column
+            else rule("line {line}: {reason}"),
+            {"line": line, "column": column or ""},
+        )
+        self.message = self.where[0].format(**self.where[1], reason=self.message)
 
 
 @dataclass(frozen=True)
@@ -47,7 +56,7 @@ def read_ledger(data: bytes) -> list[LedgerLine]:
         written = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
-        raise LedgerUnreadable("the file is not UTF-8 text", line=line) from None
+        raise LedgerUnreadable(rule("the file is not UTF-8 text"), line=line) from None
     header_line = written.split("\n", 1)[0]
     delimiter = ";" if header_line.count(";") > header_line.count(",") else ","
     rows = csv.reader(io.StringIO(written, newline=""), delimiter=delimiter)
@@ -55,20 +64,23 @@ def read_ledger(data: bytes) -> list[LedgerLine]:
         return _lines(rows)
     except csv.Error as error:
         # An unclosed quote, say, or a cell longer than the csv module takes (128 KiB).
-        raise LedgerUnreadable(f"not CSV as expected: {error}", line=rows.line_num) from None
+        raise LedgerUnreadable(
+            rule("not CSV as expected ({detail})"), line=rows.line_num, detail=str(error)
+        ) from None
 
 
 def _lines(rows: Iterator[list[str]]) -> list[LedgerLine]:
     header = next(rows, None)
     if header is None:
-        raise LedgerUnreadable("the file is empty: it needs a header line", line=1)
+        raise LedgerUnreadable(rule("the file is empty: it needs a header line"), line=1)
     columns = {name.strip().lower(): n for n, name in enumerate(header)}
     for name in REQUIRED:
         if name not in columns:
             raise LedgerUnreadable(
-                f"no {name} column (the header needs {', '.join(REQUIRED)})",
+                rule("no such column: the header needs {columns}"),
                 line=1,
                 column=name,
+                columns=REQUIRED,
             )
     lines = []
     for row in rows:
@@ -85,28 +97,40 @@ def _line(number: int, row: list[str], columns: dict[str, int]) -> LedgerLine:
         try:
             return text(value, field=name)
         except InvalidValue as error:
-            raise LedgerUnreadable(error.message, line=number, column=name) from None
+            raise LedgerUnreadable(
+                error.template, line=number, column=name, **error.figures
+            ) from None
 
     ref = cell("payment_ref")
     if not ref:
-        raise LedgerUnreadable("the payment reference is empty", line=number, column="payment_ref")
+        raise LedgerUnreadable(
+            rule("the payment reference is empty"), line=number, column="payment_ref"
+        )
     try:
         amount = money.from_ledger(cell("amount"))
-    except ValueError as error:
-        raise LedgerUnreadable(str(error), line=number, column="amount") from None
-    if abs(amount) > MAX_CENTS:
+    except ValueError:
         raise LedgerUnreadable(
-            f"{cell('amount')[:40]!r} is more than the largest amount, $100 billion",
+            rule("{given} is not an amount such as 1234.56, $1,234.56 or 1 234,56"),
             line=number,
             column="amount",
+            given=repr(cell("amount")[:40]),
+        ) from None
+    if abs(amount) > MAX_CENTS:
+        raise LedgerUnreadable(
+            rule("{given} is more than the largest amount, {most_cents}"),
+            line=number,
+            column="amount",
+            given=repr(cell("amount")[:40]),
+            most_cents=MAX_CENTS,
         )
     try:
         paid_on = date.fromisoformat(cell("paid_on"))
     except ValueError:
         raise LedgerUnreadable(
-            f"{cell('paid_on')!r} is not a date written as 2024-05-31",
+            rule("{given} is not a date written as 2024-05-31"),
             line=number,
             column="paid_on",
+            given=repr(cell("paid_on")[:40]),
         ) from None
     return LedgerLine(
         line=number,

@@ -22,7 +22,7 @@ from psycopg.types.json import Jsonb
 from psycopg_pool import ConnectionPool
 
 from grants.application import NotFound
-from grants.domain.errors import RuleViolation
+from grants.domain.errors import RuleViolation, rule
 from grants.domain.fiscal_year import FiscalYear
 from grants.finance.ledger import read_ledger
 from grants.finance.matching import Class, Line, reconcile
@@ -269,7 +269,8 @@ class Reconciliations:
         if row is None:
             summary = self.found(reconciliation_id)
             raise ReconciliationNotFailed(
-                f"the reconciliation is {summary.status}: only a failed one is run again"
+                rule("the reconciliation is {reconciliation}: only a failed one is run again"),
+                reconciliation=str(summary.status),
             )
         return _summary(row)
 

@@ -81,7 +81,7 @@ class FundingRow(msgspec.Struct):
 # once; across years, funding_held does.
 _IN_YEAR = """
 SELECT pillar, sum(projects)::integer AS projects FROM funding_by_pillar
-WHERE fiscal_year = %(fiscal_year)s
+WHERE fiscal_year = %(fiscal_year)s AND projects <> 0
   AND (%(pillar)s::text IS NULL OR pillar = %(pillar)s)
   AND (%(department)s::text IS NULL OR department = %(department)s)
   AND (%(program_id)s::uuid IS NULL OR program_id = %(program_id)s)
@@ -90,7 +90,8 @@ GROUP BY pillar
 
 _IN_ANY_YEAR = """
 SELECT pillar, sum(projects)::integer AS projects FROM funding_held
-WHERE (%(pillar)s::text IS NULL OR pillar = %(pillar)s)
+WHERE projects <> 0
+  AND (%(pillar)s::text IS NULL OR pillar = %(pillar)s)
   AND (%(department)s::text IS NULL OR department = %(department)s)
   AND (%(program_id)s::uuid IS NULL OR program_id = %(program_id)s)
 GROUP BY pillar

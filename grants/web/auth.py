@@ -21,10 +21,10 @@ from litestar.response import Redirect, Template
 from litestar.types import ASGIApp, Receive, Scope, Send
 
 from grants.users import Role, User, Users
-from grants.web.i18n import Language
 from grants.web.layout import LANGUAGE_COOKIE, CsrfRefused, page, session_of, translator
 from grants.web.sessions import COOKIE, Sessions, WebSession
 from grants.web.throttle import Lock, SignInThrottle, account_of
+from grants.wording import Language
 
 # Where each role starts.
 HOME = {

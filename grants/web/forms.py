@@ -63,7 +63,6 @@ class FormPage:
     cancel: str | None = None
     values: dict[str, str] = field(default_factory=dict)
     errors: dict[str, str] = field(default_factory=dict)
-    details: dict[str, str] = field(default_factory=dict)
     form_key: str = field(default_factory=lambda: uuid4().hex)
     version: int | None = None
     intro: str | None = None
@@ -98,20 +97,19 @@ class Form:
         page.values = {k: v for k, v in data.items() if k not in _BOOKKEEPING}
         page.form_key = data.get("form_key") or page.form_key
 
-    def refuse(self, name: str, message: str, detail: str | None = None) -> None:
+    def refuse(self, name: str, message: str) -> None:
         self.page.errors.setdefault(name, message)
-        if detail:
-            self.page.details.setdefault(name, detail)
 
     def refused_by(self, error: DomainError | NotFound) -> None:
         """The rule that refused the command, by the field it names when the form has
         it, above the form otherwise."""
         name = input_name(error.field or "")
-        if isinstance(error, DomainError):
-            code, message = error.code, error.message
-        else:
-            code, message = "unknown_reference", str(error)
-        self.refuse(name if self.page.known(name) else "", *self.t.rule(code, message))
+        message = (
+            self.t.refusal(error)
+            if isinstance(error, DomainError)
+            else self.t("error.unknown_reference")
+        )
+        self.refuse(name if self.page.known(name) else "", message)
 
     def text(self, name: str, *, required: bool = True) -> str:
         value = self.data.get(name, "").strip()
@@ -176,7 +174,7 @@ class Form:
         try:
             return FiscalYear(text)
         except DomainError as error:
-            self.refuse(name, *self.t.rule(error.code, error.message))
+            self.refuse(name, self.t.refusal(error))
             return None
 
     def cash_flow(self, name: str, rows: int, *, required: bool = True) -> list[CashFlowLine]:

@@ -20,8 +20,9 @@ from grants.database import UNAVAILABLE
 from grants.finance.downloads import Download
 from grants.projections.positions import DatabaseUnavailable
 from grants.users import Role, User
-from grants.web.i18n import Language, Translator
+from grants.web.i18n import Translator
 from grants.web.sessions import WebSession
+from grants.wording import Language
 
 logger = logging.getLogger(__name__)
 
@@ -89,6 +90,8 @@ def page(
         status_code=status_code,
         context={
             "t": t,
+            "gettext": t,
+            "ngettext": lambda one, many, n: t(one if n == 1 else many, n=n),
             "lang": t.language.value,
             "other_lang": t.language.other.value,
             "language_href": f"/language/{t.language.other.value}?next={quote(here)}",

@@ -44,12 +44,16 @@ _NOT_BEARER = {"exclude_from_auth": True}
 
 
 def _environment() -> Environment:
+    # Jinja's i18n extension: the templates' _() and {% trans %} take their words from
+    # the ``gettext`` each page passes (``grants.web.layout.page``), the catalogue of its
+    # visitor's language.
     return Environment(
         loader=FileSystemLoader(HERE / "templates"),
         autoescape=select_autoescape(default=True),
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        extensions=["jinja2.ext.i18n"],
     )
 
 

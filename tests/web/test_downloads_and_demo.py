@@ -12,8 +12,9 @@ from grants import demo
 from grants.bootstrap import Services
 from grants.cli import main
 from grants.users import Role
-from grants.web.i18n import Language, Translator
+from grants.web.i18n import Translator
 from grants.web.strategy import Funding, _funding_csv, csv_download
+from grants.wording import Language
 from tests.web import stories
 from tests.web.conftest import Browser
 

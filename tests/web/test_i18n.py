@@ -1,10 +1,23 @@
-"""Money, numbers and amounts typed in, as people write them in each language."""
+"""Money, numbers and words, as people write them in each language: every message the
+code asks for, and every refusal the domain can give, is in both catalogues."""
 
 from __future__ import annotations
 
-from grants.web.i18n import MESSAGES, NBSP, Language, Translator
+import re
+from pathlib import Path
+
+from babel.messages.extract import extract_from_dir
+
+from grants import wording
+from grants.domain.errors import AllocationExceeded, rule
+from grants.web.i18n import Translator
+from grants.wording import Language
 
 EN, FR = Translator(Language.EN), Translator(Language.FR)
+NBSP = "\u00a0"
+GRANTS = Path(wording.__file__).resolve().parent
+# A message id rather than a sentence: words joined by dots.
+KEY = re.compile(r"[a-z0-9_]+(\.[a-z0-9_]+)+")
 
 
 def test_amounts_read_as_people_write_them_in_each_language() -> None:
@@ -15,8 +28,47 @@ def test_amounts_read_as_people_write_them_in_each_language() -> None:
     assert FR.number(12_345) == f"12{NBSP}345"
 
 
-def test_every_message_has_both_languages() -> None:
-    assert all(en.strip() and fr.strip() for en, fr in MESSAGES.values())
+def asked_for() -> set[str]:
+    """The messages the code and the templates ask the catalogues for, as Babel
+    extracts them: keys (``t("nav.dashboard")``) and refusals (``rule("...")``)."""
+    found = extract_from_dir(
+        GRANTS,
+        method_map=[("**.py", "python"), ("web/templates/**.html", "jinja2")],
+        keywords={"t": None, "_": None, "rule": None},
+    )
+    return {str(message) for _, _, message, _, _ in found if isinstance(message, str)}
+
+
+def test_every_message_asked_for_is_in_both_languages() -> None:
+    english, french = wording.catalogue(Language.EN), wording.catalogue(Language.FR)
+    asked = asked_for()
+    assert len(asked) > 200
+    keys = {message for message in asked if KEY.fullmatch(message)}
+    assert sorted(keys - set(english)) == []
+    assert sorted(asked - set(french)) == []
+    assert all(text.strip() for text in (*english.values(), *french.values()))
+
+
+def test_a_refusal_reads_in_each_language_with_its_amounts_written_as_each_writes_them() -> None:
+    refused = AllocationExceeded(
+        rule(
+            "{available_cents} is left to commit in {fiscal_year} of an allocation "
+            "of {allocation_cents} ({program}): {asked_cents} more cannot be committed"
+        ),
+        program="Victims Fund",
+        fiscal_year="2026-27",
+        available_cents=0,
+        allocation_cents=0,
+        asked_cents=10_000_000,
+    )
+    assert EN.refusal(refused) == (
+        "$0.00 is left to commit in 2026-27 of an allocation of $0.00 (Victims Fund): "
+        "$100,000.00 more cannot be committed"
+    )
+    assert FR.refusal(refused) == (
+        f"il reste 0,00{NBSP}$ à engager en 2026-27 sur une affectation de 0,00{NBSP}$ "
+        f"(Victims Fund) : 100{NBSP}000,00{NBSP}$ de plus ne peuvent pas être engagés"
+    )
 
 
 def test_names_come_from_the_domain_in_each_language() -> None:

@@ -76,7 +76,7 @@ def test_a_refused_approval_names_the_rule_by_the_field_and_keeps_the_input(
     response = browser.submit(f"/projects/{project_id}/approval", stories.approval("150000"))
     assert response.status_code == 422
     fieldset = re.search(r'<fieldset class="invalid".*?</fieldset>', response.text, re.S)
-    assert fieldset and "more than the 12000000 cents requested" in fieldset[0]
+    assert fieldset and "adds up to $150,000.00, more than the $120,000.00 requested" in fieldset[0]
     assert 'value="150000"' in response.text
     assert events(services) == before
 
@@ -93,7 +93,7 @@ def test_bad_input_is_named_field_by_field(browser: Browser, services: Services)
     assert 'value="lots"' in response.text
 
 
-def test_a_refusal_in_french_gives_the_rule_in_french_and_the_detail_in_english(
+def test_a_refusal_in_french_says_why_in_french_with_its_figures(
     browser: Browser, services: Services
 ) -> None:
     project_id = applied(browser, services)
@@ -101,8 +101,11 @@ def test_a_refusal_in_french_gives_the_rule_in_french_and_the_detail_in_english(
     response = browser.submit(f"/projects/{project_id}/approval", stories.approval("1000"))
     assert response.status_code == 422
     text = html.unescape(response.text)
-    assert "L'état du projet ne le permet pas." in text
-    assert '<span lang="en">(Détail: cannot approve the application' in text
+    assert (
+        "le projet est à l'état « Reçue » : il ne peut recevoir ceci (une approbation) qu'à "
+        "l'état « Évaluée »"
+    ) in text
+    assert "the project is" not in text  # no English left in the refusal
 
 
 def test_finance_cannot_release_what_it_certified(browser: Browser, services: Services) -> None:
