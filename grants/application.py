@@ -33,7 +33,7 @@ from grants.domain.cash_flow import changes
 from grants.domain.errors import DomainError, RuleViolation, rule
 from grants.domain.program import Program
 from grants.domain.project import Project
-from grants.eventstore import IdempotentRecorder, MsgspecMapper
+from grants.eventstore import IdempotentRecorder, InMemoryFactory, MsgspecMapper
 from grants.idempotency import Claim, Receipt
 
 A = TypeVar("A", bound=Aggregate)
@@ -259,3 +259,9 @@ class Grants(Application[UUID]):
             start=None, limit=100_000, topics=[get_topic(event_class)]
         )
         return [n.originator_id for n in notifications]
+
+
+def in_memory() -> Grants:
+    """The application on a store kept in memory: its rules, commitment control and
+    idempotent retries run without a server, in the time the domain's take."""
+    return Grants(env={"PERSISTENCE_MODULE": get_topic(InMemoryFactory)})

@@ -1,5 +1,6 @@
 """The event store's adapters: events stored as msgspec JSON, and a PostgreSQL recorder
-that also records idempotency answers in the same transaction as the events."""
+that also records idempotency answers in the same transaction as the events (and its
+twin in memory, for the application's tests)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,14 @@ from uuid import UUID
 
 import msgspec
 from eventsourcing.domain import DomainEventProtocol
-from eventsourcing.persistence import IntegrityError, JSONTranscoder, Mapper, StoredEvent
+from eventsourcing.persistence import (
+    ApplicationRecorder,
+    IntegrityError,
+    JSONTranscoder,
+    Mapper,
+    StoredEvent,
+)
+from eventsourcing.popo import POPOApplicationRecorder, POPOFactory
 from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore
 from eventsourcing.utils import get_topic, resolve_topic
 from psycopg.sql import SQL, Identifier
@@ -204,3 +212,46 @@ class IdempotentRecorder(PostgresApplicationRecorder):
     @property
     def _column(self) -> str:
         return f"{self.events_table_name}_record"
+
+
+class InMemoryRecorder(POPOApplicationRecorder):
+    """The same contract in memory: a command's events and its answer are recorded
+    together under the store's lock, and a second answer for one key is refused like
+    a conflicting event. For running the application without a server (its tests)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._answers: dict[tuple[str, str], dict[str, Any]] = {}
+
+    def first_answer(self, claim: idempotency.Claim) -> idempotency.Receipt | None:
+        with self._database_lock:
+            return idempotency.answer(claim, self._answers.get((claim.user, claim.key)))
+
+    def _assert_uniqueness(self, stored_events: Sequence[StoredEvent], **kwargs: Any) -> None:
+        super()._assert_uniqueness(stored_events)
+        answer = kwargs.get("idempotency")
+        if answer is not None and (answer[0].user, answer[0].key) in self._answers:
+            raise IntegrityError("this Idempotency-Key has its answer")
+
+    def _update_table(
+        self, stored_events: Sequence[StoredEvent], **kwargs: Any
+    ) -> Sequence[int] | None:
+        positions = super()._update_table(stored_events)
+        answer: tuple[idempotency.Claim, idempotency.Receipt] | None = kwargs.get("idempotency")
+        if answer is not None and positions:
+            claim, receipt = answer
+            self._answers[claim.user, claim.key] = {
+                "fingerprint": claim.fingerprint,
+                "receipt_id": receipt.id,
+                "version": receipt.version,
+                "project_id": receipt.project_id,
+                "position": positions[-1],
+            }
+        return positions
+
+
+class InMemoryFactory(POPOFactory):
+    """``PERSISTENCE_MODULE`` for an application kept in memory."""
+
+    def application_recorder(self) -> ApplicationRecorder:
+        return InMemoryRecorder()

@@ -1,8 +1,9 @@
-"""How the domain's values cross the HTTP boundary: each request field, query parameter
-and path parameter is typed with the limits ``grants.domain.values`` writes down, so a
-value out of them is a 422 naming the field before anything runs, and the OpenAPI
-schema shows the same limits. Bodies are decoded strictly (``grants.api.commands``):
-an amount is a JSON integer, never ``"100"`` or ``100.0``."""
+"""How the domain's values cross the HTTP boundary beyond a command's body (whose fields
+``grants.fields`` types): query and path parameters typed with the limits
+``grants.domain.values`` writes down, so a value out of them is a 422 naming the
+parameter before anything runs; and the OpenAPI schema of the same limits. Bodies are
+decoded strictly (``grants.api.commands``): an amount is a JSON integer, never ``"100"``
+or ``100.0``."""
 
 from __future__ import annotations
 
@@ -13,54 +14,12 @@ from litestar.openapi.spec import OpenAPIType, Schema
 from litestar.params import QueryParameter
 from litestar.plugins import OpenAPISchemaPlugin
 from litestar.typing import FieldDefinition
-from msgspec import Meta
 
 from grants.domain.fiscal_year import FiscalYear
-from grants.domain.values import (
-    FIRST_YEAR,
-    LAST_YEAR,
-    MAX_CENTS,
-    MAX_COUNT,
-    MULTI_LINE,
-    NAME_LENGTH,
-    ONE_LINE,
-    REQUIRED_LINE,
-    REQUIRED_LINES,
-    TEXT_LENGTH,
-)
-
-
-def decode_fiscal_year(kind: type, value: Any) -> Any:
-    """Fiscal years are made by the domain's constructor, whose error names the rule."""
-    if kind is FiscalYear:
-        return FiscalYear(value)
-    raise NotImplementedError(kind)
-
+from grants.domain.values import FIRST_YEAR, LAST_YEAR, NAME_LENGTH, ONE_LINE
+from grants.fields import DEPARTMENT, decode_fiscal_year
 
 TYPE_DECODERS = [(lambda kind: kind is FiscalYear, decode_fiscal_year)]
-
-Cents = Annotated[
-    int,
-    Meta(
-        ge=0,
-        le=MAX_CENTS,
-        description="An amount in whole cents (CAD), a JSON integer: $100 billion at most",
-    ),
-]
-Count = Annotated[int, Meta(ge=0, le=MAX_COUNT, description="A count, a JSON integer")]
-Percent = Annotated[int, Meta(ge=0, le=100)]
-DEPARTMENT = "^[A-Z]{2,6}$"
-# Text: a name, title, reference or code on one line; or a few paragraphs. Required
-# text has something besides spaces.
-Name = Annotated[str, Meta(max_length=NAME_LENGTH, pattern=ONE_LINE)]
-RequiredName = Annotated[str, Meta(min_length=1, max_length=NAME_LENGTH, pattern=REQUIRED_LINE)]
-Paragraphs = Annotated[str, Meta(max_length=TEXT_LENGTH, pattern=MULTI_LINE)]
-RequiredParagraphs = Annotated[
-    str, Meta(min_length=1, max_length=TEXT_LENGTH, pattern=REQUIRED_LINES)
-]
-DepartmentCode = Annotated[
-    str, Meta(pattern=DEPARTMENT, description="PS, WAGE, JUS, ESDC or another code")
-]
 
 # Query parameters: Litestar reads their limits from its own parameter declarations,
 # not from msgspec's (which it drops there).

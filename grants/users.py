@@ -14,10 +14,10 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from psycopg_pool import ConnectionPool
 
-_PASSWORDS = PasswordHasher()
+PASSWORDS = PasswordHasher()
 # Checked against when the name is unknown, so that an unknown name takes as long to
 # refuse as a wrong password and the time of an answer does not tell names apart.
-_NOBODY = _PASSWORDS.hash("no one signs in with this")
+_NOBODY = PASSWORDS.hash("no one signs in with this")
 
 
 class Role(StrEnum):
@@ -50,7 +50,7 @@ def add_user(
     (the demo's users have known ones). A password, when given, lets the user sign in
     to the web pages; without one, an existing password is kept."""
     token = token or secrets.token_urlsafe(32)
-    password_hash = _PASSWORDS.hash(password) if password else None
+    password_hash = PASSWORDS.hash(password) if password else None
     with psycopg.connect(database_url) as conn:
         conn.execute(
             "INSERT INTO users (name, role, token_hash, password_hash) VALUES (%s, %s, %s, %s) "
@@ -102,7 +102,7 @@ class Users:
                 "SELECT name, role, password_hash FROM users WHERE name = %s", (name,)
             ).fetchone()
         try:
-            _PASSWORDS.verify(row[2] if row and row[2] else _NOBODY, password)
+            PASSWORDS.verify(row[2] if row and row[2] else _NOBODY, password)
         except (VerificationError, InvalidHashError):
             return None
         return User(row[0], Role(row[1])) if row and row[2] else None

@@ -15,7 +15,7 @@ from litestar.exceptions import ClientException, ValidationException
 
 from grants.application import Context
 from grants.domain.errors import InvalidValue, rule
-from grants.http_values import decode_fiscal_year
+from grants.fields import decode_fiscal_year
 from grants.idempotency import Claim, Receipt
 from grants.users import User
 

@@ -69,7 +69,7 @@ class Browser:
 
 
 @pytest.fixture
-def browser(services: Services, people: dict[str, str], redis_url: str) -> Iterator[Browser]:
+def browser(services: Services, people: dict[str, str], job_queue: str) -> Iterator[Browser]:
     # With a job queue, as served: finance's ledger uploads queue their reconciliation.
-    with TestClient(create_app(services, redis_url)) as client:
+    with TestClient(create_app(services, job_queue)) as client:
         yield Browser(client)

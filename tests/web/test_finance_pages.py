@@ -21,8 +21,8 @@ from grants.bootstrap import Services
 from grants.finance import deadlines
 from grants.projections.rebuild import catch_up
 from tests.api import Api
-from tests.test_exports import published_columns
-from tests.test_reconciliation import work
+from tests.http.test_exports import published_columns
+from tests.ledgers import work
 from tests.web.conftest import Browser
 from workers import jobs
 
@@ -76,6 +76,7 @@ def cells(page: str, row: str) -> list[str]:
     ]
 
 
+@pytest.mark.slow
 def test_a_ledger_uploaded_on_the_page_is_reconciled_by_the_worker_and_reported(
     browser: Browser, api: Api, services: Services, redis_url: str
 ) -> None:
@@ -260,6 +261,7 @@ def test_the_open_data_downloads_and_a_missing_publication_detail_is_named_on_th
     assert [g["title"] for g in json.loads(giving.text)["grants"]] == ["The Essentials"]
 
 
+@pytest.mark.slow
 def test_a_failed_reconciliation_says_why_and_runs_again_from_its_page(
     browser: Browser,
     people: dict[str, str],

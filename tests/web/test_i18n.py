@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 from babel.messages.extract import extract_from_dir
+from babel.messages.frontend import parse_mapping_cfg
 
 from grants import wording
 from grants.domain.errors import AllocationExceeded, rule
@@ -15,7 +16,7 @@ from grants.wording import Language
 
 EN, FR = Translator(Language.EN), Translator(Language.FR)
 NBSP = "\u00a0"
-GRANTS = Path(wording.__file__).resolve().parent
+ROOT = Path(wording.__file__).resolve().parents[1]
 # A message id rather than a sentence: words joined by dots.
 KEY = re.compile(r"[a-z0-9_]+(\.[a-z0-9_]+)+")
 
@@ -31,10 +32,10 @@ def test_amounts_read_as_people_write_them_in_each_language() -> None:
 def asked_for() -> set[str]:
     """The messages the code and the templates ask the catalogues for, as Babel
     extracts them: keys (``t("nav.dashboard")``) and refusals (``rule("...")``)."""
+    with open(ROOT / "babel.cfg") as cfg:
+        method_map, options_map = parse_mapping_cfg(cfg)  # type: ignore[no-untyped-call]
     found = extract_from_dir(
-        GRANTS,
-        method_map=[("**.py", "python"), ("web/templates/**.html", "jinja2")],
-        keywords={"t": None, "_": None, "rule": None},
+        ROOT, method_map, options_map, keywords={"t": None, "_": None, "rule": None}
     )
     return {str(message) for _, _, message, _, _ in found if isinstance(message, str)}
 

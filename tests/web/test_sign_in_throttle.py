@@ -70,6 +70,7 @@ def test_the_lock_is_the_accounts_whatever_the_case_typed(browser: Browser) -> N
     assert attempt(browser, "olivia").status_code == 303
 
 
+@pytest.mark.slow
 def test_twenty_failures_from_one_address_lock_it_for_every_account(
     browser: Browser, caplog: pytest.LogCaptureFixture
 ) -> None:

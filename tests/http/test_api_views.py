@@ -98,6 +98,7 @@ def test_the_project_list_filters_and_pages(api: Api) -> None:
     assert api.get("/api/projects?department=PS")["total"] == 0
 
 
+@pytest.mark.slow
 def test_a_view_that_lags_answers_503_with_retry_after(
     client: TestClient[Litestar],
     as_: dict[str, dict[str, str]],

@@ -22,7 +22,7 @@ from grants.projections.rebuild import catch_up
 from grants.projections.status import leader_key
 from grants.queue import queue_name
 from tests.api import Api
-from tests.test_reconciliation import ENGLISH, YEAR, report, upload_csv, work
+from tests.ledgers import ENGLISH, YEAR, report, upload_csv, work
 from tests.waiting import wait_for
 from workers import jobs
 
@@ -40,6 +40,7 @@ def paid(api: Api) -> str:
     return project
 
 
+@pytest.mark.slow
 def test_a_reconciliation_the_payment_register_cannot_serve_fails_with_its_reason_and_runs_again(
     api: Api, services: Services, redis_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -12,6 +12,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from grants import demo
 from grants.bootstrap import Services
 from grants.projections import VIEWS
@@ -19,6 +21,8 @@ from grants.projections.follower import IDLE_SECONDS, follow
 from grants.projections.rebuild import rebuild
 from grants.projections.status import led
 from tests.waiting import wait_for
+
+pytestmark = pytest.mark.slow
 
 
 def start_worker(services: Services, data_dir: Path) -> subprocess.Popen[bytes]:

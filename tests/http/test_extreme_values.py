@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from typing import Any
 from uuid import UUID
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from litestar import Litestar
@@ -22,7 +23,7 @@ from grants.projections.rebuild import catch_up, rebuild
 from grants.users import Role, add_user
 from tests.conftest import PEOPLE, empty
 from tests.history import Played
-from tests.test_views import views_agree_with_the_events
+from tests.store.test_views import views_agree_with_the_events
 
 # Whatever a person may type: letters of every script, combining marks, emoji, spaces
 # of every kind, quotes and spreadsheet formulas; no control characters.
@@ -55,6 +56,7 @@ def text(most: int, *, lines: bool = False) -> st.SearchStrategy[str]:
 YEARS = st.sampled_from([FiscalYear("1990-91"), FiscalYear("2021-22"), FiscalYear("2100-01")])
 
 
+@pytest.mark.slow
 @settings(
     max_examples=8,
     deadline=None,

@@ -20,7 +20,7 @@ from grants.domain.program import Program
 from grants.domain.project import Project
 from grants.projections.status import Failure, failures
 from tests.api import Api
-from tests.test_reconciliation import ENGLISH, report, upload_csv, work
+from tests.ledgers import ENGLISH, report, upload_csv, work
 from tests.waiting import wait_for
 
 BIGINT = 2**63

@@ -24,7 +24,7 @@ from grants.finance.matching import Class
 from grants.finance.reconciliations import Reconciliation, Reconciliations, ReportLine, Side
 from grants.spreadsheet import Number, cell, csv_text
 from tests.api import Api
-from tests.test_reconciliation import upload_csv, work
+from tests.ledgers import upload_csv, work
 
 FORMULAS = ['=HYPERLINK("http://evil","x")', "+1", "-2+3", "@SUM(A1)", "\tx", "\rx"]
 YEAR = "2021-22"

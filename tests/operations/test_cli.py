@@ -11,6 +11,7 @@ from pathlib import Path
 
 import httpx
 import psycopg
+import pytest
 
 from grants.migrations import migrate
 from grants.users import Role, User, Users
@@ -33,7 +34,7 @@ def test_migrations_apply_once_each(database_url: str) -> None:
     with psycopg.connect(database_url) as conn:
         names = [row[0] for row in conn.execute("SELECT name FROM schema_migrations ORDER BY name")]
     assert names == sorted(
-        p.name for p in (Path(__file__).parent.parent / "migrations").glob("*.sql")
+        p.name for p in (Path(__file__).resolve().parents[2] / "migrations").glob("*.sql")
     )
 
 
@@ -63,6 +64,7 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+@pytest.mark.slow
 def test_serve_with_nothing_configured_runs_on_embedded_postgres(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
     env["GRANTS_DATA_DIR"] = str(tmp_path / "data")

@@ -16,7 +16,7 @@ from grants.bootstrap import Services
 from grants.domain.values import MAX_CENTS, NAME_LENGTH
 from grants.projections.rebuild import catch_up
 from tests.api import Api
-from tests.test_api_refusals import refused
+from tests.http.test_api_refusals import refused
 
 BIGINT = 2**63
 

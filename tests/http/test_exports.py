@@ -25,7 +25,7 @@ from grants import demo
 from grants.bootstrap import Services
 from tests.api import Api
 
-SCHEMAS = Path(__file__).with_name("schemas")
+SCHEMAS = Path(__file__).resolve().parents[1] / "schemas"
 _REF_NUMBER = re.compile(r"\d{3}-(\d{4})-(\d{4})-Q[1-4]-\d{5}")
 
 
@@ -88,6 +88,7 @@ def get(client: TestClient[Litestar], path: str, headers: dict[str, str] | None 
     return response
 
 
+@pytest.mark.slow
 def test_the_demo_disclosure_has_the_published_columns_and_a_row_per_agreement(
     services: Services, client: TestClient[Litestar], demo_loaded: int
 ) -> None:
@@ -177,6 +178,7 @@ def test_a_program_without_publication_details_is_named_when_the_export_is_refus
     assert "Victims Fund" in response.json()["detail"]
 
 
+@pytest.mark.slow
 def test_the_demo_as_360giving_validates_and_adds_up(
     client: TestClient[Litestar], demo_loaded: int
 ) -> None:

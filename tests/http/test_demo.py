@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from litestar import Litestar
 from litestar.testing import TestClient
 
@@ -11,6 +12,7 @@ from grants.bootstrap import Services
 VICTIMS_FUND = "department=JUS&pillar=protection"
 
 
+@pytest.mark.slow
 def test_the_published_figures_read_back_through_the_api(
     services: Services, client: TestClient[Litestar], projections: None
 ) -> None:
