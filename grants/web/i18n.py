@@ -5,9 +5,10 @@ language (``$1,234,567.89``, ``1 234 567,89 $``)."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any, Protocol
 
+from babel.dates import format_timedelta
 from babel.numbers import format_decimal
 
 from grants import money, wording
@@ -50,10 +51,8 @@ class Translator:
     def wait(self, seconds: int) -> str:
         """A wait as people say it: ``30 seconds``, or in minutes rounded up from one
         minute on (a time of day would be the server's, not the reader's)."""
-        if seconds < 60:
-            return self("wait.second") if seconds == 1 else self("wait.seconds", n=seconds)
-        minutes = -(-seconds // 60)
-        return self("wait.minute") if minutes == 1 else self("wait.minutes", n=minutes)
+        span = timedelta(seconds=seconds) if seconds < 60 else timedelta(minutes=-(-seconds // 60))
+        return format_timedelta(span, threshold=1, locale=money.LOCALES[self.language])
 
     def name(self, named: Named | Mapping[str, str] | Any) -> str:
         """The French or English name of anything that has both (an object or a row);
