@@ -18,7 +18,8 @@ def allow(*roles: Role) -> Guard:
     """Lets the admin and the given roles through."""
     allowed = {Role.ADMIN, *roles}
 
-    def guard(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+    # A coroutine: Litestar would run a plain function in a worker thread.
+    async def guard(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
         if connection.scope.get("method") == "OPTIONS":
             return  # which methods a path takes is no secret, and needs no token
         user: User = connection.user

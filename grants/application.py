@@ -10,12 +10,13 @@ from __future__ import annotations
 import random
 import time
 from collections.abc import Callable, Iterable, Sequence
+from copy import deepcopy
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, ClassVar, TypeVar
+from typing import Any, ClassVar, TypeVar, cast
 from uuid import UUID
 
-from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.application import AggregateNotFoundError, Application, project_aggregate
 from eventsourcing.persistence import IntegrityError, Mapper
 from eventsourcing.utils import get_topic
 
@@ -74,6 +75,9 @@ class Grants(Application[UUID]):
     env: ClassVar[dict[str, str]] = {
         "APPLICATION_RECORDER_TOPIC": get_topic(IdempotentRecorder),
         "AGGREGATE_CACHE_MAXSIZE": "10000",
+        # The cache keeps each aggregate as this process last saved or read it, and is
+        # brought up to the store's state only where a decision needs that (_load).
+        "AGGREGATE_CACHE_FASTFORWARD": "n",
     }
 
     def construct_mapper(self) -> Mapper[UUID]:
@@ -89,10 +93,10 @@ class Grants(Application[UUID]):
         on = command.day()
         if isinstance(command, RegisterProgram):
             return self._run(
-                ctx, lambda: self._save(ctx, Program.register(**arguments, effective_on=on))
+                ctx, lambda _: self._save(ctx, Program.register(**arguments, effective_on=on))
             )
         if isinstance(command, OpenCall | ReceiveApplication):
-            return self._run(ctx, lambda: self._receive(ctx, command, arguments, on))
+            return self._run(ctx, lambda _: self._receive(ctx, command, arguments, on))
         assert target is not None, f"{type(command).__name__} acts on an aggregate"
         if isinstance(command, PROJECT_COMMANDS):
             return self._on_project(
@@ -102,8 +106,8 @@ class Grants(Application[UUID]):
             )
         kind: type[Program | Call] = Program if isinstance(command, PROGRAM_COMMANDS) else Call
 
-        def attempt() -> Receipt:
-            aggregate = self._load(kind, target, ctx)
+        def attempt(cached: bool) -> Receipt:
+            aggregate = self._load(kind, target, ctx, cached=cached)
             getattr(aggregate, command.method)(**arguments, effective_on=on)
             return self._save(ctx, aggregate)
 
@@ -154,14 +158,14 @@ class Grants(Application[UUID]):
         """Runs a project command; when it changes what the project has committed, the
         program's commitment control must accept the change, in the same save."""
 
-        def attempt() -> Receipt:
-            project = self._load(Project, project_id, ctx)
+        def attempt(cached: bool) -> Receipt:
+            project = self._load(Project, project_id, ctx, cached=cached)
             committed_before = dict(project.cash_flow)
             result = command(project)
             change = changes(committed_before, project.cash_flow)
             if not change:
                 return self._save(ctx, project, answer_for=result)
-            program = self._load(Program, project.program_id)
+            program = self._load(Program, project.program_id, cached=cached)
             cause = project.pending_events[-1]
             assert isinstance(cause, Aggregate.Event)
             program.change_commitment(
@@ -176,17 +180,23 @@ class Grants(Application[UUID]):
 
         return self._run(ctx, attempt)
 
-    def _run(self, ctx: Context, attempt: Callable[[], Receipt]) -> Receipt:
-        """Runs a command, again on fresh state if another command changed the same
-        aggregates meanwhile. A retried command is answered with its first answer: its
-        key is looked up only when the command fails, since the key is stored with the
-        events and a second success for one key cannot be stored."""
+    def _run(self, ctx: Context, attempt: Callable[[bool], Receipt]) -> Receipt:
+        """Runs a command, again on the store's state if another command changed the
+        same aggregates meanwhile. The first attempt decides on the aggregates it will
+        save as this process's cache holds them, without reading the store: saving
+        checks their versions, so a decision on a state another process has since
+        changed is never stored, and is taken again; a refusal is given only once the
+        store's state confirms it. A retried command is answered with its first answer:
+        its key is looked up only when the command fails, since the key is stored with
+        the events and a second success for one key cannot be stored."""
+        cached = True
         for attempt_number in range(ATTEMPTS):
-            if attempt_number:
+            if attempt_number > 1:  # the first retry reads the store: no pause before it
                 time.sleep(random.uniform(0, PAUSE_SECONDS * attempt_number))
             try:
-                return attempt()
+                return attempt(cached)
             except IntegrityError:
+                cached = False
                 if first_answer := self._first_answer(ctx.claim):
                     return first_answer
                 if ctx.expected_version is not None:
@@ -199,7 +209,9 @@ class Grants(Application[UUID]):
             except (DomainError, NotFound):
                 if first_answer := self._first_answer(ctx.claim):
                     return first_answer
-                raise
+                if not cached:
+                    raise
+                cached = False
         raise ConcurrentUpdate(rule("other commands keep changing the same records: try again"))
 
     def _save(self, ctx: Context, *aggregates: Aggregate, answer_for: object = None) -> Receipt:
@@ -227,9 +239,13 @@ class Grants(Application[UUID]):
         ctx: Context | None = None,
         *,
         field: str | None = None,
+        cached: bool = False,
     ) -> A:
+        """The aggregate, a copy of its own; ``cached``: as this process last saved or
+        read it (for a command that saves it, whose save checks its version), otherwise
+        as the store has it now."""
         try:
-            aggregate: Aggregate = self.repository.get(id)
+            aggregate: Aggregate = self.repository.get(id) if cached else self._latest(id)
         except AggregateNotFoundError:
             raise NotFound(kind.__name__.lower(), id, field=field) from None
         if not isinstance(aggregate, kind):
@@ -243,6 +259,23 @@ class Grants(Application[UUID]):
                 version=aggregate.version,
                 expected=ctx.expected_version,
             )
+        return aggregate
+
+    def _latest(self, id: UUID) -> Aggregate:
+        """The aggregate as the store has it: the cached one, brought forward with the
+        events other processes have recorded since, on a copy (the cached object is
+        replaced, never changed in place, since other threads copy it meanwhile)."""
+        cache = self.repository.cache
+        assert cache is not None
+        try:
+            cached = cast(Aggregate, cache.get(id))
+        except KeyError:
+            fetched: Aggregate = self.repository.get(id)  # from the store, and cached
+            return fetched
+        aggregate = project_aggregate(deepcopy(cached), self.events.get(id, gt=cached.version))
+        assert isinstance(aggregate, Aggregate)
+        if aggregate.version != cached.version:
+            cache.put(id, deepcopy(aggregate))
         return aggregate
 
     def _first_answer(self, claim: Claim | None) -> Receipt | None:

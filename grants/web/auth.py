@@ -74,8 +74,11 @@ class SessionMiddleware(ASGIMiddleware):
         await next_app(scope, receive, send)
 
 
-def signed_in(connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler) -> None:
-    """Every page but those marked public needs a signed-in user."""
+async def signed_in(
+    connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler
+) -> None:
+    """Every page but those marked public needs a signed-in user (a coroutine: Litestar
+    would run a plain function in a worker thread)."""
     if not handler.opt.get("public") and connection.user is None:
         raise NotAuthorizedException("sign in first")
 
