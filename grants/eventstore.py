@@ -22,6 +22,7 @@ from eventsourcing.persistence import (
 from eventsourcing.popo import POPOApplicationRecorder, POPOFactory
 from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore
 from eventsourcing.utils import get_topic, resolve_topic
+from psycopg.rows import tuple_row
 from psycopg.sql import SQL, Identifier
 
 from grants import idempotency
@@ -46,8 +47,14 @@ def as_builtins(event: DomainEventProtocol[UUID]) -> dict[str, Any]:
 
 def _decode_custom(type_: type, value: Any) -> Any:
     if type_ is FiscalYear:
-        return FiscalYear(value)
+        return _fiscal_year(value)
     raise NotImplementedError(type_)
+
+
+@cache
+def _fiscal_year(text: str) -> FiscalYear:
+    # A hundred or so fiscal years are written in millions of stored events.
+    return FiscalYear(text)
 
 
 @cache
@@ -55,10 +62,16 @@ def _decoder(topic: str) -> Callable[[bytes], Any]:
     """Decodes the stored state of one event class, upcasting older versions."""
     cls = resolve_topic(topic)
     class_version = getattr(cls, "class_version", 1)
+    typed = msgspec.json.Decoder(cls, dec_hook=_decode_custom).decode
     if class_version == 1:
-        return msgspec.json.Decoder(cls, dec_hook=_decode_custom).decode
+        return typed
+    # The state of an event of the current version decodes straight into its class
+    # (which ignores the version's key); only older ones go through a dict.
+    current = b'{"class_version":%d,' % class_version
 
     def decode_and_upcast(state: bytes) -> Any:
+        if state.startswith(current):
+            return typed(state)
         fields = msgspec.json.decode(state)
         version = fields.pop("class_version", 1)
         while version < class_version:
@@ -92,8 +105,13 @@ class MsgspecMapper(Mapper[UUID]):
         )
 
     def to_domain_event(self, stored_event: StoredEvent) -> DomainEventProtocol[UUID]:
-        event: DomainEventProtocol[UUID] = _decoder(stored_event.topic)(stored_event.state)
-        return event
+        return decode(stored_event.topic, stored_event.state)
+
+
+def decode(topic: str, state: bytes) -> DomainEventProtocol[UUID]:
+    """A stored event's state as its class, upcast from an older version if need be."""
+    event: DomainEventProtocol[UUID] = _decoder(topic)(state)
+    return event
 
 
 @dataclass(frozen=True)
@@ -174,6 +192,10 @@ class IdempotentRecorder(PostgresApplicationRecorder):
         self._record = SQL(
             "SELECT * FROM {}.{}(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
         ).format(schema, function)
+        self._stored_after = SQL(
+            "SELECT notification_id, topic, state FROM {}.{} WHERE notification_id > %s "
+            "AND notification_id <= %s ORDER BY notification_id LIMIT %s"
+        ).format(schema, Identifier(events_table_name))
         self._group: GroupCommit[_Write, Sequence[int]] = GroupCommit(
             self._write, conflict=IntegrityError
         )
@@ -182,6 +204,21 @@ class IdempotentRecorder(PostgresApplicationRecorder):
         self, stored_events: Sequence[StoredEvent], **kwargs: Any
     ) -> Sequence[int] | None:
         return self._group.submit(_Write(stored_events, kwargs.get("idempotency")))
+
+    def stored_after(
+        self, after: int, limit: int, upto: int | None = None
+    ) -> list[tuple[int, str, bytes]]:
+        """The position, topic and state of the events after a position (up to another):
+        what the views read, in batches of thousands, as plain rows rather than
+        eventsourcing's notifications (a rebuild spent a tenth of its time making those)."""
+        with self.datastore.get_connection() as conn, conn.cursor(row_factory=tuple_row) as curs:
+            curs.execute(
+                self._stored_after,
+                (after, upto if upto is not None else 2**63 - 1, limit),
+                prepare=True,
+            )
+            rows: list[tuple[int, str, bytes]] = curs.fetchall()
+            return rows
 
     def first_answer(self, claim: idempotency.Claim) -> idempotency.Receipt | None:
         """The answer recorded for the claim's key, if a command was recorded with it."""

@@ -39,17 +39,17 @@ _CHANGED = (
 _RECEIVE = """
 INSERT INTO {awards} (project_id, program_id, call_id, department, pillar, transfer_type,
                       status, title_en, title_fr, recipient, requested_cents, received_on)
-SELECT * FROM unnest(%s::uuid[], %s::uuid[], %s::uuid[], %s::text[], %s::text[], %s::text[],
-                     %s::text[], %s::text[], %s::text[], %s::jsonb[], %s::bigint[], %s::date[])
+SELECT * FROM unnest(%b::uuid[], %b::uuid[], %b::uuid[], %b::text[], %b::text[], %b::text[],
+                     %b::text[], %b::text[], %b::text[], %b::jsonb[], %b::bigint[], %b::date[])
 """
 
 _CHANGE = (
     "UPDATE {awards} AS a SET "
     + ", ".join(f"{column} = coalesce(c.{column}, a.{column})" for column, _ in _CHANGED)
     + ", holdback_paid_cents = a.holdback_paid_cents + c.holdback_paid"
-    + " FROM unnest(%s::uuid[], "
-    + ", ".join(f"%s::{kind}[]" for _, kind in _CHANGED)
-    + ", %s::bigint[]) AS c(project_id, "
+    + " FROM unnest(%b::uuid[], "
+    + ", ".join(f"%b::{kind}[]" for _, kind in _CHANGED)
+    + ", %b::bigint[]) AS c(project_id, "
     + ", ".join(column for column, _ in _CHANGED)
     + ", holdback_paid) WHERE a.project_id = c.project_id"
 )
@@ -57,19 +57,19 @@ _CHANGE = (
 _AMENDMENTS = """
 INSERT INTO {award_amendments} (project_id, amendment_number, amended_on, value_cents,
                                 start_on, end_on)
-SELECT * FROM unnest(%s::uuid[], %s::integer[], %s::date[], %s::bigint[], %s::date[], %s::date[])
+SELECT * FROM unnest(%b::uuid[], %b::integer[], %b::date[], %b::bigint[], %b::date[], %b::date[])
 """
 
 _COMMITMENTS = """
 INSERT INTO {award_commitments} (program_id, version, fiscal_year, project_id, amount_cents,
                                  changed_on, reason)
-SELECT * FROM unnest(%s::uuid[], %s::integer[], %s::text[], %s::uuid[], %s::bigint[],
-                     %s::date[], %s::text[])
+SELECT * FROM unnest(%b::uuid[], %b::integer[], %b::text[], %b::uuid[], %b::bigint[],
+                     %b::date[], %b::text[])
 """
 
 _RESULTS = """
 INSERT INTO {award_results} AS r (project_id, fiscal_year, reported_on)
-SELECT * FROM unnest(%s::uuid[], %s::text[], %s::date[])
+SELECT * FROM unnest(%b::uuid[], %b::text[], %b::date[])
 ON CONFLICT (project_id, fiscal_year) DO UPDATE SET reported_on = excluded.reported_on
 """
 
@@ -78,12 +78,12 @@ _DEPARTMENTS = "SELECT project_id, department FROM {awards} WHERE project_id = A
 _LAST_SEQUENCES = """
 SELECT department, fiscal_year, quarter, last FROM {award_ref_sequences}
 WHERE (department, fiscal_year, quarter) IN
-      (SELECT * FROM unnest(%s::text[], %s::text[], %s::integer[]))
+      (SELECT * FROM unnest(%b::text[], %b::text[], %b::integer[]))
 """
 
 _SEQUENCES = """
 INSERT INTO {award_ref_sequences} (department, fiscal_year, quarter, last)
-SELECT * FROM unnest(%s::text[], %s::text[], %s::integer[], %s::integer[])
+SELECT * FROM unnest(%b::text[], %b::text[], %b::integer[], %b::integer[])
 ON CONFLICT (department, fiscal_year, quarter) DO UPDATE SET last = excluded.last
 """
 

@@ -17,13 +17,13 @@ from grants.projections.view import Event, Tables, View, upsert_rows
 
 _ALLOCATE = """
 INSERT INTO {program_years} AS y (program_id, fiscal_year, allocation_cents)
-SELECT * FROM unnest(%s::uuid[], %s::text[], %s::bigint[])
+SELECT * FROM unnest(%b::uuid[], %b::text[], %b::bigint[])
 ON CONFLICT (program_id, fiscal_year) DO UPDATE SET allocation_cents = excluded.allocation_cents
 """
 
 _ADD = """
 INSERT INTO {program_years} AS y (program_id, fiscal_year, committed_cents, disbursed_cents)
-SELECT * FROM unnest(%s::uuid[], %s::text[], %s::bigint[], %s::bigint[])
+SELECT * FROM unnest(%b::uuid[], %b::text[], %b::bigint[], %b::bigint[])
 ON CONFLICT (program_id, fiscal_year) DO UPDATE SET
     committed_cents = y.committed_cents + excluded.committed_cents,
     disbursed_cents = y.disbursed_cents + excluded.disbursed_cents

@@ -22,6 +22,7 @@ from psycopg.sql import SQL, Identifier
 
 from grants.application import Grants
 from grants.database import UNAVAILABLE
+from grants.eventstore import IdempotentRecorder, decode
 from grants.projections import status
 from grants.projections.view import Positioned, View
 
@@ -52,6 +53,7 @@ class Follower:
             grants.recorder.events_table_name,  # type: ignore[attr-defined]
         )
         self._datastore: Any = grants.recorder.datastore  # type: ignore[attr-defined]
+        self._recorder: IdempotentRecorder = grants.recorder  # type: ignore[assignment]
 
     def start(self) -> threading.Thread:
         thread = threading.Thread(target=self.run, name="views-follower", daemon=True)
@@ -109,16 +111,13 @@ class Follower:
         if not behind:
             return False
         start = min(positions[view.name] for view in behind)
-        notifications = self.grants.recorder.select_notifications(
-            start=start, limit=BATCH, inclusive_of_start=False
-        )
         events: list[Positioned] = []
         unreadable: tuple[int, str, Exception] | None = None
-        for notification in notifications:
+        for position, topic, state in self._recorder.stored_after(start, BATCH):
             try:
-                events.append((notification.id, self.grants.mapper.to_domain_event(notification)))
+                events.append((position, decode(topic, state)))
             except Exception as error:
-                unreadable = (notification.id, notification.topic, error)
+                unreadable = (position, topic, error)
                 break
         for view in behind:
             new = [(at, event) for at, event in events if at > positions[view.name]]

@@ -22,7 +22,7 @@ Where = tuple[str, str, str, UUID]  # fiscal year, pillar, department, program
 
 _COMMIT = """
 INSERT INTO {funding_commitments} AS c (project_id, fiscal_year, committed_cents)
-SELECT * FROM unnest(%s::uuid[], %s::text[], %s::bigint[])
+SELECT * FROM unnest(%b::uuid[], %b::text[], %b::bigint[])
 ON CONFLICT (project_id, fiscal_year)
 DO UPDATE SET committed_cents = c.committed_cents + excluded.committed_cents
 RETURNING project_id, fiscal_year, committed_cents
@@ -31,22 +31,22 @@ RETURNING project_id, fiscal_year, committed_cents
 # How many fiscal years each project holds money in, and how many projects do.
 _PROJECT_YEARS = """
 INSERT INTO {funding_projects} AS p (project_id, years)
-SELECT * FROM unnest(%s::uuid[], %s::integer[])
+SELECT * FROM unnest(%b::uuid[], %b::integer[])
 ON CONFLICT (project_id) DO UPDATE SET years = p.years + excluded.years
 RETURNING project_id, years
 """
 
 _HELD = """
 INSERT INTO {funding_held} AS h (pillar, department, program_id, projects)
-SELECT * FROM unnest(%s::text[], %s::text[], %s::uuid[], %s::integer[])
+SELECT * FROM unnest(%b::text[], %b::text[], %b::uuid[], %b::integer[])
 ON CONFLICT (pillar, department, program_id) DO UPDATE SET projects = h.projects + excluded.projects
 """
 
 _ADD = """
 INSERT INTO {funding_by_pillar} AS f
     (fiscal_year, pillar, department, program_id, committed_cents, disbursed_cents, projects)
-SELECT * FROM unnest(%s::text[], %s::text[], %s::text[], %s::uuid[],
-                     %s::bigint[], %s::bigint[], %s::integer[])
+SELECT * FROM unnest(%b::text[], %b::text[], %b::text[], %b::uuid[],
+                     %b::bigint[], %b::bigint[], %b::integer[])
 ON CONFLICT (fiscal_year, pillar, department, program_id) DO UPDATE SET
     committed_cents = f.committed_cents + excluded.committed_cents,
     disbursed_cents = f.disbursed_cents + excluded.disbursed_cents,

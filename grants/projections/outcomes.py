@@ -15,12 +15,12 @@ from grants.projections.view import Event, Tables, View
 
 _FORGET = """
 DELETE FROM {outcome_results}
-WHERE (project_id, fiscal_year) IN (SELECT * FROM unnest(%s::uuid[], %s::text[]))
+WHERE (project_id, fiscal_year) IN (SELECT * FROM unnest(%b::uuid[], %b::text[]))
 """
 
 _REMEMBER = """
 INSERT INTO {outcome_results} (project_id, fiscal_year, indicator, pillar, value)
-SELECT * FROM unnest(%s::uuid[], %s::text[], %s::text[], %s::text[], %s::bigint[])
+SELECT * FROM unnest(%b::uuid[], %b::text[], %b::text[], %b::text[], %b::bigint[])
 """
 
 _TOTALS = """

@@ -35,27 +35,27 @@ class Paid:
 _PROJECTS = """
 INSERT INTO {payment_projects} (project_id, program_id, department, pillar, title_en,
                                 title_fr, recipient)
-SELECT * FROM unnest(%s::uuid[], %s::uuid[], %s::text[], %s::text[], %s::text[],
-                     %s::text[], %s::text[])
+SELECT * FROM unnest(%b::uuid[], %b::uuid[], %b::text[], %b::text[], %b::text[],
+                     %b::text[], %b::text[])
 """
 
 _AGREEMENT_NUMBERS = """
 UPDATE {payment_projects} AS p SET agreement_number = a.agreement_number
-FROM unnest(%s::uuid[], %s::text[]) AS a(project_id, agreement_number)
+FROM unnest(%b::uuid[], %b::text[]) AS a(project_id, agreement_number)
 WHERE p.project_id = a.project_id
 """
 
 _REQUESTS = """
 INSERT INTO {payment_requests} (request_id, project_id, fiscal_year, amount_cents, kind,
                                 certified_by, requested_on, released_by, payment_ref, paid_on)
-SELECT * FROM unnest(%s::uuid[], %s::uuid[], %s::text[], %s::bigint[], %s::text[],
-                     %s::text[], %s::date[], %s::text[], %s::text[], %s::date[])
+SELECT * FROM unnest(%b::uuid[], %b::uuid[], %b::text[], %b::bigint[], %b::text[],
+                     %b::text[], %b::date[], %b::text[], %b::text[], %b::date[])
 """
 
 _RELEASES = """
 UPDATE {payment_requests} AS r
 SET released_by = s.released_by, payment_ref = s.payment_ref, paid_on = s.paid_on
-FROM unnest(%s::uuid[], %s::text[], %s::text[], %s::date[])
+FROM unnest(%b::uuid[], %b::text[], %b::text[], %b::date[])
      AS s(request_id, released_by, payment_ref, paid_on)
 WHERE r.request_id = s.request_id
 """
@@ -63,8 +63,8 @@ WHERE r.request_id = s.request_id
 _RECOVERIES = """
 INSERT INTO {payment_recoveries} (project_id, version, payment_ref, fiscal_year,
                                   amount_cents, recovered_on, recovered_by)
-SELECT * FROM unnest(%s::uuid[], %s::integer[], %s::text[], %s::text[], %s::bigint[],
-                     %s::date[], %s::text[])
+SELECT * FROM unnest(%b::uuid[], %b::integer[], %b::text[], %b::text[], %b::bigint[],
+                     %b::date[], %b::text[])
 """
 
 _AWAITING = """

@@ -20,25 +20,25 @@ from grants.projections.view import Event, Tables, View, upsert_rows
 _RECEIVE = """
 INSERT INTO {project_list} (project_id, program_id, call_id, department, pillar, status,
                             title_en, title_fr, recipient, province, requested_cents, received_on)
-SELECT * FROM unnest(%s::uuid[], %s::uuid[], %s::uuid[], %s::text[], %s::text[], %s::text[],
-                     %s::text[], %s::text[], %s::text[], %s::text[], %s::bigint[], %s::date[])
+SELECT * FROM unnest(%b::uuid[], %b::uuid[], %b::uuid[], %b::text[], %b::text[], %b::text[],
+                     %b::text[], %b::text[], %b::text[], %b::text[], %b::bigint[], %b::date[])
 """
 
 _STATUS = """
 UPDATE {project_list} AS p SET status = s.status
-FROM unnest(%s::uuid[], %s::text[]) AS s(project_id, status) WHERE p.project_id = s.project_id
+FROM unnest(%b::uuid[], %b::text[]) AS s(project_id, status) WHERE p.project_id = s.project_id
 """
 
 _ADD = """
 UPDATE {project_list} AS p SET committed_cents = p.committed_cents + d.committed,
                               disbursed_cents = p.disbursed_cents + d.disbursed
-FROM unnest(%s::uuid[], %s::bigint[], %s::bigint[]) AS d(project_id, committed, disbursed)
+FROM unnest(%b::uuid[], %b::bigint[], %b::bigint[]) AS d(project_id, committed, disbursed)
 WHERE p.project_id = d.project_id
 """
 
 _YEARS = """
 INSERT INTO {project_list_years} AS y (project_id, fiscal_year, committed_cents)
-SELECT * FROM unnest(%s::uuid[], %s::text[], %s::bigint[])
+SELECT * FROM unnest(%b::uuid[], %b::text[], %b::bigint[])
 ON CONFLICT (project_id, fiscal_year)
 DO UPDATE SET committed_cents = y.committed_cents + excluded.committed_cents
 """

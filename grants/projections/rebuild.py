@@ -7,10 +7,11 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 
-from eventsourcing.persistence import Notification, Tracking
+from eventsourcing.persistence import Tracking
 from psycopg.sql import SQL, Identifier
 
 from grants.application import Grants
+from grants.eventstore import IdempotentRecorder, decode
 from grants.projections.view import REBUILD, Event, Positioned, View
 
 BATCH = 10_000
@@ -22,14 +23,13 @@ def batches(
 ) -> Iterator[Sequence[Positioned]]:
     """The store's events after a position (up to another, if given), decoded, in
     batches, each event with its position."""
+    recorder: IdempotentRecorder = grants.recorder  # type: ignore[assignment]
     while True:
-        notifications: Sequence[Notification] = grants.recorder.select_notifications(
-            start=after, limit=size, stop=upto, inclusive_of_start=False
-        )
-        if not notifications:
+        stored = recorder.stored_after(after, size, upto)
+        if not stored:
             return
-        after = notifications[-1].id
-        yield [(n.id, grants.mapper.to_domain_event(n)) for n in notifications]
+        after = stored[-1][0]
+        yield [(position, decode(topic, state)) for position, topic, state in stored]
         if upto is not None and after >= upto:
             return
 
