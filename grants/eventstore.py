@@ -189,8 +189,11 @@ class IdempotentRecorder(PostgresApplicationRecorder):
                 channel=Identifier(self.channel_name),
             )
         )
+        # Binary: the text form of arrays is escaped element by element, in Python.
         self._record = SQL(
-            "SELECT * FROM {}.{}(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
+            "SELECT * FROM {}.{}(%b::uuid[], %b::bigint[], %b::text[], %b::bytea[], "
+            "%b::text[], %b::text[], %b::text[], %b::uuid[], %b::integer[], %b::uuid[], "
+            "%b::integer[])"
         ).format(schema, function)
         self._stored_after = SQL(
             "SELECT notification_id, topic, state FROM {}.{} WHERE notification_id > %s "
