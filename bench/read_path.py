@@ -16,6 +16,7 @@ import psycopg
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench import figures
 from bench.processes import api_server
 from bench.store import Generator, bench_database, cores
 from grants.bootstrap import bootstrap
@@ -92,7 +93,9 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--requests", type=int, default=200, help="per client")
     parser.add_argument("--workers", type=int, default=2, help="grants serve processes")
+    parser.add_argument("--json", help="also write the figures to this file")
     args = parser.parse_args()
+    runs = []
     with bench_database("read") as url:
         services = bootstrap(url)
         generator = Generator(services.grants)
@@ -105,12 +108,14 @@ def main() -> None:
             rate, p50, p99 = load(url, args.clients, args.requests, args.workers)
             p99s.append(p99)
             rows = len(services.views.funding.rows())
+            runs.append({"events": events, "rows": rows, "rate": rate, "p50": p50, "p99": p99})
             print(
                 f"{events:>10,} events ({rows} funding rows): {rate:7.0f} requests/s"
                 f"   p50 {p50 * 1000:6.1f} ms   p99 {p99 * 1000:6.1f} ms"
             )
         services.close()
         print(f"p99 grew by {(p99s[-1] / p99s[0] - 1) * 100:+.0f}%")
+    figures.save(args.json, {"clients": args.clients, "workers": args.workers, "runs": runs})
 
 
 if __name__ == "__main__":

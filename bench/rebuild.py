@@ -15,6 +15,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench import figures
 from bench.store import Generator, bench_database, cores, peak_rss_mb
 from grants.bootstrap import bootstrap
 from grants.projections.rebuild import batches, rebuild
@@ -44,6 +45,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--sizes", default="100000,1000000")
     parser.add_argument("--measure", help=argparse.SUPPRESS)  # the child process
+    parser.add_argument("--json", help="also write the figures to this file")
     args = parser.parse_args()
     if args.measure:
         print(json.dumps(measure(args.measure)))
@@ -54,6 +56,7 @@ def main() -> None:
         print(f"{cores()} cores")
         header = ("events", "read+decode", "rebuild, all views", "time", "ratio", "peak")
         print("{:>10} {:>14} {:>20} {:>8} {:>6} {:>8}".format(*header))
+        runs = []
         for size in map(int, args.sizes.split(",")):
             started = time.perf_counter()
             generator.fill(size)
@@ -65,6 +68,7 @@ def main() -> None:
                 check=True,
             )
             m = json.loads(child.stdout.strip().splitlines()[-1])
+            runs.append(m)
             print(
                 f"{m['events']:>10,} {m['read_rate']:>10,.0f} ev/s "
                 f"{m['rebuild_rate']:>14,.0f} ev/s "
@@ -72,6 +76,7 @@ def main() -> None:
                 f"{m['peak_mb']:>6.0f} MB   (store filled in {made:.0f}s)"
             )
         services.close()
+    figures.save(args.json, {"runs": runs})
 
 
 if __name__ == "__main__":

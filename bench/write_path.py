@@ -35,6 +35,7 @@ from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench import figures
 from bench.processes import api_server, cpu_seconds
 from bench.store import DISCLOSURE
 from grants.application import Context, Grants
@@ -234,6 +235,7 @@ def main() -> None:
     parser.add_argument("--commands", type=int, default=4000, help="commands for (b) and for (c)")
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--workers", type=int, default=2, help="grants serve processes for (c)")
+    parser.add_argument("--json", help="also write the figures to this file")
     args = parser.parse_args()
 
     settings = Settings.from_env()
@@ -273,6 +275,21 @@ def main() -> None:
     )
     print(f"(d) event recorder alone, {args.clients} threads {d:8.0f} writes/s")
     print(f"(c)/(a) = {c / a:.2f}   (b)/(a) = {b / a:.2f}")
+    figures.save(
+        args.json,
+        {
+            "clients": args.clients,
+            "workers": args.workers,
+            "raw": a,
+            "application": b,
+            "http": c,
+            "http_p50": http.p50,
+            "http_p99": http.p99,
+            "server_cpu": http.server_cpu,
+            "client_cpu": http.client_cpu,
+            "recorder": d,
+        },
+    )
 
 
 if __name__ == "__main__":

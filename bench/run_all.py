@@ -1,0 +1,167 @@
+"""Runs every benchmark and rewrites the README's tables from what they measured, with
+the date and the machine, so that the README can only show measured figures:
+``.venv/bin/python bench/run_all.py`` (``DATABASE_URL``/``REDIS_URL`` for real servers,
+otherwise embedded ones; about half an hour on two cores).
+
+``--smoke`` runs each at a tiny size and leaves the README alone: CI runs it so that a
+benchmark that no longer runs fails the build (it checks that they run, not timings)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import subprocess
+import sys
+import tempfile
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import psycopg
+
+ROOT = Path(__file__).resolve().parent.parent
+README = ROOT / "README.md"
+
+# Each benchmark's arguments: at the README's sizes, and tiny.
+RUNS: dict[str, tuple[list[str], list[str]]] = {
+    "rebuild": (["--sizes", "100000,1000000"], ["--sizes", "400"]),
+    "read_path": (
+        ["--sizes", "10000,1000000"],
+        ["--sizes", "300,600", "--clients", "2", "--requests", "4"],
+    ),
+    "reconcile": (["--lines", "100000"], ["--lines", "200"]),
+    "write_path": ([], ["--seconds", "0.5", "--commands", "64", "--clients", "4"]),
+}
+
+
+def run(name: str, smoke: bool) -> dict[str, Any]:
+    full, tiny = RUNS[name]
+    with tempfile.NamedTemporaryFile(suffix=".json") as out:
+        command = [sys.executable, str(ROOT / "bench" / f"{name}.py"), *(tiny if smoke else full)]
+        print(f"$ {' '.join(command[1:])}", flush=True)
+        subprocess.run([*command, "--json", out.name], check=True, cwd=ROOT)
+        figures: dict[str, Any] = json.loads(Path(out.name).read_text())
+        return figures
+
+
+def machine() -> str:
+    url = os.environ.get("DATABASE_URL")
+    server = "embedded PostgreSQL"
+    if url:
+        with psycopg.connect(url) as conn:
+            version = conn.info.server_version
+        server = f"PostgreSQL {version // 10000}.{version % 10000} at {conn.info.host}"
+    return (
+        f"Measured {date.today().isoformat()} by `bench/run_all.py` on {os.cpu_count()} cores "
+        f"({platform.machine()}, Python {platform.python_version()}), {server}, the load "
+        "generator on the same machine."
+    )
+
+
+def rebuild_table(f: dict[str, Any]) -> str:
+    rows = [
+        "| events | read + decode | rebuild, all views | time | ratio | peak memory |",
+        "|---|---|---|---|---|---|",
+    ]
+    for r in f["runs"]:
+        rows.append(
+            f"| {r['events']:,} | {r['read_rate']:,.0f} events/s | {r['rebuild_rate']:,.0f} "
+            f"events/s | {r['rebuild_seconds']:.1f} s | {r['rebuild_rate'] / r['read_rate']:.2f} "
+            f"| {r['peak_mb']:.0f} MB |"
+        )
+    return "\n".join(rows)
+
+
+def read_table(f: dict[str, Any]) -> str:
+    rows = ["| store | requests/s | p50 | p99 |", "|---|---|---|---|"]
+    for r in f["runs"]:
+        rows.append(
+            f"| {r['events']:,} events | {r['rate']:,.0f} | {r['p50'] * 1000:.1f} ms | "
+            f"{r['p99'] * 1000:.1f} ms |"
+        )
+    first, last = f["runs"][0]["p99"], f["runs"][-1]["p99"]
+    rows.append("")
+    rows.append(
+        f"{f['clients']} clients, {f['workers']} server processes; the p99 at the largest "
+        f"store against the smallest: {(last / first - 1) * 100:+.0f}% (the target: at most +20%)."
+    )
+    return "\n".join(rows)
+
+
+def reconcile_table(f: dict[str, Any]) -> str:
+    return "\n".join(
+        [
+            "| ledger | upload (read, check, keep, queue) | upload to report done | peak memory |",
+            "|---|---|---|---|",
+            f"| {f['lines']:,} lines ({f['mb']:.1f} MB) against {f['disbursements']:,} "
+            f"disbursements, store of {f['events']:,} events | {f['upload']:.2f} s | "
+            f"{f['elapsed']:.2f} s ({f['status']}) | worker {f['worker_mb']:.0f} MB, "
+            f"API {f['api_mb']:.0f} MB |",
+        ]
+    )
+
+
+def write_table(f: dict[str, Any]) -> str:
+    raw = f["raw"]
+    return "\n".join(
+        [
+            "| | rate | ratio |",
+            "|---|---|---|",
+            f"| (a) raw insert+commit, 1 connection | {raw:,.0f} tx/s | |",
+            f"| (b) application, disbursements one after another | {f['application']:,.0f} "
+            f"commands/s | (b)/(a) = {f['application'] / raw:.2f} |",
+            f"| (c) HTTP, {f['clients']} clients, {f['workers']} server processes | "
+            f"{f['http']:,.0f} commands/s, p50 {f['http_p50'] * 1000:.1f} ms, p99 "
+            f"{f['http_p99'] * 1000:.1f} ms | (c)/(a) = {f['http'] / raw:.2f} |",
+            f"| (d) event recorder alone, {f['clients']} threads | {f['recorder']:,.0f} "
+            "writes/s | |",
+            "",
+            f"Server CPU per command in (c): {f['server_cpu'] * 1000:.2f} ms (load generator "
+            f"{f['client_cpu'] * 1000:.2f} ms).",
+        ]
+    )
+
+
+TABLES: dict[str, Callable[[dict[str, Any]], str]] = {
+    "rebuild": rebuild_table,
+    "read_path": read_table,
+    "reconcile": reconcile_table,
+    "write_path": write_table,
+}
+
+
+def rewrite(text: str, name: str, table: str) -> str:
+    """Puts a table between the README's markers ``<!-- bench:NAME -->`` and
+    ``<!-- /bench:NAME -->``."""
+    pattern = re.compile(rf"(<!-- bench:{name} -->\n).*?(<!-- /bench:{name} -->)", re.S)
+    if not pattern.search(text):
+        raise SystemExit(f"README.md has no <!-- bench:{name} --> markers")
+    return pattern.sub(lambda m: f"{m[1]}{table}\n{m[2]}", text)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--smoke", action="store_true", help="tiny sizes; README untouched")
+    parser.add_argument("names", nargs="*", help=f"some of {', '.join(RUNS)}; default: all")
+    args = parser.parse_args()
+    if unknown := set(args.names) - set(RUNS):
+        parser.error(f"no benchmark {', '.join(sorted(unknown))}")
+    measured = {name: run(name, args.smoke) for name in args.names or RUNS}
+    for name, figures in measured.items():
+        TABLES[name](figures)  # every table can be made from what was measured
+    if args.smoke:
+        print(f"smoke: {', '.join(measured)} ran")
+        return
+    text = rewrite(README.read_text(), "machine", machine())
+    for name, figures in measured.items():
+        text = rewrite(text, name, TABLES[name](figures))
+    README.write_text(text)
+    print(f"README.md: {', '.join(measured)} rewritten")
+
+
+if __name__ == "__main__":
+    main()
