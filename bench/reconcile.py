@@ -61,6 +61,12 @@ def ledger(url: str, lines: int, seed: int = 7) -> tuple[bytes, int]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--lines", type=int, default=100_000)
+    parser.add_argument(
+        "--disbursements",
+        type=int,
+        help="disbursements in the store (default: one per line); the ledger's other "
+        "lines are unknown to the tracker",
+    )
     parser.add_argument("--json", help="also write the figures to this file")
     args = parser.parse_args()
     redis_url = Settings.from_env().redis_url
@@ -73,8 +79,9 @@ def main() -> None:
         # About eleven events per project, two payments on average; more if that was
         # not enough (a small store varies more).
         generator, events, paid = Generator(services.grants), 0, 0
-        while paid < args.lines:
-            events = generator.fill(events + args.lines * 6)
+        wanted = args.disbursements or args.lines
+        while paid < wanted:
+            events = generator.fill(events + wanted * 6)
             rebuild(services.grants, list(services.views.by_name().values()))
             with psycopg.connect(url) as conn:
                 row = conn.execute(

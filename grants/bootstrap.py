@@ -28,7 +28,9 @@ from grants.settings import Settings
 from grants.users import Users
 
 # The pool beside the event store's: users and tokens, web sessions, reconciliations.
-SIDE_POOL = 2
+# A reconciliation job holds three at once: its ledger read in, its report written out,
+# and the renewal of its lease.
+SIDE_POOL = 3
 
 
 def database_url(settings: Settings) -> str:
@@ -76,7 +78,7 @@ def bootstrap(
 ) -> Services:
     """The services of one process, holding at most ``settings.db_connections`` to
     PostgreSQL: ``dedicated`` of them outside the pools (the worker's follower keeps
-    one), two in the side pool, the rest in the event store's pool, which the views
+    one), three in the side pool, the rest in the event store's pool, which the views
     share."""
     settings = settings or Settings.from_env()
     connections = settings.db_connections

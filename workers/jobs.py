@@ -96,8 +96,7 @@ async def reconcile(ctx: dict[str, Any], reconciliation_id: str) -> dict[str, in
         try:
             payments = services.views.payments
             await caught_up(services, payments, run.summary.store_position)
-            lines = await anyio.to_thread.run_sync(reconcile_run, run, payments)
-            await anyio.to_thread.run_sync(store.finish, run, lines)
+            await anyio.to_thread.run_sync(reconcile_run, store, run, payments)
         except Exception as error:
             logger.exception("reconciliation %s failed", reconciliation_id)
             await anyio.to_thread.run_sync(store.fail, run, _reason(error))

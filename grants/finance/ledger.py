@@ -5,7 +5,6 @@ without a byte order mark, amounts written the English or the French way."""
 from __future__ import annotations
 
 import csv
-import io
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -50,8 +49,10 @@ class LedgerLine:
     agreement_number: str = ""
 
 
-def read_ledger(data: bytes) -> list[LedgerLine]:
-    """The ledger's lines, in the file's order; blank lines are skipped."""
+def ledger_lines(data: bytes) -> Iterator[LedgerLine]:
+    """The ledger's lines, in the file's order, read as they are asked for (a ledger of a
+    million lines is never held as a million objects); blank lines are skipped. A line
+    that cannot be read raises ``LedgerUnreadable`` when it is reached."""
     try:
         written = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -59,9 +60,9 @@ def read_ledger(data: bytes) -> list[LedgerLine]:
         raise LedgerUnreadable(rule("the file is not UTF-8 text"), line=line) from None
     header_line = written.split("\n", 1)[0]
     delimiter = ";" if header_line.count(";") > header_line.count(",") else ","
-    rows = csv.reader(io.StringIO(written, newline=""), delimiter=delimiter)
+    rows = csv.reader(_physical_lines(written), delimiter=delimiter)
     try:
-        return _lines(rows)
+        yield from _lines(rows)
     except csv.Error as error:
         # An unclosed quote, say, or a cell longer than the csv module takes (128 KiB).
         raise LedgerUnreadable(
@@ -69,7 +70,18 @@ def read_ledger(data: bytes) -> list[LedgerLine]:
         ) from None
 
 
-def _lines(rows: Iterator[list[str]]) -> list[LedgerLine]:
+def _physical_lines(written: str) -> Iterator[str]:
+    """The text's lines with their endings, one at a time (``io.StringIO`` would copy
+    the whole text, four bytes a character)."""
+    start = 0
+    while start < len(written):
+        end = written.find("\n", start)
+        end = len(written) if end < 0 else end + 1
+        yield written[start:end]
+        start = end
+
+
+def _lines(rows: Iterator[list[str]]) -> Iterator[LedgerLine]:
     header = next(rows, None)
     if header is None:
         raise LedgerUnreadable(rule("the file is empty: it needs a header line"), line=1)
@@ -82,12 +94,9 @@ def _lines(rows: Iterator[list[str]]) -> list[LedgerLine]:
                 column=name,
                 columns=REQUIRED,
             )
-    lines = []
     for row in rows:
-        if not any(cell.strip() for cell in row):
-            continue
-        lines.append(_line(rows.line_num, row, columns))  # type: ignore[attr-defined]
-    return lines
+        if any(cell.strip() for cell in row):
+            yield _line(rows.line_num, row, columns)  # type: ignore[attr-defined]
 
 
 def _line(number: int, row: list[str], columns: dict[str, int]) -> LedgerLine:

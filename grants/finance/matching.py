@@ -4,11 +4,12 @@ report."""
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from itertools import groupby
+from operator import attrgetter
 
 from grants.finance.ledger import LedgerLine
 from grants.projections.payments import Paid
@@ -47,33 +48,45 @@ class Line:
         return self.tracker.amount_cents
 
 
-def reconcile(ledger: Sequence[LedgerLine], paid: Iterable[Paid], fiscal_year: str) -> list[Line]:
-    """Classes each ledger line against the tracker's payment with its reference, then
-    adds the payments of the fiscal year that no ledger line matched.
-
-    A reference the ledger repeats is a ``duplicate`` once the tracker has no other
-    payment under it; when the tracker recorded several payments under one reference,
-    each ledger line takes the one that agrees with it best."""
-    by_ref: dict[str, list[Paid]] = defaultdict(list)
-    for payment in sorted(paid, key=_order):
-        by_ref[payment.payment_ref].append(payment)
-    seen: set[str] = set()
-    lines = []
-    for entry in ledger:
-        candidates = by_ref.get(entry.payment_ref)
-        if not candidates:
-            duplicate = entry.payment_ref in seen
-            lines.append(Line(Class.DUPLICATE if duplicate else Class.LEDGER_ONLY, entry, None))
+def by_reference(
+    ledger: Iterable[LedgerLine], paid: Iterable[Paid], fiscal_year: str
+) -> Iterator[Line]:
+    """The report's lines, one payment reference after another: each ledger line
+    against the tracker's payment with its reference, then the payments of the fiscal
+    year that no line matched. Both sides come sorted by reference (by code point), the
+    ledger's lines in the file's order within one, the payments by ``payment_order``;
+    only one reference's lines are held at a time."""
+    entries = groupby(ledger, key=attrgetter("payment_ref"))
+    payments = groupby(paid, key=attrgetter("payment_ref"))
+    entry, payment = next(entries, None), next(payments, None)
+    while entry is not None or payment is not None:
+        if payment is None or (entry is not None and entry[0] < payment[0]):
+            assert entry is not None
+            yield from _match(list(entry[1]), [], fiscal_year)
+            entry = next(entries, None)
+        elif entry is None or payment[0] < entry[0]:
+            yield from _match([], list(payment[1]), fiscal_year)
+            payment = next(payments, None)
         else:
-            payment = min(candidates, key=lambda p: _disagreement(entry, p))
-            candidates.remove(payment)
+            yield from _match(list(entry[1]), list(payment[1]), fiscal_year)
+            entry, payment = next(entries, None), next(payments, None)
+
+
+def _match(entries: list[LedgerLine], payments: list[Paid], fiscal_year: str) -> list[Line]:
+    """The lines of one reference. A reference the ledger repeats is a ``duplicate``
+    once the tracker has no other payment under it; when the tracker recorded several
+    payments under one reference, each ledger line takes the one that agrees with it
+    best."""
+    lines = []
+    for n, entry in enumerate(entries):
+        if payments:
+            payment = min(payments, key=lambda p: _disagreement(entry, p))
+            payments.remove(payment)
             lines.append(Line(_compare(entry, payment), entry, payment))
-        seen.add(entry.payment_ref)
-    unmatched = (p for payments in by_ref.values() for p in payments)
+        else:
+            lines.append(Line(Class.DUPLICATE if n else Class.LEDGER_ONLY, entry, None))
     lines.extend(
-        Line(Class.TRACKER_ONLY, None, p)
-        for p in sorted(unmatched, key=_order)
-        if p.fiscal_year == fiscal_year
+        Line(Class.TRACKER_ONLY, None, p) for p in payments if p.fiscal_year == fiscal_year
     )
     return lines
 
@@ -90,5 +103,6 @@ def _disagreement(entry: LedgerLine, payment: Paid) -> tuple[bool, bool]:
     return entry.amount_cents != payment.amount_cents, entry.paid_on != payment.paid_on
 
 
-def _order(payment: Paid) -> tuple[date, str, str, int]:
+def payment_order(payment: Paid) -> tuple[date, str, str, int]:
+    """The order payments are matched in, and the tracker's lines are reported in."""
     return payment.paid_on, payment.payment_ref, str(payment.project_id), payment.amount_cents

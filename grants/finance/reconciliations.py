@@ -11,21 +11,22 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Any, Protocol
 from uuid import UUID, uuid4
 
 import msgspec
+from psycopg.rows import class_row
 from psycopg.types.json import Jsonb
 from psycopg_pool import ConnectionPool
 
 from grants.application import NotFound
 from grants.domain.errors import RuleViolation, rule
 from grants.domain.fiscal_year import FiscalYear
-from grants.finance.ledger import read_ledger
-from grants.finance.matching import Class, Line, reconcile
+from grants.finance.ledger import LedgerLine, ledger_lines
+from grants.finance.matching import Class, Line, by_reference
 from grants.projections.payments import Paid
 from grants.settings import JOB_LEASE_SECONDS
 
@@ -93,6 +94,18 @@ _COLUMNS = (
     "seq, class, payment_ref, ledger_line, ledger_cents, ledger_paid_on, ledger_recipient, "
     "ledger_agreement, tracker_cents, tracker_paid_on, project_id, tracker_recipient"
 )
+# Where the tracker's lines are numbered from while they are written, to be numbered
+# after the ledger's once all are in (a ledger has far fewer lines than this).
+_TRACKER_ONLY = 1 << 30
+_NUMBER_TRACKER_ONLY = """
+UPDATE reconciliation_lines l SET seq = last.line + n.rank
+FROM (SELECT coalesce(max(ledger_line), 0) AS line FROM reconciliation_lines
+      WHERE reconciliation_id = %(id)s) last,
+     (SELECT seq, row_number() OVER (ORDER BY tracker_paid_on, payment_ref COLLATE "C",
+                                              project_id, tracker_cents) AS rank
+      FROM reconciliation_lines WHERE reconciliation_id = %(id)s AND seq >= %(from)s) n
+WHERE l.reconciliation_id = %(id)s AND l.seq = n.seq
+"""
 _SUMMARY = (
     "id, fiscal_year, status, uploaded_by, uploaded_at, filename, sha256, line_count, "
     "store_position, started_at, finished_at, error, counts, totals_cents, attempts"
@@ -115,12 +128,12 @@ class Reconciliations:
     ) -> Reconciliation:
         """Keeps a ledger to reconcile against what the store holds at ``store_position``.
         A file that cannot be read is refused (``LedgerUnreadable``) and not kept."""
-        lines = read_ledger(ledger)
+        line_count = sum(1 for _ in ledger_lines(ledger))
         with self._pool.connection() as conn:
             row = conn.execute(
                 f"INSERT INTO reconciliations (id, fiscal_year, status, uploaded_by, filename, "
                 f"sha256, ledger, line_count, store_position) "
-                f"VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s) RETURNING {_SUMMARY}",
+                f"VALUES (%s, %s, %s, %s, %s, %s, %b, %s, %s) RETURNING {_SUMMARY}",
                 (
                     uuid4(),
                     fiscal_year,
@@ -129,7 +142,7 @@ class Reconciliations:
                     filename,
                     hashlib.sha256(ledger).hexdigest(),
                     ledger,
-                    len(lines),
+                    line_count,
                     store_position,
                 ),
             ).fetchone()
@@ -185,8 +198,9 @@ class Reconciliations:
         failed, or running under a live lease. A run cut short is started again from
         nothing."""
         run_id = uuid4()
-        with self._pool.connection() as conn:
-            row = conn.execute(
+        with self._pool.connection() as conn, conn.cursor(binary=True) as curs:
+            # Binary: a ledger of tens of megabytes comes back as its bytes, not in hex.
+            row = curs.execute(
                 "UPDATE reconciliations SET status = %s, started_at = now(), error = NULL,"
                 " heartbeat_at = now(), run_id = %s, attempts = attempts + 1"
                 " WHERE id = %s AND (status = %s OR (status = %s AND heartbeat_at < now() - %s))"
@@ -202,11 +216,49 @@ class Reconciliations:
             ).fetchone()
             if row is None:
                 return None
-            conn.execute(
-                "DELETE FROM reconciliation_lines WHERE reconciliation_id = %s",
+            for table in ("reconciliation_lines", "reconciliation_ledger"):
+                conn.execute(
+                    f"DELETE FROM {table} WHERE reconciliation_id = %s", (reconciliation_id,)
+                )
+        return Run(run_id, _summary(row[:-1]), bytes(row[-1]))
+
+    def keep_lines(self, run: Run) -> None:
+        """Writes the ledger's lines where the job matches them, read from the file as it
+        came, one at a time."""
+        with (
+            self._pool.connection() as conn,
+            conn.cursor().copy(
+                "COPY reconciliation_ledger (reconciliation_id, line, payment_ref, "
+                "amount_cents, paid_on, recipient, agreement_number) FROM STDIN"
+            ) as copy,
+        ):
+            for line in ledger_lines(run.ledger):
+                copy.write_row(
+                    (
+                        run.summary.id,
+                        line.line,
+                        line.payment_ref,
+                        line.amount_cents,
+                        line.paid_on,
+                        line.recipient,
+                        line.agreement_number,
+                    )
+                )
+
+    def ledger(self, reconciliation_id: UUID) -> Iterator[LedgerLine]:
+        """The kept ledger's lines sorted for ``grants.finance.matching.by_reference``,
+        read as they are asked for."""
+        with (
+            self._pool.connection() as conn,
+            conn.cursor(name="ledger", row_factory=class_row(LedgerLine)) as curs,
+        ):
+            curs.execute(
+                "SELECT line, payment_ref, amount_cents, paid_on, recipient, agreement_number"
+                " FROM reconciliation_ledger WHERE reconciliation_id = %s"
+                ' ORDER BY payment_ref COLLATE "C", line',
                 (reconciliation_id,),
             )
-        return Run(run_id, _summary(row[:-1]), bytes(row[-1]))
+            yield from curs
 
     def renew(self, run: Run) -> bool:
         """Renews the run's lease; False when another run has taken it over."""
@@ -218,15 +270,23 @@ class Reconciliations:
             )
             return renewed.rowcount == 1
 
-    def finish(self, run: Run, lines: list[Line]) -> bool:
-        """Writes the report and its counts and totals by class, in one transaction,
-        if the run still holds the lease; whether it did."""
+    def finish(self, run: Run, lines: Iterable[Line]) -> bool:
+        """Writes the report as its lines come, and its counts and totals by class, in
+        one transaction, if the run still holds the lease; whether it did. The report
+        reads in the ledger's order, then the tracker's payments no line matched in
+        ``payment_order``."""
         counts: Counter[str] = Counter()
         totals: Counter[str] = Counter()
-        for line in lines:
-            counts[line.class_] += 1
-            totals[line.class_] += line.cents
         with self._pool.connection() as conn:
+            with conn.cursor().copy(
+                f"COPY reconciliation_lines (reconciliation_id, {_COLUMNS}) FROM STDIN"
+            ) as copy:
+                for n, line in enumerate(lines):
+                    counts[line.class_] += 1
+                    totals[line.class_] += line.cents
+                    seq = line.ledger.line if line.ledger else _TRACKER_ONLY + n
+                    copy.write_row((run.summary.id, seq, *_columns(line)))
+            conn.execute(_NUMBER_TRACKER_ONLY, {"id": run.summary.id, "from": _TRACKER_ONLY})
             done = conn.execute(
                 "UPDATE reconciliations SET status = %s, finished_at = now(), counts = %s,"
                 " totals_cents = %s WHERE id = %s AND run_id = %s AND status = %s",
@@ -242,11 +302,6 @@ class Reconciliations:
             if done.rowcount != 1:
                 conn.rollback()
                 return False
-            with conn.cursor().copy(
-                f"COPY reconciliation_lines (reconciliation_id, {_COLUMNS}) FROM STDIN"
-            ) as copy:
-                for seq, line in enumerate(lines):
-                    copy.write_row((run.summary.id, seq, *_columns(line)))
         return True
 
     def fail(self, run: Run, reason: str) -> None:
@@ -296,18 +351,24 @@ class Reconciliations:
         return {status: found.get(status, 0) for status in Status}
 
 
-def reconcile_run(run: Run, payments: PaidSource) -> list[Line]:
-    """The job's work: reads the kept ledger again and matches it to the payments the
-    tracker recorded in the fiscal year."""
-    lines = read_ledger(run.ledger)
-    paid = payments.paid(run.summary.fiscal_year, {line.payment_ref for line in lines})
-    return reconcile(lines, paid, run.summary.fiscal_year)
+def reconcile_run(store: Reconciliations, run: Run, payments: PaidSource) -> bool:
+    """The job's work: keeps the ledger's lines again, matches them reference by
+    reference to the payments the tracker recorded, and writes the report as it goes;
+    whether the run still held its lease."""
+    store.keep_lines(run)
+    fiscal_year = run.summary.fiscal_year
+    lines = by_reference(
+        store.ledger(run.summary.id),
+        payments.paid_for_ledger(fiscal_year, run.summary.id),
+        fiscal_year,
+    )
+    return store.finish(run, lines)
 
 
 class PaidSource(Protocol):
     """Where the job reads the tracker's payments: the payment register view."""
 
-    def paid(self, fiscal_year: str | None, refs: Iterable[str] = ()) -> list[Paid]: ...
+    def paid_for_ledger(self, fiscal_year: str, reconciliation_id: UUID) -> Iterator[Paid]: ...
 
 
 def _summary(row: Any) -> Reconciliation:

@@ -5,7 +5,7 @@ financial system's ledger, and what may still be paid at year-end."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -13,7 +13,7 @@ from uuid import UUID
 
 import msgspec
 from psycopg import Cursor
-from psycopg.rows import DictRow
+from psycopg.rows import DictRow, class_row
 
 from grants.domain.project import Project
 from grants.projections.view import Event, Tables, View, upsert_rows
@@ -82,13 +82,34 @@ _PAID = """
 SELECT r.payment_ref, r.amount_cents, r.paid_on, r.fiscal_year, r.project_id,
        p.recipient, p.agreement_number
 FROM payment_requests r JOIN payment_projects p USING (project_id)
-WHERE r.paid_on IS NOT NULL AND (coalesce(r.fiscal_year = %(fiscal_year)s, true)
-                                 OR r.payment_ref = ANY(%(refs)s))
+WHERE r.paid_on IS NOT NULL AND coalesce(r.fiscal_year = %(fiscal_year)s, true)
 UNION ALL
 SELECT c.payment_ref, -c.amount_cents, c.recovered_on, c.fiscal_year, c.project_id,
        p.recipient, p.agreement_number
 FROM payment_recoveries c JOIN payment_projects p USING (project_id)
-WHERE coalesce(c.fiscal_year = %(fiscal_year)s, true) OR c.payment_ref = ANY(%(refs)s)
+WHERE coalesce(c.fiscal_year = %(fiscal_year)s, true)
+"""
+
+# The payments a reconciliation matches: the year's, and those of any year under the
+# references of the kept ledger (finance's reconciliation_ledger), by reference in
+# byte order (as Python compares), then in grants.finance.matching.payment_order.
+_PAID_FOR_LEDGER = """
+WITH ledger AS (
+    SELECT DISTINCT payment_ref FROM reconciliation_ledger WHERE reconciliation_id = %(ledger)s
+)
+SELECT * FROM (
+    SELECT r.payment_ref, r.amount_cents, r.paid_on, r.fiscal_year, r.project_id,
+           p.recipient, p.agreement_number
+    FROM payment_requests r JOIN payment_projects p USING (project_id)
+    WHERE r.paid_on IS NOT NULL
+      AND (r.fiscal_year = %(fiscal_year)s OR r.payment_ref IN (SELECT * FROM ledger))
+    UNION ALL
+    SELECT c.payment_ref, -c.amount_cents, c.recovered_on, c.fiscal_year, c.project_id,
+           p.recipient, p.agreement_number
+    FROM payment_recoveries c JOIN payment_projects p USING (project_id)
+    WHERE c.fiscal_year = %(fiscal_year)s OR c.payment_ref IN (SELECT * FROM ledger)
+) paid
+ORDER BY payment_ref COLLATE "C", paid_on, project_id, amount_cents
 """
 
 _PENDING = """
@@ -180,12 +201,24 @@ class PaymentsView(View):
             curs.execute(_AWAITING, {"department": department})
             return [AwaitingRelease(**row) for row in curs.fetchall()]
 
-    def paid(self, fiscal_year: str | None, refs: Iterable[str] = ()) -> list[Paid]:
-        """What was paid or recovered in a fiscal year (every year when none is given),
-        and under the given references in any year."""
+    def paid(self, fiscal_year: str | None) -> list[Paid]:
+        """What was paid or recovered in a fiscal year (every year when none is given)."""
         with self.datastore.get_connection() as conn, conn.cursor() as curs:
-            curs.execute(_PAID, {"fiscal_year": fiscal_year, "refs": list(refs)})
+            curs.execute(_PAID, {"fiscal_year": fiscal_year})
             return [Paid(**row) for row in curs.fetchall()]
+
+    def paid_for_ledger(self, fiscal_year: str, reconciliation_id: UUID) -> Iterator[Paid]:
+        """What a reconciliation matches its ledger against, sorted for
+        ``grants.finance.matching.by_reference``, read as it is asked for."""
+        with (
+            self.datastore.get_connection() as conn,
+            conn.transaction(),
+            conn.cursor(name="paid_for_ledger", row_factory=class_row(Paid)) as curs,
+        ):
+            curs.execute(
+                _PAID_FOR_LEDGER, {"fiscal_year": fiscal_year, "ledger": reconciliation_id}
+            )
+            yield from curs
 
     def pending(self, fiscal_year: str) -> dict[UUID, int]:
         """Per program, what is certified for the year and not yet released."""

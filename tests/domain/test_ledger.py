@@ -5,14 +5,15 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import date, timedelta
+from typing import Any
 from uuid import UUID, uuid4
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from grants.finance.ledger import LedgerLine, LedgerUnreadable, read_ledger
-from grants.finance.matching import Class, reconcile
+from grants.finance.ledger import LedgerLine, LedgerUnreadable, ledger_lines
+from grants.finance.matching import Class, Line, by_reference, payment_order
 from grants.money import from_ledger, plain
 from grants.projections.payments import Paid
 
@@ -36,15 +37,19 @@ def test_every_written_form_of_an_amount_reads_the_same(value: int) -> None:
 
 
 def test_a_ledger_reads_with_its_columns_in_any_order() -> None:
-    lines = read_ledger(
-        "\ufeffRecipient;Paid_On;Amount;Payment_Ref\nNOW;2021-09-15;1 234,56;PAY-1\n\n".encode()
+    lines = list(
+        ledger_lines(
+            "\ufeffRecipient;Paid_On;Amount;Payment_Ref\nNOW;2021-09-15;1 234,56;PAY-1\n\n".encode()
+        )
     )
     assert lines == [LedgerLine(2, "PAY-1", 123_456, date(2021, 9, 15), "NOW")]
 
 
 def test_a_file_that_is_not_utf8_is_refused_at_its_line() -> None:
     with pytest.raises(LedgerUnreadable) as refused:
-        read_ledger(b"payment_ref,amount,paid_on\nPAY-1,1,2021-09-15\nPAY-\xe9,1,2021-09-15\n")
+        list(
+            ledger_lines(b"payment_ref,amount,paid_on\nPAY-1,1,2021-09-15\nPAY-\xe9,1,2021-09-15\n")
+        )
     assert refused.value.line == 3
 
 
@@ -59,6 +64,24 @@ def paid(ref: str, amount: int, day: date, project: UUID = PROJECT) -> Paid:
     return Paid(ref, amount, day, year, project, "NOW", "")
 
 
+def reconcile(ledger: list[LedgerLine], payments: list[Paid]) -> list[Line]:
+    """The report as the job writes it: both sides sorted as the database gives them,
+    then the lines in the report's order (the ledger's, then the tracker's)."""
+    lines = by_reference(
+        sorted(ledger, key=lambda line: (line.payment_ref, line.line)),
+        sorted(payments, key=lambda p: (p.payment_ref, payment_order(p))),
+        "2021-22",
+    )
+    return sorted(lines, key=report_order)
+
+
+def report_order(line: Line) -> tuple[Any, ...]:
+    if line.ledger:
+        return (0, line.ledger.line)
+    assert line.tracker
+    return (1, payment_order(line.tracker))
+
+
 @given(
     st.lists(st.tuples(refs, small, days), max_size=12),
     st.lists(st.tuples(refs, small, days), max_size=12),
@@ -70,7 +93,7 @@ def test_every_ledger_line_and_every_payment_of_the_year_is_reported_once(
         LedgerLine(n + 2, ref, amount, day) for n, (ref, amount, day) in enumerate(ledger_rows)
     ]
     payments = [paid(*row) for row in tracker_rows]
-    report = reconcile(ledger, payments, "2021-22")
+    report = reconcile(ledger, payments)
     assert [line.ledger for line in report if line.ledger] == ledger
     matched = [line.tracker for line in report if line.tracker and line.ledger]
     only = [line.tracker for line in report if line.tracker and not line.ledger]
@@ -86,4 +109,4 @@ def test_every_ledger_line_and_every_payment_of_the_year_is_reported_once(
                 line.tracker.amount_cents,
                 line.tracker.paid_on,
             )
-    assert reconcile(ledger, list(reversed(payments)), "2021-22") == report
+    assert reconcile(ledger, list(reversed(payments))) == report
