@@ -106,7 +106,7 @@ def fiscal_year_end(
         programs,
         views.commitments.year(fiscal_year),
         views.payments.pending(fiscal_year),
-        views.awards.awards(signed=True),
+        views.awards.awards(ending_in=fiscal_year),
     )
     totals = YearEndTotals(
         **{

@@ -279,20 +279,26 @@ class AwardsView(View):
         approved: bool = False,
         program_id: UUID | None = None,
         department: str | None = None,
+        ending_in: FiscalYear | None = None,
     ) -> list[Award]:
-        """The awards that match, in the order they were received."""
+        """The awards that match, in the order they were received; ``ending_in``: the
+        signed agreements that end in that fiscal year (read by their end, not all)."""
         with self.datastore.get_connection() as conn, conn.cursor() as curs:
             curs.execute(
                 "SELECT * FROM awards WHERE (NOT %(signed)s OR signed_on IS NOT NULL)"
                 " AND (NOT %(approved)s OR approved_on IS NOT NULL)"
                 " AND (%(program_id)s::uuid IS NULL OR program_id = %(program_id)s)"
                 " AND (%(department)s::text IS NULL OR department = %(department)s)"
+                " AND (%(from)s::date IS NULL OR"
+                "      (signed_on IS NOT NULL AND end_on BETWEEN %(from)s AND %(to)s))"
                 " ORDER BY received_on, project_id",
                 {
                     "signed": signed,
                     "approved": approved,
                     "program_id": program_id,
                     "department": department,
+                    "from": ending_in.starts_on if ending_in else None,
+                    "to": ending_in.ends_on if ending_in else None,
                 },
             )
             return [Award(**row) for row in curs.fetchall()]

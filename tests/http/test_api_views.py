@@ -3,9 +3,8 @@ passes its command's position reads its own write."""
 
 from __future__ import annotations
 
-import json
-import re
 import threading
+from collections.abc import Iterator
 from typing import Any
 
 import psycopg
@@ -127,14 +126,12 @@ def test_a_project_is_counted_once_across_the_years_it_holds_money(api: Api) -> 
     assert one_year["totals"]["projects"] == 2
 
 
-def test_the_funding_totals_read_summaries_never_the_project_list(
-    api: Api, services: Services, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """What a funding read costs is bounded by what it shows: its statements' query
-    plans touch the funding summaries only, however many projects there are."""
-    program_id = api.program({"2021-22": 100_000_00, "2022-23": 100_000_00})
-    api.approved(program_id, {"2021-22": 10_000_00, "2022-23": 10_000_00})
-    api.get(f"/api/views/funding-by-pillar?min_position={api.position()}")
+def plans(
+    api: Api, services: Services, monkeypatch: pytest.MonkeyPatch, paths: list[str]
+) -> list[tuple[str, set[str], set[str]]]:
+    """The statements the reads of ``paths`` run, each with the relations its plan
+    reads, and those it reads whole (a sequential scan where the planner is told to
+    avoid one)."""
     statements: list[tuple[sql.Composable, Any]] = []
     execute = psycopg.Cursor.execute
 
@@ -147,19 +144,74 @@ def test_the_funding_totals_read_summaries_never_the_project_list(
         return execute(self, query, params, **kwargs)
 
     monkeypatch.setattr(psycopg.Cursor, "execute", recording)
-    for query in ("", "?fiscal_year=2022-23", "?department=JUS&pillar=protection"):
-        api.get(f"/api/views/funding-by-pillar{query}")
+    for path in paths:
+        api.get(path)
     monkeypatch.undo()
 
-    assert len(statements) >= 6
+    found = []
     with psycopg.connect(services.database_url) as conn:
+        conn.execute("SET enable_seqscan = off")  # a test's tables are tiny
         for statement, params in statements:
             plan = conn.execute(sql.SQL("EXPLAIN (FORMAT JSON) ") + statement, params).fetchone()
             assert plan is not None
-            relations = {
-                node for node in re.findall(r'"Relation Name": "([^"]+)"', json.dumps(plan[0]))
+            nodes = list(_nodes(plan[0][0]["Plan"], ""))
+            relations = {relation for _, relation in nodes if relation}
+            whole = {
+                relation
+                for node, relation in nodes
+                if node["Node Type"] == "Seq Scan"
+                or ("Index Scan" in node["Node Type"] and "Index Cond" not in node)
             }
-            assert relations and "project_list" not in relations, statement
-            assert relations <= {"funding_by_pillar", "funding_held", "grants_events"} | {
-                f"{name}_tracking" for name in services.views.by_name()
-            }, relations
+            found.append((str(statement), relations, whole))
+    return found
+
+
+def _nodes(plan: dict[str, Any], parent: str) -> Iterator[tuple[dict[str, Any], str]]:
+    """A plan's nodes, each with the table it reads (a bitmap index scan's is its
+    parent's)."""
+    relation = plan.get("Relation Name", parent)
+    yield plan, relation
+    for child in plan.get("Plans", []):
+        yield from _nodes(child, relation)
+
+
+def test_the_funding_totals_read_summaries_never_the_project_list(
+    api: Api, services: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What a funding read costs is bounded by what it shows: its statements' query
+    plans touch the funding summaries only, however many projects there are."""
+    program_id = api.program({"2021-22": 100_000_00, "2022-23": 100_000_00})
+    api.approved(program_id, {"2021-22": 10_000_00, "2022-23": 10_000_00})
+    api.get(f"/api/views/funding-by-pillar?min_position={api.position()}")
+    read = plans(
+        api,
+        services,
+        monkeypatch,
+        [
+            f"/api/views/funding-by-pillar{query}"
+            for query in ("", "?fiscal_year=2022-23", "?department=JUS&pillar=protection")
+        ],
+    )
+    assert len(read) >= 6
+    for statement, relations, _ in read:
+        assert relations and "project_list" not in relations, statement
+        assert relations <= {"funding_by_pillar", "funding_held", "grants_events"} | {
+            f"{name}_tracking" for name in services.views.by_name()
+        }, relations
+
+
+def test_the_year_end_reads_the_agreements_ending_and_the_requests_pending_only(
+    api: Api, services: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A year-end read does not grow with the history: it reads the agreements that
+    end in the year and the requests awaiting release by their indexes, never every
+    award or every payment."""
+    program_id = api.program({"2021-22": 100_000_00})
+    api.under_agreement(program_id, {"2021-22": 10_000_00})
+    api.get(f"/api/views/year-end?fiscal_year=2021-22&min_position={api.position()}")
+    read = plans(api, services, monkeypatch, ["/api/views/year-end?fiscal_year=2021-22"])
+    touched = set().union(*(relations for _, relations, _ in read))
+    assert {"awards", "payment_requests"} <= touched
+    for statement, relations, whole in read:
+        if len(relations) == 1:  # a join's order is the planner's, by the tables' sizes
+            assert not whole & {"awards", "payment_requests", "project_list"}, statement
