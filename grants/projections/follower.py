@@ -24,7 +24,7 @@ from grants.application import Grants
 from grants.database import UNAVAILABLE
 from grants.eventstore import IdempotentRecorder, decode
 from grants.projections import status
-from grants.projections.view import Positioned, View
+from grants.projections.view import Positioned, View, collector_paused
 
 logger = logging.getLogger(__name__)
 
@@ -77,7 +77,9 @@ class Follower:
     def _follow(self, session: psycopg.Connection[Any]) -> None:
         while not self.stop.is_set():
             self._lead(session)
-            if not self._catch_up():
+            with collector_paused():
+                folded = self._catch_up()
+            if not folded:
                 # Nothing new: wait for the store's notification (one that came while
                 # the session ran a query waits in its backlog), or look again anyway.
                 for _ in session.notifies(timeout=IDLE_SECONDS, stop_after=1):

@@ -12,7 +12,7 @@ from psycopg.sql import SQL, Identifier
 
 from grants.application import Grants
 from grants.eventstore import IdempotentRecorder, decode
-from grants.projections.view import REBUILD, Event, Positioned, View
+from grants.projections.view import REBUILD, Event, Positioned, View, collector_paused
 
 BATCH = 10_000
 Progress = Callable[[int, int], None]  # position reached, position aimed at
@@ -58,7 +58,7 @@ def rebuild(
     # The next batch is read while the views write this one, each view on a connection
     # of its own, so that the database's work and Python's overlap.
     source = batches(grants, 0, head, size)
-    with ThreadPoolExecutor(max_workers=len(views) + 1) as pool:
+    with collector_paused(), ThreadPoolExecutor(max_workers=len(views) + 1) as pool:
         reading = pool.submit(next, source, None)
         while (batch := reading.result()) is not None:
             events, position = [event for _, event in batch], batch[-1][0]
