@@ -1,8 +1,10 @@
 """Outcomes by pillar: the indicators projects report, totalled by pillar and fiscal
-year, with the number of projects reporting each."""
+year, with the number of projects reporting each; the totals are kept as results arrive
+(a later report for a project and year replaces the earlier one, in the totals too)."""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Sequence
 from uuid import UUID
 
@@ -11,11 +13,12 @@ from psycopg import Cursor
 from psycopg.rows import DictRow
 
 from grants.domain.project import Project
-from grants.projections.view import Event, Tables, View
+from grants.projections.view import Event, Tables, View, upsert_rows
 
 _FORGET = """
 DELETE FROM {outcome_results}
 WHERE (project_id, fiscal_year) IN (SELECT * FROM unnest(%b::uuid[], %b::text[]))
+RETURNING pillar, fiscal_year, indicator, value
 """
 
 _REMEMBER = """
@@ -23,13 +26,18 @@ INSERT INTO {outcome_results} (project_id, fiscal_year, indicator, pillar, value
 SELECT * FROM unnest(%b::uuid[], %b::text[], %b::text[], %b::text[], %b::bigint[])
 """
 
+_ADD = """
+INSERT INTO {outcome_totals} AS t (pillar, fiscal_year, indicator, total, projects)
+SELECT * FROM unnest(%b::text[], %b::text[], %b::text[], %b::bigint[], %b::integer[])
+ON CONFLICT (pillar, fiscal_year, indicator) DO UPDATE
+SET total = t.total + excluded.total, projects = t.projects + excluded.projects
+"""
+
 _TOTALS = """
-SELECT pillar, fiscal_year, indicator, sum(value)::bigint AS total,
-       count(DISTINCT project_id)::integer AS projects
-FROM outcome_results
-WHERE (%(fiscal_year)s::text IS NULL OR fiscal_year = %(fiscal_year)s)
+SELECT pillar, fiscal_year, indicator, total, projects FROM outcome_totals
+WHERE projects <> 0
+  AND (%(fiscal_year)s::text IS NULL OR fiscal_year = %(fiscal_year)s)
   AND (%(pillar)s::text IS NULL OR pillar = %(pillar)s)
-GROUP BY pillar, fiscal_year, indicator
 ORDER BY pillar, fiscal_year, indicator
 """
 
@@ -44,7 +52,7 @@ class OutcomeRow(msgspec.Struct):
 
 class OutcomesView(View):
     name = "outcomes"
-    tables = ("outcome_results",)
+    tables = ("outcome_results", "outcome_totals")
 
     def fold(self, curs: Cursor[DictRow], events: Sequence[Event], tables: Tables) -> None:
         # A later report for the same project and year replaces the earlier one.
@@ -56,12 +64,23 @@ class OutcomesView(View):
             return
         keys = list(latest)
         curs.execute(tables.sql(_FORGET), ([k[0] for k in keys], [k[1] for k in keys]))
+        # Each result row is one project reporting one indicator in one year.
+        change: dict[tuple[str, str, str], list[int]] = defaultdict(lambda: [0, 0])
+        for row in curs.fetchall():
+            totals = change[(row["pillar"], row["fiscal_year"], row["indicator"])]
+            totals[0] -= row["value"]
+            totals[1] -= 1
         rows = [
             (report.originator_id, report.fiscal_year, code, report.pillar, value)
             for report in latest.values()
             for code, value in report.indicators.items()
         ]
+        for _, year, code, pillar, value in rows:
+            totals = change[(pillar, year, code)]
+            totals[0] += value
+            totals[1] += 1
         curs.execute(tables.sql(_REMEMBER), [list(column) for column in zip(*rows, strict=True)])
+        upsert_rows(curs, tables.sql(_ADD), change)
 
     def totals(
         self, *, fiscal_year: str | None = None, pillar: str | None = None

@@ -215,3 +215,20 @@ def test_the_year_end_reads_the_agreements_ending_and_the_requests_pending_only(
     for statement, relations, whole in read:
         if len(relations) == 1:  # a join's order is the planner's, by the tables' sizes
             assert not whole & {"awards", "payment_requests", "project_list"}, statement
+
+
+def test_the_outcome_totals_read_summaries_never_each_projects_results(
+    api: Api, services: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The outcomes are totalled as results arrive: a read touches the totals only."""
+    program_id = api.program({"2021-22": 100_000_00})
+    project = api.under_agreement(program_id, {"2021-22": 10_000_00})
+    api.post(
+        f"/api/projects/{project}/results",
+        {"fiscal_year": "2021-22", "indicators": {"survivors_served": 12},
+         "effective_on": "2022-05-01"},
+    )  # fmt: skip
+    api.get(f"/api/views/outcomes-by-pillar?min_position={api.position()}")
+    read = plans(api, services, monkeypatch, ["/api/views/outcomes-by-pillar"])
+    touched = set().union(*(relations for _, relations, _ in read))
+    assert "outcome_totals" in touched and "outcome_results" not in touched
