@@ -53,8 +53,8 @@ def machine() -> str:
     server = "embedded PostgreSQL"
     if url:
         with psycopg.connect(url) as conn:
-            version = conn.info.server_version
-        server = f"PostgreSQL {version // 10000}.{version % 10000} at {conn.info.host}"
+            version, host = conn.info.server_version, conn.info.host
+        server = f"PostgreSQL {version // 10000}.{version % 10000} at {host}"
     return (
         f"Measured {date.today().isoformat()} by `bench/run_all.py` on {os.cpu_count()} cores "
         f"({platform.machine()}, Python {platform.python_version()}), {server}, the load "
@@ -150,13 +150,15 @@ def main() -> None:
     args = parser.parse_args()
     if unknown := set(args.names) - set(RUNS):
         parser.error(f"no benchmark {', '.join(sorted(unknown))}")
+    # Said first, so that a half-hour run cannot fail at its end on this line.
+    where = machine()
     measured = {name: run(name, args.smoke) for name in args.names or RUNS}
     for name, figures in measured.items():
         TABLES[name](figures)  # every table can be made from what was measured
     if args.smoke:
         print(f"smoke: {', '.join(measured)} ran")
         return
-    text = rewrite(README.read_text(), "machine", machine())
+    text = rewrite(README.read_text(), "machine", where)
     for name, figures in measured.items():
         text = rewrite(text, name, TABLES[name](figures))
     README.write_text(text)

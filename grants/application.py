@@ -27,6 +27,7 @@ from grants.commands import (
     OpenCall,
     ReceiveApplication,
     RegisterProgram,
+    SetPublicationDetails,
 )
 from grants.domain.aggregate import Aggregate
 from grants.domain.call import Call
@@ -98,6 +99,8 @@ class Grants(Application[UUID]):
         if isinstance(command, OpenCall | ReceiveApplication):
             return self._run(ctx, lambda _: self._receive(ctx, command, arguments, on))
         assert target is not None, f"{type(command).__name__} acts on an aggregate"
+        if isinstance(command, SetPublicationDetails):
+            arguments["programs"] = [p for p in self.programs() if p.id != target]
         if isinstance(command, PROJECT_COMMANDS):
             return self._on_project(
                 ctx,

@@ -238,7 +238,7 @@ class _Loader:
                     disclosure=Disclosure(
                         agreement_number=f"DEMO-{project_id.hex[:8].upper()}",
                         recipient_type="N",
-                        recipient_city=_CITIES.get(province or "", "Ottawa"),
+                        recipient_city=p.get("city") or _CITIES[province or ""],
                         description_en=f"{p['title_en']}: a project funded under the National "
                         "Strategy to Combat Human Trafficking.",
                         description_fr=f"{p['title_fr']} : un projet financé dans le cadre de la "

@@ -23,7 +23,9 @@ _REQUIRED_FROM = (
 # Formats it checks from this date on.
 _FORMATS_FROM = date(2025, 12, 1)
 _POSTAL_CODE = re.compile(r"[A-Z][0-9][A-Z] [0-9][A-Z][0-9]")
-_RIDING_NUMBER = re.compile(r"[0-9]{5}")
+# The table's "natural numbers": digits without a leading zero.
+_RIDING_NUMBER = re.compile(r"[1-9][0-9]{4}")
+_BUSINESS_NUMBER = re.compile(r"[1-9][0-9]{8}")
 _NAICS = re.compile(r"[0-9]{3,6}")
 # Fields of a few paragraphs; the others are names and codes.
 _PARAGRAPHS = frozenset(
@@ -72,10 +74,20 @@ class Disclosure:
         """The disclosure as the publication writes it (``written``)."""
         return Disclosure.written(**{name: getattr(self, name) for name in DISCLOSURE_FIELDS})
 
-    def check(self, start_on: date) -> None:
-        """The publication's rules for an agreement starting on ``start_on``."""
+    def check(self, start_on: date, business_number: str | None = None) -> None:
+        """The publication's rules for an agreement starting on ``start_on``, with a
+        recipient of that business number: they hold for the agreement's whole life,
+        since the table publishes every amendment under the initial start date."""
         for name in DISCLOSURE_FIELDS:
             _text(name, getattr(self, name))
+        for name in ("federal_riding_name_en", "federal_riding_name_fr"):
+            if (self.federal_riding_name_en or self.federal_riding_name_fr) and not getattr(
+                self, name
+            ):
+                raise InvalidValue(
+                    rule("the federal riding is named in English and in French"),
+                    field=f"disclosure.{name}",
+                )
         for since, required in _REQUIRED_FROM:
             for name in required:
                 if start_on >= since and not getattr(self, name):
@@ -110,7 +122,7 @@ class Disclosure:
             (
                 "federal_riding_number",
                 _RIDING_NUMBER,
-                rule("{given} is not a five-digit riding number"),
+                rule("{given} is not a five-digit riding number (its first digit is not 0)"),
             ),
             (
                 "naics_identifier",
@@ -122,6 +134,15 @@ class Disclosure:
             value = getattr(self, name)
             if value and not pattern.fullmatch(value):
                 raise InvalidValue(template, field=f"disclosure.{name}", given=repr(value))
+        if business_number and not _BUSINESS_NUMBER.fullmatch(business_number[:9]):
+            raise InvalidValue(
+                rule(
+                    "the open-data table publishes business numbers of nine digits not "
+                    "starting with 0 for agreements starting on or after {since_on}"
+                ),
+                field="recipient.business_number",
+                since_on=_FORMATS_FROM,
+            )
 
 
 DISCLOSURE_FIELDS = tuple(field.name for field in fields(Disclosure))

@@ -139,3 +139,7 @@ class ResultsMissing(RuleViolation):
 
 class CallNotOpen(RuleViolation):
     code = "call_not_open"
+
+
+class DepartmentNumberTaken(RuleViolation):
+    code = "department_number_taken"

@@ -4,7 +4,7 @@ against them (commitment control)."""
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from uuid import UUID, uuid4
@@ -13,6 +13,7 @@ from grants.domain.aggregate import Aggregate
 from grants.domain.errors import (
     AllocationBelowCommitments,
     AllocationExceeded,
+    DepartmentNumberTaken,
     InvalidPillar,
     InvalidValue,
     rule,
@@ -134,9 +135,12 @@ class Program(Aggregate):
         department_number: str,
         purpose_en: str,
         purpose_fr: str,
+        programs: Iterable[Program] = (),
         actor: str,
         effective_on: date,
     ) -> None:
+        """``programs``: the others, since the Receiver General gives a department number
+        to one department, and the open data numbers agreements under it."""
         if not _DEPARTMENT_NUMBER.fullmatch(department_number):
             raise InvalidValue(
                 rule(
@@ -151,6 +155,16 @@ class Program(Aggregate):
             )
             for field, written in (("purpose_en", purpose_en), ("purpose_fr", purpose_fr))
         }
+        for other in programs:
+            held = other.publication and other.publication.department_number
+            if held == department_number and other.department != self.department:
+                raise DepartmentNumberTaken(
+                    rule("{number} is the department number of {department}, under {program}"),
+                    field="department_number",
+                    number=department_number,
+                    department=other.department,
+                    program=other.name_en,
+                )
         for field, purpose in purposes.items():
             if not purpose:
                 raise InvalidValue(

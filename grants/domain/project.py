@@ -123,6 +123,8 @@ class Agreement:
     holdback_percent: int
     disclosure: Disclosure
     amendment_number: int = 0
+    # The start date the open-data table publishes for every amendment: the initial one.
+    published_start_on: date | None = None
 
 
 @dataclass(frozen=True)
@@ -247,6 +249,7 @@ class Project(Aggregate):
                 payment_basis=self.payment_basis,
                 holdback_percent=self.holdback_percent,
                 disclosure=self.disclosure,
+                published_start_on=self.start_on,
             )
 
     class AgreementAmended(Aggregate.Event):
@@ -266,6 +269,7 @@ class Project(Aggregate):
                 holdback_percent=project.agreement.holdback_percent,
                 disclosure=project.agreement.disclosure,
                 amendment_number=self.amendment_number,
+                published_start_on=project.agreement.published_start_on,
             )
             project.cash_flow = dict(self.cash_flow)
 
@@ -508,7 +512,7 @@ class Project(Aggregate):
             )
         _check_period(self.cash_flow, start_on, end_on)
         disclosure = disclosure.as_published()
-        disclosure.check(start_on)
+        disclosure.check(start_on, self.recipient.business_number)
         self.trigger_event(
             self.AgreementSigned,
             start_on=start_on,
@@ -530,8 +534,7 @@ class Project(Aggregate):
         actor: str,
         effective_on: date,
     ) -> None:
-        self._require(Action.AMEND)
-        agreement = self._agreement()
+        agreement = self._under_agreement(Action.AMEND, effective_on)
         flow = cash_flow if cash_flow is not None else self.cash_flow
         start_on = start_on or agreement.start_on
         end_on = end_on or agreement.end_on
@@ -549,6 +552,17 @@ class Project(Aggregate):
                     given_cents=flow.get(year, 0),
                 )
         _check_period(flow, start_on, end_on)
+        published_start_on = agreement.published_start_on or agreement.start_on
+        if end_on < published_start_on:
+            raise InvalidDates(
+                rule(
+                    "the agreement is published as starting on {start_on}: it cannot end "
+                    "before, on {end_on}"
+                ),
+                field="end_on",
+                start_on=published_start_on,
+                end_on=end_on,
+            )
         self.trigger_event(
             self.AgreementAmended,
             amendment_number=agreement.amendment_number + 1,
@@ -569,8 +583,7 @@ class Project(Aggregate):
         actor: str,
         effective_on: date,
     ) -> None:
-        self._require(Action.REPROFILE)
-        agreement = self._agreement()
+        agreement = self._under_agreement(Action.REPROFILE, effective_on)
         if to_fiscal_year <= from_fiscal_year:
             raise InvalidValue(
                 rule("reprofiling moves money to a later fiscal year"), field="to_fiscal_year"
@@ -607,7 +620,7 @@ class Project(Aggregate):
         actor: str,
         effective_on: date,
     ) -> UUID:
-        agreement = self._payable_on(Action.REQUEST_PAYMENT, effective_on)
+        agreement = self._under_agreement(Action.REQUEST_PAYMENT, effective_on)
         if cents(amount_cents, field="amount_cents") <= 0:
             raise InvalidAmount(rule("a payment must be more than zero"), field="amount_cents")
         kind = kind or (
@@ -655,7 +668,7 @@ class Project(Aggregate):
     def release_payment(
         self, payment_request_id: UUID, payment_ref: str, *, actor: str, effective_on: date
     ) -> None:
-        self._payable_on(Action.RELEASE_PAYMENT, effective_on)
+        self._under_agreement(Action.RELEASE_PAYMENT, effective_on)
         request = self.payment_requests.get(payment_request_id)
         if request is None:
             raise UnknownPaymentRequest(
@@ -714,7 +727,7 @@ class Project(Aggregate):
         actor: str,
         effective_on: date,
     ) -> None:
-        self._require(Action.RECOVER)
+        self._under_agreement(Action.RECOVER, effective_on)
         if cents(amount_cents, field="amount_cents") <= 0:
             raise InvalidAmount(rule("a recovery must be more than zero"), field="amount_cents")
         payment_ref = _payment_ref(payment_ref)
@@ -745,7 +758,7 @@ class Project(Aggregate):
         actor: str,
         effective_on: date,
     ) -> None:
-        self._require(Action.REPORT_RESULTS)
+        self._under_agreement(Action.REPORT_RESULTS, effective_on)
         self.trigger_event(
             self.ResultsReported,
             **self._where(),
@@ -756,13 +769,13 @@ class Project(Aggregate):
         )
 
     def accept_final_report(self, *, actor: str, effective_on: date) -> None:
-        self._require(Action.ACCEPT_FINAL_REPORT)
+        self._under_agreement(Action.ACCEPT_FINAL_REPORT, effective_on)
         if not self.results:
             raise ResultsMissing(rule("a final report comes with results: report them first"))
         self.trigger_event(self.FinalReportAccepted, actor=actor, effective_on=effective_on)
 
     def close(self, *, actor: str, effective_on: date) -> None:
-        self._require(Action.CLOSE)
+        self._under_agreement(Action.CLOSE, effective_on)
         pending = [r for r in self.payment_requests.values() if r.paid_on is None]
         if pending:
             raise PaymentsPending(
@@ -836,16 +849,20 @@ class Project(Aggregate):
         assert self.agreement is not None
         return self.agreement
 
-    def _payable_on(self, action: Action, day: date) -> Agreement:
-        """Payments only under a signed agreement, from the day it is signed, never
-        after close-out."""
+    def _under_agreement(self, action: Action, day: date) -> Agreement:
+        """What the agreement allows takes effect from the day it is signed, never
+        before: an amendment, a payment or a report dated earlier would be published
+        and paid out of order."""
         self._require(action)
         agreement = self._agreement()
         if day < agreement.signed_on:
             raise AgreementNotSigned(
-                rule("the agreement was signed on {signed_on}: nothing can be paid on {paid_on}"),
+                rule(
+                    "the agreement was signed on {signed_on}: nothing under it can take "
+                    "effect on {effective_on}"
+                ),
                 signed_on=agreement.signed_on,
-                paid_on=day,
+                effective_on=day,
             )
         return agreement
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
+from datetime import date
 from uuid import UUID
 
 from grants import money
@@ -26,6 +27,9 @@ COLUMNS = (
     "description_fr", "naics_identifier", "expected_results_en", "expected_results_fr",
     "additional_information_en", "additional_information_fr",
 )  # fmt: skip
+
+# The columns of the table's "nothing to report" resource (grants-nil).
+NIL_COLUMNS = ("fiscal_year", "quarter")
 
 # Section 87 of the Access to Information Act: more than $25,000, or amended to that.
 THRESHOLD_CENTS = 25_000_00
@@ -55,34 +59,65 @@ def rows(
     awards: Mapping[UUID, Award],
     programs: Mapping[UUID, Program],
 ) -> list[dict[str, str]]:
-    """The rows for agreements signed and amended in the fiscal year. ``amendments``
-    holds every signing and amendment up to the year's end, so that an amendment of an
-    agreement disclosed before is disclosed too."""
-    history: dict[UUID, list[Amendment]] = defaultdict(list)
-    for amendment in sorted(amendments, key=lambda a: (a.project_id, a.amendment_number)):
-        history[amendment.project_id].append(amendment)
-    chosen = []
-    for project_id, versions in history.items():
-        disclosed = False
-        for amendment in versions:
-            disclosed = disclosed or amendment.value_cents > THRESHOLD_CENTS
-            if disclosed and FiscalYear.of(amendment.amended_on) == fiscal_year:
-                chosen.append((awards[project_id], amendment))
+    """The rows for the agreements of ``awards`` signed and amended in the fiscal year.
+    ``amendments`` holds every signing and amendment up to the year's end, so that an
+    amendment of an agreement disclosed before is disclosed too."""
+    chosen = _disclosed(fiscal_year, amendments, awards)
     unpublished = {
         award.program_id: programs[award.program_id]
-        for award, _ in chosen
+        for award, _, _ in chosen
         if programs[award.program_id].publication is None
     }
     if unpublished:
         raise PublicationDetailsMissing(list(unpublished.values()))
     chosen.sort(
-        key=lambda pair: (
-            pair[1].amended_on,
-            ref_number(pair[0], programs),
-            pair[1].amendment_number,
-        )
+        key=lambda row: (row[1].amended_on, ref_number(row[0], programs), row[1].amendment_number)
     )
-    return [_row(award, amendment, programs[award.program_id]) for award, amendment in chosen]
+    return [
+        _row(award, amendment, started_on, programs[award.program_id])
+        for award, amendment, started_on in chosen
+    ]
+
+
+def nil_rows(
+    fiscal_year: FiscalYear,
+    amendments: Iterable[Amendment],
+    awards: Mapping[UUID, Award],
+    today: date,
+) -> list[dict[str, str]]:
+    """The table's "nothing to report" records (its ``grants-nil`` resource): the
+    quarters of the fiscal year, over by ``today``, in which none of ``awards`` was
+    signed or amended so as to be disclosed."""
+    busy = {
+        FiscalYear.quarter(a.amended_on) for _, a, _ in _disclosed(fiscal_year, amendments, awards)
+    }
+    start = fiscal_year.start_year
+    ends = (date(start, 6, 30), date(start, 9, 30), date(start, 12, 31), date(start + 1, 3, 31))
+    return [
+        {"fiscal_year": f"{start}-{start + 1}", "quarter": f"Q{quarter}"}
+        for quarter, ends_on in enumerate(ends, start=1)
+        if quarter not in busy and ends_on < today
+    ]
+
+
+def _disclosed(
+    fiscal_year: FiscalYear, amendments: Iterable[Amendment], awards: Mapping[UUID, Award]
+) -> list[tuple[Award, Amendment, date]]:
+    """Each signing and amendment of ``awards`` the fiscal year discloses, with the
+    initial agreement's start date, which the table gives on every amendment's row."""
+    history: dict[UUID, list[Amendment]] = defaultdict(list)
+    for amendment in sorted(amendments, key=lambda a: (a.project_id, a.amendment_number)):
+        if amendment.project_id in awards:
+            history[amendment.project_id].append(amendment)
+    chosen = []
+    for project_id, versions in history.items():
+        disclosed = False
+        started_on = versions[0].start_on
+        for amendment in versions:
+            disclosed = disclosed or amendment.value_cents > THRESHOLD_CENTS
+            if disclosed and FiscalYear.of(amendment.amended_on) == fiscal_year:
+                chosen.append((awards[project_id], amendment, started_on))
+    return chosen
 
 
 def ref_number(award: Award, programs: Mapping[UUID, Program]) -> str:
@@ -97,14 +132,14 @@ def ref_number(award: Award, programs: Mapping[UUID, Program]) -> str:
     )
 
 
-def to_csv(table: list[dict[str, str]]) -> str:
+def to_csv(table: list[dict[str, str]], columns: tuple[str, ...] = COLUMNS) -> str:
     """The table as the portal loads it; names, titles and descriptions are people's
     typing, and no spreadsheet opening the file takes them for formulas."""
-    rows = ([row[name] for name in COLUMNS] for row in table)
-    return csv_text(COLUMNS, rows, lineterminator="\n")
+    rows = ([row[name] for name in columns] for row in table)
+    return csv_text(columns, rows, lineterminator="\n")
 
 
-def _row(award: Award, amendment: Amendment, program: Program) -> dict[str, str]:
+def _row(award: Award, amendment: Amendment, started_on: date, program: Program) -> dict[str, str]:
     publication = program.publication
     assert publication is not None
     disclosure = award.disclosure or {}
@@ -129,7 +164,7 @@ def _row(award: Award, amendment: Amendment, program: Program) -> dict[str, str]
         agreement_title_en=award.title_en,
         agreement_title_fr=award.title_fr or award.title_en,
         agreement_value=Number(money.plain(amendment.value_cents)),
-        agreement_start_date=amendment.start_on.isoformat(),
+        agreement_start_date=started_on.isoformat(),
         agreement_end_date=amendment.end_on.isoformat(),
     )
     return row

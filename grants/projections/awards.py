@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
@@ -34,6 +34,7 @@ _CHANGED = (
     ("ref_fiscal_year", "text"),
     ("ref_quarter", "integer"),
     ("ref_sequence", "integer"),
+    ("modified_at", "timestamptz"),
 )
 
 _RECEIVE = """
@@ -112,6 +113,8 @@ class Award(msgspec.Struct):
     ref_fiscal_year: str | None
     ref_quarter: int | None
     ref_sequence: int | None
+    # When the grant's events were last recorded: the open data's "last modified".
+    modified_at: datetime | None
 
     @property
     def holdback_retained_cents(self) -> int:
@@ -226,6 +229,10 @@ class AwardsView(View):
                         ]
             if (status := getattr(type(event), "leaves", None)) is not None:
                 changed[project]["status"] = status
+            if isinstance(event, Project.Event):
+                changed[project]["modified_at"] = event.timestamp
+            elif isinstance(event, Program.CommitmentChanged):
+                changed[event.project_id]["modified_at"] = event.timestamp
         if received:
             upsert_rows(curs, tables.sql(_RECEIVE), received)
         if signings:

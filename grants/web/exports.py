@@ -54,7 +54,7 @@ def disclosure_download(
     fiscal_year: FromQuery[FiscalYear],
 ) -> Response[Any]:
     try:
-        return attachment(disclosure_csv(fiscal_year, grants, views))
+        return attachment(disclosure_csv(fiscal_year, None, grants, views))
     except PublicationDetailsMissing as missing:
         t = translator(request)
         return _exports_page(
@@ -73,7 +73,10 @@ def giving360_download(
     views: NamedDependency[Views],
 ) -> Response[Any]:
     try:
-        return attachment(giving360_json(None, grants, views, issued=date.today()))
+        download = giving360_json(
+            None, None, grants, views, issued=date.today(), source=str(request.url)
+        )
+        return attachment(download)
     except NothingToPublish:
         refusal = translator(request)("exports.nothing_to_publish")
         return _exports_page(request, views, status_code=404, refusal=refusal)
