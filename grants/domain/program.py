@@ -139,8 +139,8 @@ class Program(Aggregate):
         actor: str,
         effective_on: date,
     ) -> None:
-        """``programs``: the others, since the Receiver General gives a department number
-        to one department, and the open data numbers agreements under it."""
+        """``programs``: the others, since the Receiver General gives each department one
+        number, and the open data numbers a department's agreements under it."""
         if not _DEPARTMENT_NUMBER.fullmatch(department_number):
             raise InvalidValue(
                 rule(
@@ -156,15 +156,18 @@ class Program(Aggregate):
             for field, written in (("purpose_en", purpose_en), ("purpose_fr", purpose_fr))
         }
         for other in programs:
-            held = other.publication and other.publication.department_number
-            if held == department_number and other.department != self.department:
-                raise DepartmentNumberTaken(
-                    rule("{number} is the department number of {department}, under {program}"),
-                    field="department_number",
-                    number=department_number,
-                    department=other.department,
-                    program=other.name_en,
-                )
+            held = other.publication.department_number if other.publication else None
+            if held is None or (held == department_number) == (other.department == self.department):
+                continue
+            raise DepartmentNumberTaken(
+                rule("{number} is the department number of {department}, under {program}")
+                if held == department_number
+                else rule("{department} publishes under department number {number} ({program})"),
+                field="department_number",
+                number=held,
+                department=other.department,
+                program=other.name_en,
+            )
         for field, purpose in purposes.items():
             if not purpose:
                 raise InvalidValue(

@@ -231,14 +231,21 @@ def test_what_the_table_refuses_is_refused_when_recorded_and_nothing_is_stored(
     assert "2025-12-01" in problem["detail"]
 
 
-def test_a_department_number_belongs_to_one_department(api: Api, program_id: str) -> None:
+def test_a_department_has_one_number_and_a_number_one_department(api: Api, program_id: str) -> None:
     other = api.post("/api/programs", {**PROGRAM, "department": "PS", "name_en": "Hotline"})["id"]
     problem = refused(api, 409, "department_number_taken", lambda: publish(api, other, PUBLICATION))
     assert problem["field"] == "department_number"
     assert "Victims Fund" in problem["detail"]
-    same_department = api.post("/api/programs", {**PROGRAM, "name_en": "Second fund"})["id"]
-    assert publish(api, same_department, PUBLICATION).status_code == 200
     assert publish(api, other, {**PUBLICATION, "department_number": "005"}).status_code == 200
+    second = api.post("/api/programs", {**PROGRAM, "name_en": "Second fund"})["id"]
+    problem = refused(
+        api,
+        409,
+        "department_number_taken",
+        lambda: publish(api, second, {**PUBLICATION, "department_number": "013"}),
+    )
+    assert "004" in problem["detail"]
+    assert publish(api, second, PUBLICATION).status_code == 200
 
 
 def test_quarters_with_nothing_to_disclose_are_nil_records(api: Api, program_id: str) -> None:
@@ -285,8 +292,17 @@ def test_the_360giving_package_passes_the_data_quality_checks(api: Api, program_
         "NoRecipientOrgCompanyCharityNumber": 2,
     }
     assert {g["fundingOrganization"][0]["id"] for g in grants} == {"CA-GOV-004"}
-    assert grants[0]["recipientOrganization"][0]["id"] == "CA-CRA_ACR-123456789"
-    assert [g["beneficiaryLocation"][0]["geoCode"] for g in grants] == ["CA-BC", "AT"]
+    recipients = {
+        g["recipientOrganization"][0]["name"]: (
+            g["recipientOrganization"][0]["id"],
+            g["beneficiaryLocation"][0]["geoCode"],
+        )
+        for g in grants
+    }
+    assert recipients == {
+        "NOW Canada Society": ("CA-CRA_ACR-123456789", "CA-BC"),
+        "UNODC": ("360G-CA-NSCHT-unodc", "AT"),
+    }
     assert all(g["dataSource"].endswith("/api/exports/360giving?department=JUS") for g in grants)
     empty = api.client.get("/api/exports/360giving?department=PS", headers=api.as_["sasha"])
     assert empty.status_code == 404
