@@ -37,6 +37,10 @@ _CHANGED = (
     ("modified_at", "timestamptz"),
 )
 
+# Events that change nothing the open data publishes of a grant, so not its "last
+# modified": they are most of a store, and each would rewrite the grant's row.
+_UNPUBLISHED = (Project.PaymentRequested, Project.ResultsReported)
+
 _RECEIVE = """
 INSERT INTO {awards} (project_id, program_id, call_id, department, pillar, transfer_type,
                       status, title_en, title_fr, recipient, requested_cents, received_on)
@@ -229,7 +233,7 @@ class AwardsView(View):
                         ]
             if (status := getattr(type(event), "leaves", None)) is not None:
                 changed[project]["status"] = status
-            if isinstance(event, Project.Event):
+            if isinstance(event, Project.Event) and not isinstance(event, _UNPUBLISHED):
                 changed[project]["modified_at"] = event.timestamp
             elif isinstance(event, Program.CommitmentChanged):
                 changed[event.project_id]["modified_at"] = event.timestamp
