@@ -34,3 +34,4 @@ def allow(*roles: Role) -> Guard:
 
 PROGRAM_SIDE = allow(Role.PROGRAM_OFFICER)
 FINANCE = allow(Role.FINANCE_OFFICER)
+ADMIN = allow()

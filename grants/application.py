@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import random
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from copy import deepcopy
 from dataclasses import dataclass
 from datetime import date
@@ -23,16 +23,21 @@ from eventsourcing.utils import get_topic
 from grants.commands import (
     PROGRAM_COMMANDS,
     PROJECT_COMMANDS,
+    CloseFiscalYear,
     Command,
     OpenCall,
     ReceiveApplication,
+    RecoverOverpayment,
     RegisterProgram,
+    ReopenFiscalYear,
     SetPublicationDetails,
 )
 from grants.domain.aggregate import Aggregate
+from grants.domain.books import BOOKS_ID, Books, guard, touched
 from grants.domain.call import Call
 from grants.domain.cash_flow import changes
 from grants.domain.errors import DomainError, RuleViolation, rule
+from grants.domain.fiscal_year import FiscalYear
 from grants.domain.program import Program
 from grants.domain.project import Project
 from grants.eventstore import IdempotentRecorder, InMemoryFactory, MsgspecMapper
@@ -62,6 +67,15 @@ class ConcurrentUpdate(RuleViolation):
 
 
 @dataclass(frozen=True)
+class YearState:
+    """A fiscal year as the views know it, for closing it: the projects with
+    commitments in it, and the payment requests charged to it still to be released."""
+
+    committed: Sequence[UUID]
+    awaiting_release: int
+
+
+@dataclass(frozen=True)
 class Context:
     """Who sends a command, and how: the version of the aggregate they saw, if they
     want the command refused when it has changed since, and their idempotency claim."""
@@ -81,6 +95,10 @@ class Grants(Application[UUID]):
         "AGGREGATE_CACHE_FASTFORWARD": "n",
     }
 
+    def __init__(self, env: Mapping[str, str] | None = None) -> None:
+        super().__init__(env)
+        self._no_books = False
+
     def construct_mapper(self) -> Mapper[UUID]:
         return MsgspecMapper()
 
@@ -94,27 +112,88 @@ class Grants(Application[UUID]):
         on = command.day()
         if isinstance(command, RegisterProgram):
             return self._run(
-                ctx, lambda _: self._save(ctx, Program.register(**arguments, effective_on=on))
+                ctx,
+                lambda cached: self._save(
+                    ctx, Program.register(**arguments, effective_on=on), cached=cached
+                ),
             )
         if isinstance(command, OpenCall | ReceiveApplication):
-            return self._run(ctx, lambda _: self._receive(ctx, command, arguments, on))
+            return self._run(ctx, lambda cached: self._receive(ctx, command, arguments, on, cached))
+        if isinstance(command, ReopenFiscalYear):
+            return self._run(ctx, lambda cached: self._reopen(ctx, arguments, on, cached))
         assert target is not None, f"{type(command).__name__} acts on an aggregate"
         if isinstance(command, SetPublicationDetails):
             arguments["programs"] = [p for p in self.programs() if p.id != target]
         if isinstance(command, PROJECT_COMMANDS):
-            return self._on_project(
-                ctx,
-                target,
-                lambda project: getattr(project, command.method)(**arguments, effective_on=on),
-            )
+
+            def carry_out(project: Project, cached: bool) -> object:
+                if isinstance(command, RecoverOverpayment):
+                    arguments["lapses"] = command.fiscal_year in self._books(cached).closed
+                return getattr(project, command.method)(**arguments, effective_on=on)
+
+            return self._on_project(ctx, target, carry_out)
         kind: type[Program | Call] = Program if isinstance(command, PROGRAM_COMMANDS) else Call
 
         def attempt(cached: bool) -> Receipt:
             aggregate = self._load(kind, target, ctx, cached=cached)
             getattr(aggregate, command.method)(**arguments, effective_on=on)
-            return self._save(ctx, aggregate)
+            return self._save(ctx, aggregate, cached=cached)
 
         return self._run(ctx, attempt)
+
+    def close_fiscal_year(
+        self,
+        ctx: Context,
+        command: CloseFiscalYear,
+        fiscal_year: FiscalYear,
+        state: Callable[[], YearState],
+    ) -> Receipt:
+        """Closes the fiscal year (``Books``): freezes it, then, on its state as the views
+        know it once they have read up to the freeze (``state``), lapses project by
+        project what it committed and did not pay, and closes it."""
+        on = command.day()
+        quiet = Context(actor=ctx.actor)  # the close's answer is the last step's
+
+        def freeze(cached: bool) -> Receipt:
+            books = self._books(cached)
+            awaiting = state().awaiting_release
+            books.freeze(fiscal_year, awaiting_release=awaiting, actor=ctx.actor, effective_on=on)
+            return self._save(quiet, books, cached=cached)
+
+        self._run(quiet, freeze)
+        year = state()
+        refused: list[DomainError] = []
+
+        def close(cached: bool) -> Receipt:
+            books = self._books(cached)
+            refused.clear()
+            if refusal := books.close(
+                fiscal_year,
+                awaiting_release=year.awaiting_release,
+                actor=ctx.actor,
+                effective_on=on,
+            ):
+                refused.append(refusal)
+                return self._save(quiet, books, cached=cached)
+            programs: dict[UUID, Program] = {}
+            lapsed = []
+            for project_id in year.committed:
+                project = self._load(Project, project_id, cached=cached)
+                before = dict(project.cash_flow)
+                project.lapse(fiscal_year, actor=ctx.actor, effective_on=on)
+                if self._change_commitment(project, before, programs, cached=cached):
+                    lapsed.append(project)
+            return self._save(ctx, *programs.values(), *lapsed, books, cached=cached)
+
+        receipt = self._run(ctx, close)
+        if refused:
+            raise refused[0]
+        return receipt
+
+    def _reopen(self, ctx: Context, arguments: dict[str, Any], on: date, cached: bool) -> Receipt:
+        books = self._books(cached)
+        books.reopen(**arguments, effective_on=on)
+        return self._save(ctx, books, cached=cached)
 
     def _receive(
         self,
@@ -122,13 +201,15 @@ class Grants(Application[UUID]):
         command: OpenCall | ReceiveApplication,
         arguments: dict[str, Any],
         on: date,
+        cached: bool,
     ) -> Receipt:
         """A call under its program, or an application to its program (and call)."""
         program = self._load(Program, command.program_id, field="program_id")
         if isinstance(command, OpenCall):
-            return self._save(ctx, Call.open(program, **arguments, effective_on=on))
+            return self._save(ctx, Call.open(program, **arguments, effective_on=on), cached=cached)
         call = self._load(Call, command.call_id, field="call_id") if command.call_id else None
-        return self._save(ctx, Project.receive(program, call, **arguments, effective_on=on))
+        project = Project.receive(program, call, **arguments, effective_on=on)
+        return self._save(ctx, project, cached=cached)
 
     # Queries
 
@@ -156,7 +237,7 @@ class Grants(Application[UUID]):
     # How commands run
 
     def _on_project(
-        self, ctx: Context, project_id: UUID, command: Callable[[Project], object]
+        self, ctx: Context, project_id: UUID, command: Callable[[Project, bool], object]
     ) -> Receipt:
         """Runs a project command; when it changes what the project has committed, the
         program's commitment control must accept the change, in the same save."""
@@ -164,24 +245,36 @@ class Grants(Application[UUID]):
         def attempt(cached: bool) -> Receipt:
             project = self._load(Project, project_id, ctx, cached=cached)
             committed_before = dict(project.cash_flow)
-            result = command(project)
-            change = changes(committed_before, project.cash_flow)
-            if not change:
-                return self._save(ctx, project, answer_for=result)
-            program = self._load(Program, project.program_id, cached=cached)
-            cause = project.pending_events[-1]
-            assert isinstance(cause, Aggregate.Event)
-            program.change_commitment(
-                project.id,
-                change,
-                reason=type(cause).__name__,
-                pillar=project.pillar,
-                actor=cause.actor,
-                effective_on=cause.effective_on,
-            )
-            return self._save(ctx, program, project, answer_for=result)
+            result = command(project, cached)
+            programs: dict[UUID, Program] = {}
+            self._change_commitment(project, committed_before, programs, cached=cached)
+            return self._save(ctx, *programs.values(), project, answer_for=result, cached=cached)
 
         return self._run(ctx, attempt)
+
+    def _change_commitment(
+        self, project: Project, before: dict[Any, int], programs: dict[UUID, Program], cached: bool
+    ) -> bool:
+        """Has the project's program (loaded into ``programs``) accept the change the
+        project's last event made to its commitments, if it made one."""
+        change = changes(before, project.cash_flow)
+        if not change:
+            return False
+        program = programs.get(project.program_id) or self._load(
+            Program, project.program_id, cached=cached
+        )
+        programs[program.id] = program
+        cause = project.pending_events[-1]
+        assert isinstance(cause, Aggregate.Event)
+        program.change_commitment(
+            project.id,
+            change,
+            reason=type(cause).__name__,
+            pillar=project.pillar,
+            actor=cause.actor,
+            effective_on=cause.effective_on,
+        )
+        return True
 
     def _run(self, ctx: Context, attempt: Callable[[bool], Receipt]) -> Receipt:
         """Runs a command, again on the store's state if another command changed the
@@ -217,16 +310,31 @@ class Grants(Application[UUID]):
                 cached = False
         raise ConcurrentUpdate(rule("other commands keep changing the same records: try again"))
 
-    def _save(self, ctx: Context, *aggregates: Aggregate, answer_for: object = None) -> Receipt:
-        """Saves the aggregates in one transaction. The last one is the command's
-        subject; a payment request's id, when the command made one, is the answer's."""
+    def _save(
+        self,
+        ctx: Context,
+        *aggregates: Aggregate,
+        answer_for: object = None,
+        cached: bool,
+    ) -> Receipt:
+        """Saves the aggregates in one transaction, unless what they changed falls in a
+        closed fiscal year. The last one is the command's subject; a payment request's
+        id, when the command made one, is the answer's. ``cached``: the books as this
+        process last knew them will do (the store checks again, and a refusal there
+        has the command decided again on the store's state). Saving nothing answers
+        the subject as it is."""
+        events = [cast(Aggregate.Event, e) for a in aggregates for e in a.pending_events]
+        books = next((a for a in aggregates if isinstance(a, Books)), None) or self._books(cached)
+        books.check_open(touched(events))
         subject = aggregates[-1]
         receipt = (
             Receipt(id=answer_for, version=subject.version, position=0, project_id=subject.id)
             if isinstance(answer_for, UUID)
             else Receipt(id=subject.id, version=subject.version, position=0)
         )
-        kwargs: dict[str, Any] = {}
+        if not events:
+            return Receipt(id=subject.id, version=subject.version, position=0)
+        kwargs: dict[str, Any] = {"periods": guard(events)}
         if ctx.claim is not None:
             kwargs["idempotency"] = (ctx.claim, receipt)
         recordings = self.save(*aggregates, **kwargs)
@@ -280,6 +388,25 @@ class Grants(Application[UUID]):
         if aggregate.version != cached.version:
             cache.put(id, deepcopy(aggregate))
         return aggregate
+
+    def _books(self, cached: bool) -> Books:
+        """The books; new ones, saved with the first close, while none are stored.
+        That none are is remembered for the commands that may decide on this process's
+        cache: were the books stored by another process since, the store would refuse
+        a write into a year they froze, and the command would be decided again here on
+        the store's state."""
+        if not (cached and self._no_books):
+            try:
+                books = self._load(Books, BOOKS_ID, cached=cached)
+            except NotFound:
+                self._no_books = True
+            else:
+                self._no_books = False
+                return books
+        return Books.open(actor="tracker", effective_on=date.today())
+
+    def books(self) -> Books:
+        return self._books(cached=False)
 
     def _first_answer(self, claim: Claim | None) -> Receipt | None:
         if claim is None:

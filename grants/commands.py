@@ -236,6 +236,19 @@ class CloseProject(Dated, frozen=True, kw_only=True):
     method = "close"
 
 
+class CloseFiscalYear(Dated, frozen=True, kw_only=True):
+    """For the fiscal year the request's path names."""
+
+    method = "close"
+
+
+class ReopenFiscalYear(Dated, frozen=True, kw_only=True):
+    """For the fiscal year the request's path names, by an admin, saying why."""
+
+    method = "reopen"
+    reason: RequiredParagraphs
+
+
 PROGRAM_COMMANDS = (SetAllocation, SetPublicationDetails)
 CALL_COMMANDS = (CloseCall,)
 PROJECT_COMMANDS = (

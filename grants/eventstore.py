@@ -26,6 +26,7 @@ from psycopg.rows import tuple_row
 from psycopg.sql import SQL, Identifier
 
 from grants import idempotency
+from grants.domain.books import Guard
 from grants.domain.fiscal_year import FiscalYear
 from grants.group_commit import GroupCommit
 
@@ -114,12 +115,21 @@ def decode(topic: str, state: bytes) -> DomainEventProtocol[UUID]:
     return event
 
 
+# The books' arrays the record function takes, in its order.
+_GUARDED: tuple[Callable[[Guard], frozenset[FiscalYear]], ...] = (
+    lambda g: g.touched,
+    lambda g: g.freezing,
+    lambda g: g.unfreezing,
+)
+
+
 @dataclass(frozen=True)
 class _Write:
     """One command's write: its events and, if it came with a key, its answer."""
 
     events: Sequence[StoredEvent]
     answer: tuple[idempotency.Claim, idempotency.Receipt] | None
+    periods: Guard | None
 
 
 # Writes the events of several commands and their idempotency answers in one statement,
@@ -132,12 +142,21 @@ _RECORD_FUNCTION = """
 CREATE OR REPLACE FUNCTION {schema}.{function}(
     ids uuid[], versions bigint[], topics text[], states bytea[],
     users text[], keys text[], fingerprints text[], receipts uuid[],
-    receipt_versions integer[], projects uuid[], last_events integer[]
+    receipt_versions integer[], projects uuid[], last_events integer[],
+    touched text[], freezing text[], unfreezing text[]
 ) RETURNS SETOF bigint LANGUAGE plpgsql AS $$
 DECLARE
     positions bigint[];
 BEGIN
     LOCK TABLE {schema}.{table} IN EXCLUSIVE MODE;
+    -- The books, checked under the lock: nothing is written into a frozen fiscal year
+    -- (being closed, or closed). A batch that freezes a year another of its writes
+    -- touches is refused whole, and its writes then go one by one.
+    IF touched && freezing OR EXISTS (
+        SELECT 1 FROM {schema}.fiscal_year_books WHERE frozen AND fiscal_year = ANY(touched)
+    ) THEN
+        RAISE EXCEPTION 'the write touches a closed fiscal year' USING ERRCODE = 'check_violation';
+    END IF;
     NOTIFY {channel};
     WITH inserted AS (
         INSERT INTO {schema}.{table} (originator_id, originator_version, topic, state)
@@ -150,6 +169,10 @@ BEGIN
     SELECT u, k, f, r, v, p, positions[l]
     FROM unnest(users, keys, fingerprints, receipts, receipt_versions, projects, last_events)
         AS answer(u, k, f, r, v, p, l);
+    INSERT INTO {schema}.fiscal_year_books (fiscal_year, frozen)
+    SELECT DISTINCT y, true FROM unnest(freezing) y
+    ON CONFLICT (fiscal_year) DO UPDATE SET frozen = true;
+    UPDATE {schema}.fiscal_year_books SET frozen = false WHERE fiscal_year = ANY(unfreezing);
     RETURN QUERY SELECT unnest(positions);
 END
 $$
@@ -193,7 +216,7 @@ class IdempotentRecorder(PostgresApplicationRecorder):
         self._record = SQL(
             "SELECT * FROM {}.{}(%b::uuid[], %b::bigint[], %b::text[], %b::bytea[], "
             "%b::text[], %b::text[], %b::text[], %b::uuid[], %b::integer[], %b::uuid[], "
-            "%b::integer[])"
+            "%b::integer[], %b::text[], %b::text[], %b::text[])"
         ).format(schema, function)
         self._stored_after = SQL(
             "SELECT notification_id, topic, state FROM {}.{} WHERE notification_id > %s "
@@ -206,7 +229,9 @@ class IdempotentRecorder(PostgresApplicationRecorder):
     def insert_events(
         self, stored_events: Sequence[StoredEvent], **kwargs: Any
     ) -> Sequence[int] | None:
-        return self._group.submit(_Write(stored_events, kwargs.get("idempotency")))
+        return self._group.submit(
+            _Write(stored_events, kwargs.get("idempotency"), kwargs.get("periods"))
+        )
 
     def stored_after(
         self, after: int, limit: int, upto: int | None = None
@@ -237,12 +262,14 @@ class IdempotentRecorder(PostgresApplicationRecorder):
             if write.answer is not None and write.events:
                 claim, receipt = write.answer
                 answers.append((*idempotency.insert_params(claim, receipt), last_event))
+        guards = [write.periods for write in writes if write.periods is not None]
         params = (
             [e.originator_id for e in events],
             [e.originator_version for e in events],
             [e.topic for e in events],
             [e.state for e in events],
             *([list(column) for column in zip(*answers, strict=True)] or [[]] * 7),
+            *(sorted({str(y) for g in guards for y in years(g)}) for years in _GUARDED),
         )
         with self.datastore.get_connection() as conn, conn.cursor() as curs:
             curs.execute(self._record, params, prepare=True)
@@ -262,6 +289,8 @@ class InMemoryRecorder(POPOApplicationRecorder):
     def __init__(self) -> None:
         super().__init__()
         self._answers: dict[tuple[str, str], dict[str, Any]] = {}
+        # The books as the record function keeps them: the frozen years.
+        self._frozen: set[FiscalYear] = set()
 
     def first_answer(self, claim: idempotency.Claim) -> idempotency.Receipt | None:
         with self._database_lock:
@@ -272,6 +301,9 @@ class InMemoryRecorder(POPOApplicationRecorder):
         answer = kwargs.get("idempotency")
         if answer is not None and (answer[0].user, answer[0].key) in self._answers:
             raise IntegrityError("this Idempotency-Key has its answer")
+        periods: Guard | None = kwargs.get("periods")
+        if periods is not None and periods.touched & (self._frozen | periods.freezing):
+            raise IntegrityError("the write touches a closed fiscal year")
 
     def _update_table(
         self, stored_events: Sequence[StoredEvent], **kwargs: Any
@@ -287,6 +319,9 @@ class InMemoryRecorder(POPOApplicationRecorder):
                 "project_id": receipt.project_id,
                 "position": positions[-1],
             }
+        periods: Guard | None = kwargs.get("periods")
+        if periods is not None and positions:
+            self._frozen = (self._frozen | periods.freezing) - periods.unfreezing
         return positions
 
 

@@ -8,6 +8,7 @@ from litestar.types import ControllerRouterHandler
 from grants.api.agreements import Agreements
 from grants.api.calls import Calls
 from grants.api.exports import Exports
+from grants.api.fiscal_years import FiscalYears
 from grants.api.health import health
 from grants.api.metrics import metrics
 from grants.api.payments import Payments
@@ -29,6 +30,7 @@ API: list[ControllerRouterHandler] = [
     Results,
     ViewsController,
     year_end_view,
+    FiscalYears,
     LedgerReconciliations,
     Exports,
 ]

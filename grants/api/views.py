@@ -29,6 +29,7 @@ class FundingTotals(msgspec.Struct):
     committed_cents: int
     disbursed_cents: int
     outstanding_cents: int
+    lapsed_cents: int
     projects: int
 
 
@@ -103,6 +104,7 @@ class ViewsController(Controller):
                 committed_cents=sum(r.committed_cents for r in rows),
                 disbursed_cents=sum(r.disbursed_cents for r in rows),
                 outstanding_cents=sum(r.outstanding_cents for r in rows),
+                lapsed_cents=sum(r.lapsed_cents for r in rows),
                 # Each project once, though the rows count it in each year it holds money.
                 projects=sum(views.funding.projects(**chosen).values()),
             )

@@ -143,3 +143,11 @@ class CallNotOpen(RuleViolation):
 
 class DepartmentNumberTaken(RuleViolation):
     code = "department_number_taken"
+
+
+class PeriodClosed(RuleViolation):
+    code = "period_closed"
+
+
+class PeriodOpen(RuleViolation):
+    code = "period_open"

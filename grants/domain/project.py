@@ -338,6 +338,8 @@ class Project(Aggregate):
         fiscal_year: FiscalYear
         amount_cents: int
         payment_ref: str
+        # The fiscal year is closed: what is recovered lapses with it.
+        lapses: bool = False
 
         def apply(self, project: Project) -> None:
             year = self.fiscal_year
@@ -345,6 +347,17 @@ class Project(Aggregate):
             if project.status is Status.CLOSED:
                 # After close-out the commitment is what was paid: a recovery lapses too.
                 project.cash_flow = dict(project.disbursed)
+            elif self.lapses:
+                project.cash_flow[year] -= self.amount_cents
+
+    class CommitmentLapsed(Aggregate.Event):
+        """Finance closed the fiscal year: what it committed and did not pay lapses."""
+
+        fiscal_year: FiscalYear
+        amount_cents: int
+
+        def apply(self, project: Project) -> None:
+            project.cash_flow[self.fiscal_year] -= self.amount_cents
 
     class ResultsReported(Aggregate.Event):
         """The year's figures; a later report for the same year replaces them."""
@@ -724,9 +737,11 @@ class Project(Aggregate):
         amount_cents: int,
         payment_ref: str,
         *,
+        lapses: bool = False,
         actor: str,
         effective_on: date,
     ) -> None:
+        """``lapses``: the fiscal year is closed, so what is recovered is not paid again."""
         self._under_agreement(Action.RECOVER, effective_on)
         if cents(amount_cents, field="amount_cents") <= 0:
             raise InvalidAmount(rule("a recovery must be more than zero"), field="amount_cents")
@@ -746,9 +761,22 @@ class Project(Aggregate):
             fiscal_year=fiscal_year,
             amount_cents=amount_cents,
             payment_ref=payment_ref,
+            lapses=lapses,
             actor=actor,
             effective_on=effective_on,
         )
+
+    def lapse(self, fiscal_year: FiscalYear, *, actor: str, effective_on: date) -> None:
+        """The fiscal year is closed: what it committed and did not pay lapses."""
+        unspent = self.cash_flow.get(fiscal_year, 0) - self.spent(fiscal_year)
+        if unspent > 0:
+            self.trigger_event(
+                self.CommitmentLapsed,
+                fiscal_year=fiscal_year,
+                amount_cents=unspent,
+                actor=actor,
+                effective_on=effective_on,
+            )
 
     def report_results(
         self,
@@ -905,3 +933,11 @@ def _check_period(flow: CashFlow, start_on: date, end_on: date) -> None:
             end_on=end_on,
             years=tuple(outside),
         )
+
+
+# The project events whose change to the commitments is money lapsing: close-out, the
+# close of a fiscal year, and a recovery after either.
+LAPSES = frozenset(
+    cls.__name__
+    for cls in (Project.ProjectClosed, Project.CommitmentLapsed, Project.OverpaymentRecovered)
+)

@@ -345,6 +345,16 @@ class AwardsView(View):
                 found[row["project_id"]].append(Commitment(**row))
         return found
 
+    def committed_in(self, fiscal_year: str) -> list[UUID]:
+        """The projects that hold commitments in the fiscal year."""
+        with self.datastore.get_connection() as conn, conn.cursor() as curs:
+            curs.execute(
+                "SELECT project_id FROM award_commitments WHERE fiscal_year = %s"
+                " GROUP BY project_id HAVING sum(amount_cents) > 0 ORDER BY project_id",
+                (fiscal_year,),
+            )
+            return [row["project_id"] for row in curs.fetchall()]
+
     def results_reported(self) -> dict[UUID, set[str]]:
         """The fiscal years each project reported results for."""
         found: dict[UUID, set[str]] = defaultdict(set)

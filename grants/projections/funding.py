@@ -1,4 +1,4 @@
-"""Funding by pillar: committed, disbursed net of recoveries, outstanding, and the
+"""Funding by pillar: committed, disbursed net of recoveries, outstanding, lapsed, and the
 number of projects with a commitment, by fiscal year, pillar, department and program;
 and, by pillar, department and program, how many projects hold money in any year, so
 that totals count each project once without reading the projects themselves."""
@@ -15,7 +15,7 @@ from psycopg import Cursor
 from psycopg.rows import DictRow
 
 from grants.domain.program import Program
-from grants.domain.project import Project
+from grants.domain.project import LAPSES, Project
 from grants.projections.view import Event, Tables, View, upsert_rows
 
 Where = tuple[str, str, str, UUID]  # fiscal year, pillar, department, program
@@ -44,20 +44,22 @@ ON CONFLICT (pillar, department, program_id) DO UPDATE SET projects = h.projects
 
 _ADD = """
 INSERT INTO {funding_by_pillar} AS f
-    (fiscal_year, pillar, department, program_id, committed_cents, disbursed_cents, projects)
+    (fiscal_year, pillar, department, program_id, committed_cents, disbursed_cents, projects,
+     lapsed_cents)
 SELECT * FROM unnest(%b::text[], %b::text[], %b::text[], %b::uuid[],
-                     %b::bigint[], %b::bigint[], %b::integer[])
+                     %b::bigint[], %b::bigint[], %b::integer[], %b::bigint[])
 ON CONFLICT (fiscal_year, pillar, department, program_id) DO UPDATE SET
     committed_cents = f.committed_cents + excluded.committed_cents,
     disbursed_cents = f.disbursed_cents + excluded.disbursed_cents,
-    projects = f.projects + excluded.projects
+    projects = f.projects + excluded.projects,
+    lapsed_cents = f.lapsed_cents + excluded.lapsed_cents
 """
 
 _ROWS = """
 SELECT fiscal_year, pillar, department, program_id, committed_cents, disbursed_cents,
-       committed_cents - disbursed_cents AS outstanding_cents, projects
+       committed_cents - disbursed_cents AS outstanding_cents, lapsed_cents, projects
 FROM funding_by_pillar
-WHERE (committed_cents <> 0 OR disbursed_cents <> 0 OR projects <> 0)
+WHERE (committed_cents <> 0 OR disbursed_cents <> 0 OR projects <> 0 OR lapsed_cents <> 0)
   AND (%(fiscal_year)s::text IS NULL OR fiscal_year = %(fiscal_year)s)
   AND (%(pillar)s::text IS NULL OR pillar = %(pillar)s)
   AND (%(department)s::text IS NULL OR department = %(department)s)
@@ -74,6 +76,8 @@ class FundingRow(msgspec.Struct):
     committed_cents: int
     disbursed_cents: int
     outstanding_cents: int
+    # Committed and not paid when the project closed or its fiscal year did.
+    lapsed_cents: int
     projects: int
 
 
@@ -103,19 +107,22 @@ class FundingView(View):
     tables = ("funding_by_pillar", "funding_commitments", "funding_projects", "funding_held")
 
     def fold(self, curs: Cursor[DictRow], events: Sequence[Event], tables: Tables) -> None:
-        # Deltas per row: committed, disbursed, projects.
-        deltas: dict[Where, list[int]] = defaultdict(lambda: [0, 0, 0])
+        # Deltas per row: committed, disbursed, projects, lapsed.
+        deltas: dict[Where, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
         commitments: dict[tuple[UUID, str], list[int]] = defaultdict(lambda: [0])
         where: dict[UUID, tuple[str, str, UUID]] = {}
         for event in events:
             match event:
                 case Program.CommitmentChanged():
                     where[event.project_id] = (event.pillar, event.department, event.originator_id)
+                    lapse = event.reason in LAPSES
                     for year, cents in event.changes.items():
                         commitments[(event.project_id, year)][0] += cents
-                        deltas[(year, event.pillar, event.department, event.originator_id)][0] += (
-                            cents
-                        )
+                        changed = deltas[
+                            (year, event.pillar, event.department, event.originator_id)
+                        ]
+                        changed[0] += cents
+                        changed[3] -= cents if lapse else 0
                 case Project.DisbursementReleased():
                     row = (event.fiscal_year, event.pillar, event.department, event.program_id)
                     deltas[row][1] += event.amount_cents

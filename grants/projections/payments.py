@@ -220,6 +220,17 @@ class PaymentsView(View):
             )
             yield from curs
 
+    def awaiting_count(self, fiscal_year: str) -> int:
+        """How many requests charged to the fiscal year await release."""
+        with self.datastore.get_connection() as conn, conn.cursor() as curs:
+            curs.execute(
+                "SELECT count(*) AS n FROM payment_requests"
+                " WHERE fiscal_year = %s AND paid_on IS NULL",
+                (fiscal_year,),
+            )
+            row = curs.fetchone()
+            return int(row["n"]) if row else 0
+
     def pending(self, fiscal_year: str) -> dict[UUID, int]:
         """Per program, what is certified for the year and not yet released."""
         with self.datastore.get_connection() as conn, conn.cursor() as curs:

@@ -32,6 +32,7 @@ class Funding:
     committed_cents: int
     disbursed_cents: int
     outstanding_cents: int
+    lapsed_cents: int
     projects: int
 
 
@@ -42,6 +43,7 @@ def _total(label: str, rows: Iterable[FundingRow]) -> Funding:
         sum(r.committed_cents for r in rows),
         sum(r.disbursed_cents for r in rows),
         sum(r.outstanding_cents for r in rows),
+        sum(r.lapsed_cents for r in rows),
         sum(r.projects for r in rows),
     )
 
@@ -140,6 +142,7 @@ def _funding_csv(t: Translator, label: str, rows: Iterable[Funding]) -> Iterable
         t("field.committed"),
         t("field.disbursed"),
         t("field.outstanding"),
+        t("field.lapsed"),
         t("field.projects"),
     ]
     body = [
@@ -148,6 +151,7 @@ def _funding_csv(t: Translator, label: str, rows: Iterable[Funding]) -> Iterable
             Number(money.plain(f.committed_cents)),
             Number(money.plain(f.disbursed_cents)),
             Number(money.plain(f.outstanding_cents)),
+            Number(money.plain(f.lapsed_cents)),
             f.projects,
         ]
         for f in rows

@@ -6,14 +6,21 @@ refused command stores nothing."""
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import timedelta
 from uuid import UUID, uuid4
 
 import pytest
 from msgspec import structs
 
-from grants.application import Grants, NotFound, StaleVersion, in_memory
-from grants.commands import Approve, CashFlowLine, ReleasePayment, RequestPayment
-from grants.domain.errors import DomainError
+from grants.application import Context, Grants, NotFound, StaleVersion, YearState, in_memory
+from grants.commands import (
+    Approve,
+    CashFlowLine,
+    CloseFiscalYear,
+    ReleasePayment,
+    RequestPayment,
+)
+from grants.domain.errors import DomainError, PaymentsPending
 from grants.idempotency import Claim, IdempotencyKeyReused
 from tests.history import FINANCE, OFFICER, ON, YEARS, Played, play
 
@@ -125,3 +132,27 @@ def test_an_unknown_record_is_named_by_its_field(grants: Grants) -> None:
             played.programs[0],  # a program, not a project
         )
     assert "project" in str(unknown.value)
+
+
+def test_a_request_certified_while_the_year_froze_abandons_the_close(grants: Grants) -> None:
+    played, project_id = signed(grants)
+    on = FIRST.ends_on + timedelta(days=45)
+    # The views saw no request at the freeze; one was certified just before it.
+    seen = iter([YearState(committed=[project_id], awaiting_release=n) for n in (0, 1)])
+    with pytest.raises(PaymentsPending):
+        grants.close_fiscal_year(
+            Context(actor="fiona"), CloseFiscalYear(effective_on=on), FIRST, lambda: next(seen)
+        )
+    books = grants.books()
+    assert books.closing == books.closed == frozenset()
+    assert grants.project(project_id).cash_flow == {FIRST: 50_000}, "nothing lapsed"
+    # Unfrozen: the year takes changes again, and closes once nothing awaits release.
+    grants.close_fiscal_year(
+        Context(actor="fiona"),
+        CloseFiscalYear(effective_on=on),
+        FIRST,
+        lambda: YearState(committed=[project_id], awaiting_release=0),
+    )
+    assert grants.books().closed == {FIRST}
+    assert grants.project(project_id).cash_flow == {FIRST: 0}
+    assert grants.program(played.programs[0]).committed == {FIRST: 0}

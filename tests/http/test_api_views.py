@@ -51,6 +51,7 @@ def test_funding_and_outcomes_by_pillar_read_their_own_writes(api: Api) -> None:
             "committed_cents": 70_000_00,
             "disbursed_cents": 20_000_00,
             "outstanding_cents": 50_000_00,
+            "lapsed_cents": 0,
             "projects": 2,
         }
     ]

@@ -16,7 +16,7 @@ from grants.application import Grants
 from grants.bootstrap import Services
 from grants.domain.fiscal_year import FiscalYear
 from grants.domain.program import Program
-from grants.domain.project import Project
+from grants.domain.project import LAPSES, Project
 from grants.projections.rebuild import batches, catch_up, rebuild
 from tests.conftest import empty
 from tests.history import Played, histories, play
@@ -26,21 +26,24 @@ def all_events(grants: Grants) -> list[Any]:
     return [event for chunk in batches(grants, 0, None) for _, event in chunk]
 
 
-def expected_funding(events: list[Any]) -> dict[tuple[Any, ...], tuple[int, int, int]]:
-    money: dict[tuple[Any, ...], list[int]] = defaultdict(lambda: [0, 0])
+def expected_funding(events: list[Any]) -> dict[tuple[Any, ...], tuple[int, int, int, int]]:
+    """Committed, disbursed, projects holding money, lapsed: per year, pillar,
+    department and program."""
+    money: dict[tuple[Any, ...], list[int]] = defaultdict(lambda: [0, 0, 0])
     held: dict[tuple[Any, ...], dict[UUID, int]] = defaultdict(lambda: defaultdict(int))
     for e in events:
         if isinstance(e, Program.CommitmentChanged):
             for year, cents in e.changes.items():
                 key = (year, e.pillar, e.department, e.originator_id)
                 money[key][0] += cents
+                money[key][2] -= cents if e.reason in LAPSES else 0
                 held[key][e.project_id] += cents
         elif isinstance(e, Project.DisbursementReleased | Project.OverpaymentRecovered):
             sign = 1 if isinstance(e, Project.DisbursementReleased) else -1
             money[(e.fiscal_year, e.pillar, e.department, e.program_id)][1] += sign * e.amount_cents
     rows = {
-        key: (c, d, sum(1 for cents in held[key].values() if cents))
-        for key, (c, d) in money.items()
+        key: (c, d, sum(1 for cents in held[key].values() if cents), lapsed)
+        for key, (c, d, lapsed) in money.items()
     }
     return {key: row for key, row in rows.items() if any(row)}
 
@@ -97,6 +100,7 @@ def views_agree_with_the_events(services: Services, played: Played) -> None:
             r.committed_cents,
             r.disbursed_cents,
             r.projects,
+            r.lapsed_cents,
         )
         for r in views.funding.rows()
     }

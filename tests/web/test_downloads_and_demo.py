@@ -31,8 +31,15 @@ def test_each_strategy_table_downloads_as_csv_in_the_pages_language(
     funding = browser.get("/dashboard/funding.csv?fiscal_year=2021-22")
     assert funding.headers["content-type"] == "text/csv; charset=utf-8"
     assert "funding-by-pillar.csv" in funding.headers["content-disposition"]
-    assert rows(funding.text)[0] == ["Pillar", "Committed", "Disbursed", "Outstanding", "Projects"]
-    assert rows(funding.text)[-1] == ["Total", "0.00", "0.00", "0.00", "0"]
+    assert rows(funding.text)[0] == [
+        "Pillar",
+        "Committed",
+        "Disbursed",
+        "Outstanding",
+        "Lapsed",
+        "Projects",
+    ]
+    assert rows(funding.text)[-1] == ["Total", "0.00", "0.00", "0.00", "0.00", "0"]
     assert rows(browser.get("/dashboard/trend.csv").text)[0][0] == "Fiscal year"
     browser.get("/language/fr?next=/outcomes")
     assert rows(browser.get("/outcomes.csv").text)[0][:2] == ["Pilier", "Indicateur"]
@@ -40,13 +47,13 @@ def test_each_strategy_table_downloads_as_csv_in_the_pages_language(
 
 def test_the_dashboards_files_quote_formulas_and_keep_negative_amounts() -> None:
     labels = ['=HYPERLINK("http://evil","x")', "+1", "-2+3", "@SUM(A1)", "\tx", "\rx"]
-    table = [Funding(label, 1234_56, -1234_56, -50, 3) for label in labels]
+    table = [Funding(label, 1234_56, -1234_56, -50, 7_00, 3) for label in labels]
     header, *body = _funding_csv(Translator(Language.EN), "Pillar", table)
     download = csv_download("funding-by-pillar.csv", header, body)
     assert download.media_type == "text/csv"
     assert list(csv.reader(io.StringIO(download.content, newline=""))) == [
         header,
-        *([f"'{label}", "1234.56", "-1234.56", "-0.50", "3"] for label in labels),
+        *([f"'{label}", "1234.56", "-1234.56", "-0.50", "7.00", "3"] for label in labels),
     ]
 
 
