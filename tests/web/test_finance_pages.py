@@ -289,3 +289,34 @@ def test_a_failed_reconciliation_says_why_and_runs_again_from_its_page(
     done = browser.get(report).text
     assert '<strong id="reconciliation-status">Done</strong>' in done
     assert "Run it again" not in done
+
+
+def test_finance_closes_a_year_on_the_year_end_page_and_an_admin_reopens_it(
+    browser: Browser, api: Api, services: Services
+) -> None:
+    program_id = api.program({YEAR: 100_000_00})
+    api.under_agreement(program_id, {YEAR: 30_000_00}, holdback_percent=0)
+    browser.sign_in("fiona")
+    page = browser.get(f"/year-end?fiscal_year={YEAR}").text
+    assert f"{YEAR} is open." in page
+    assert "No closes" not in page
+    browser.get(f"/year-end/{YEAR}/close")
+    # Before the payables at year-end are over: refused on the form, saying until when.
+    early = browser.submit(f"/year-end/{YEAR}/close", {"effective_on": "2022-04-30"})
+    assert early.status_code == 422
+    assert "over, after 2022-04-30" in early.text
+    closed = browser.submit(f"/year-end/{YEAR}/close", {"effective_on": "2022-05-02"})
+    assert closed.status_code == 200, closed.text
+    assert f"{YEAR} is closed" in closed.text
+    assert re.search(
+        rf"<th scope=\"row\">{YEAR}</th>\s*<td>Closed</td>\s*<td>fiona</td>", closed.text
+    )
+    assert "/reopen" not in closed.text, "finance does not reopen"
+
+    browser.sign_in("ada")
+    browser.get("/language/fr?next=/year-end")
+    browser.get(f"/year-end/{YEAR}/reopen")
+    reopened = browser.submit(f"/year-end/{YEAR}/reopen", {"reason": "Facture tardive."})
+    assert reopened.status_code == 200, reopened.text
+    assert f"L'exercice {YEAR} est ouvert." in html.unescape(reopened.text)
+    assert "Facture tardive." in reopened.text
