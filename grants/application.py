@@ -10,6 +10,7 @@ from __future__ import annotations
 import random
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from contextlib import suppress
 from copy import deepcopy
 from dataclasses import dataclass
 from datetime import date
@@ -33,7 +34,7 @@ from grants.commands import (
     SetPublicationDetails,
 )
 from grants.domain.aggregate import Aggregate
-from grants.domain.books import BOOKS_ID, Books, guard, touched
+from grants.domain.books import BOOKS_ID, Books, check_open, guard, touched
 from grants.domain.call import Call
 from grants.domain.cash_flow import changes
 from grants.domain.errors import DomainError, RuleViolation, rule
@@ -324,8 +325,8 @@ class Grants(Application[UUID]):
         has the command decided again on the store's state). Saving nothing answers
         the subject as it is."""
         events = [cast(Aggregate.Event, e) for a in aggregates for e in a.pending_events]
-        books = next((a for a in aggregates if isinstance(a, Books)), None) or self._books(cached)
-        books.check_open(touched(events))
+        books = next((a for a in aggregates if isinstance(a, Books)), None)
+        check_open(books.frozen if books else self._frozen(cached), touched(events))
         subject = aggregates[-1]
         receipt = (
             Receipt(id=answer_for, version=subject.version, position=0, project_id=subject.id)
@@ -404,6 +405,16 @@ class Grants(Application[UUID]):
                 self._no_books = False
                 return books
         return Books.open(actor="tracker", effective_on=date.today())
+
+    def _frozen(self, cached: bool) -> frozenset[FiscalYear]:
+        """The years the books froze, for every command's check: read, when the cache
+        will do, from the cached books without a copy, or nothing while none exist."""
+        if cached and self._no_books:
+            return frozenset()
+        if cached:
+            with suppress(KeyError):
+                return cast(Books, self.repository.cache.get(BOOKS_ID)).frozen  # type: ignore[union-attr]
+        return self._books(cached).frozen
 
     def books(self) -> Books:
         return self._books(cached=False)

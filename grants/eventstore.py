@@ -152,9 +152,9 @@ BEGIN
     -- The books, checked under the lock: nothing is written into a frozen fiscal year
     -- (being closed, or closed). A batch that freezes a year another of its writes
     -- touches is refused whole, and its writes then go one by one.
-    IF touched && freezing OR EXISTS (
+    IF cardinality(touched) > 0 AND (touched && freezing OR EXISTS (
         SELECT 1 FROM {schema}.fiscal_year_books WHERE frozen AND fiscal_year = ANY(touched)
-    ) THEN
+    )) THEN
         RAISE EXCEPTION 'the write touches a closed fiscal year' USING ERRCODE = 'check_violation';
     END IF;
     NOTIFY {channel};
@@ -169,10 +169,14 @@ BEGIN
     SELECT u, k, f, r, v, p, positions[l]
     FROM unnest(users, keys, fingerprints, receipts, receipt_versions, projects, last_events)
         AS answer(u, k, f, r, v, p, l);
-    INSERT INTO {schema}.fiscal_year_books (fiscal_year, frozen)
-    SELECT DISTINCT y, true FROM unnest(freezing) y
-    ON CONFLICT (fiscal_year) DO UPDATE SET frozen = true;
-    UPDATE {schema}.fiscal_year_books SET frozen = false WHERE fiscal_year = ANY(unfreezing);
+    IF cardinality(freezing) > 0 THEN
+        INSERT INTO {schema}.fiscal_year_books (fiscal_year, frozen)
+        SELECT DISTINCT y, true FROM unnest(freezing) y
+        ON CONFLICT (fiscal_year) DO UPDATE SET frozen = true;
+    END IF;
+    IF cardinality(unfreezing) > 0 THEN
+        UPDATE {schema}.fiscal_year_books SET frozen = false WHERE fiscal_year = ANY(unfreezing);
+    END IF;
     RETURN QUERY SELECT unnest(positions);
 END
 $$

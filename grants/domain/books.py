@@ -162,13 +162,19 @@ class Books(Aggregate):
             effective_on=effective_on,
         )
 
-    def check_open(self, years: Iterable[FiscalYear]) -> None:
-        """Refuses a change touching a closed year, or one being closed (``touched``)."""
-        if closed := sorted(set(years) & (self.closed | self.closing)):
-            raise PeriodClosed(
-                rule("{fiscal_year} is closed: an admin reopens it, with a reason, to change it"),
-                fiscal_year=closed[0],
-            )
+    @property
+    def frozen(self) -> frozenset[FiscalYear]:
+        """The years nothing changes: closed, or being closed."""
+        return self.closed | self.closing
+
+
+def check_open(frozen: frozenset[FiscalYear], years: Iterable[FiscalYear]) -> None:
+    """Refuses a change touching a closed year, or one being closed (``touched``)."""
+    if closed := sorted(set(years) & frozen):
+        raise PeriodClosed(
+            rule("{fiscal_year} is closed: an admin reopens it, with a reason, to change it"),
+            fiscal_year=closed[0],
+        )
 
 
 @dataclass(frozen=True)
