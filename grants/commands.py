@@ -18,6 +18,7 @@ from grants.domain.disclosure import Disclosure
 from grants.domain.fiscal_year import FiscalYear
 from grants.domain.recipient import Recipient
 from grants.domain.reference import PaymentBasis, PaymentKind, Pillar, TransferType
+from grants.domain.service_standards import Unit
 from grants.fields import (
     Cents,
     Count,
@@ -91,6 +92,15 @@ class SetAllocation(Dated, frozen=True, kw_only=True):
     amount_cents: Cents
 
 
+class SetServiceStandard(Dated, frozen=True, kw_only=True):
+    """For the standard the request's path names (acknowledgement, decision, payment)."""
+
+    method = "set_service_standard"
+    within: Annotated[int, Meta(ge=1, le=520)]
+    unit: Unit
+    target_percent: Annotated[int, Meta(ge=1, le=100)]
+
+
 class SetPublicationDetails(Dated, frozen=True, kw_only=True):
     """How the program's agreements are published as open data."""
 
@@ -133,6 +143,12 @@ class ReceiveApplication(Dated, frozen=True, kw_only=True):
 
     def arguments(self) -> dict[str, Any]:
         return {k: v for k, v in super().arguments().items() if k not in ("program_id", "call_id")}
+
+
+class Acknowledge(Dated, frozen=True, kw_only=True):
+    """The applicant was told the application arrived."""
+
+    method = "acknowledge"
 
 
 class Assess(Dated, frozen=True, kw_only=True):
@@ -203,6 +219,8 @@ class RequestPayment(Dated, frozen=True, kw_only=True):
     fiscal_year: FiscalYear
     amount_cents: Cents
     kind: PaymentKind | None = None
+    # When the recipient's complete claim arrived: the payment standard's clock starts.
+    claim_received_on: date | None = None
 
 
 class ReleasePayment(Command, frozen=True, kw_only=True):
@@ -249,9 +267,10 @@ class ReopenFiscalYear(Dated, frozen=True, kw_only=True):
     reason: RequiredParagraphs
 
 
-PROGRAM_COMMANDS = (SetAllocation, SetPublicationDetails)
+PROGRAM_COMMANDS = (SetAllocation, SetPublicationDetails, SetServiceStandard)
 CALL_COMMANDS = (CloseCall,)
 PROJECT_COMMANDS = (
+    Acknowledge,
     Assess,
     Approve,
     Reject,

@@ -18,6 +18,7 @@ from uuid import UUID
 
 from grants.application import Context, Grants
 from grants.commands import (
+    Acknowledge,
     Approve,
     Assess,
     CashFlowLine,
@@ -206,6 +207,14 @@ class _Loader:
                 ),
             )
         ).id
+        # The reports give no acknowledgement dates: a week after receipt, as a rule.
+        self.done(
+            self.grants.handle(
+                ctx("olivia", f"{step}:acknowledgement"),
+                Acknowledge(effective_on=received_on + timedelta(days=7)),
+                project_id,
+            )
+        )
         self.done(
             self.grants.handle(
                 ctx("olivia", f"{step}:assessment"),

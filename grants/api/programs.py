@@ -12,10 +12,16 @@ from litestar.params import FromPath, JSONBody
 from grants.access import PROGRAM_SIDE
 from grants.api.commands import Answer
 from grants.application import Context, Grants
-from grants.commands import RegisterProgram, SetAllocation, SetPublicationDetails
+from grants.commands import (
+    RegisterProgram,
+    SetAllocation,
+    SetPublicationDetails,
+    SetServiceStandard,
+)
 from grants.domain.fiscal_year import FiscalYear
 from grants.domain.program import Program, Publication
 from grants.domain.reference import DEPARTMENTS, Pillar, TransferType
+from grants.domain.service_standards import Standard
 
 
 class ProgramYear(msgspec.Struct):
@@ -103,6 +109,23 @@ class Programs(Controller):
         grants: NamedDependency[Grants],
     ) -> Answer:
         return Answer.of(grants.handle(context, data, program_id, fiscal_year=fiscal_year))
+
+    @put(
+        "/{program_id:uuid}/service-standards/{standard:str}",
+        guards=[PROGRAM_SIDE],
+        sync_to_thread=True,
+    )
+    def set_service_standard(
+        self,
+        program_id: FromPath[UUID],
+        standard: FromPath[Standard],
+        data: JSONBody[SetServiceStandard],
+        context: NamedDependency[Context],
+        grants: NamedDependency[Grants],
+    ) -> Answer:
+        """The program's own standard (``acknowledgement``, ``decision`` or ``payment``),
+        in place of Public Safety's published one it keeps until then."""
+        return Answer.of(grants.handle(context, data, program_id, standard=standard))
 
     @put("/{program_id:uuid}/publication", guards=[PROGRAM_SIDE], sync_to_thread=True)
     def publish(

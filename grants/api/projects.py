@@ -18,7 +18,7 @@ from grants.api.commands import Answer
 from grants.api.views import ProjectsOut, reached
 from grants.application import Context, Grants
 from grants.bootstrap import Services
-from grants.commands import Approve, Assess, ReceiveApplication, Reject, Withdraw
+from grants.commands import Acknowledge, Approve, Assess, ReceiveApplication, Reject, Withdraw
 from grants.domain.fiscal_year import FiscalYear
 from grants.domain.project import Agreement, PaymentRequest, Project, Status
 from grants.domain.recipient import Recipient
@@ -128,6 +128,23 @@ class Projects(Controller):
         grants: NamedDependency[Grants],
     ) -> Answer:
         return Answer.of(grants.handle(context, data))
+
+    @post(
+        "/{project_id:uuid}/acknowledgement",
+        guards=[PROGRAM_SIDE],
+        sync_to_thread=True,
+        status_code=200,
+    )
+    def acknowledge(
+        self,
+        project_id: FromPath[UUID],
+        data: JSONBody[Acknowledge],
+        context: NamedDependency[Context],
+        grants: NamedDependency[Grants],
+    ) -> Answer:
+        """The applicant was told the application arrived: the acknowledgement
+        standard's clock stops."""
+        return Answer.of(grants.handle(context, data, project_id))
 
     @post(
         "/{project_id:uuid}/assessment", guards=[PROGRAM_SIDE], sync_to_thread=True, status_code=200

@@ -1,23 +1,25 @@
 """The views: funding and outcomes by pillar, a program's commitments, the project
-list. Each takes ``min_position`` (a command's ``position``) and waits, briefly, until
-the view includes it, so a client reads its own writes."""
+list, the service standards. Each takes ``min_position`` (a command's ``position``) and
+waits, briefly, until the view includes it, so a client reads its own writes."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from datetime import date
+from typing import Annotated, Any
 from uuid import UUID
 
 import anyio.to_thread
 import msgspec
 from litestar import Controller, get
 from litestar.di import NamedDependency
-from litestar.params import FromPath, FromQuery
+from litestar.params import FromPath, FromQuery, Parameter
 
 from grants.bootstrap import Services
 from grants.domain.fiscal_year import FiscalYear
 from grants.domain.indicators import CATALOGUE
 from grants.domain.reference import Pillar
+from grants.finance.service_standards import ServiceStandards, service_standards
 from grants.http_values import DepartmentQuery, PositionQuery
 from grants.projections.commitments import CommitmentRow
 from grants.projections.funding import FundingRow
@@ -31,6 +33,10 @@ class FundingTotals(msgspec.Struct):
     outstanding_cents: int
     lapsed_cents: int
     projects: int
+
+
+class ServiceStandardsOut(ServiceStandards):
+    position: int
 
 
 class FundingOut(msgspec.Struct):
@@ -142,6 +148,27 @@ class ViewsController(Controller):
                 )
             )
         return OutcomesOut(rows=rows, position=position)
+
+    @get("/service-standards")
+    async def service_standards_view(
+        self,
+        services: NamedDependency[Services],
+        fiscal_year: FromQuery[FiscalYear],
+        program_id: FromQuery[UUID | None] = None,
+        quarter: FromQuery[Annotated[int | None, Parameter(ge=1, le=4)]] = None,
+        min_position: PositionQuery = None,
+    ) -> ServiceStandardsOut:
+        """Per program and standard (acknowledgement, decision, payment): the cases whose
+        clock stopped in the fiscal year (or quarter), how many within the standard and
+        against its target; and the cases still running due within five business days,
+        or overdue."""
+        position = await reached(services, [services.views.standards], min_position)
+        report = await anyio.to_thread.run_sync(
+            lambda: service_standards(
+                fiscal_year, quarter, program_id, services.grants, services.views, date.today()
+            )
+        )
+        return ServiceStandardsOut(**msgspec.structs.asdict(report), position=position)
 
     @get("/programs/{program_id:uuid}/commitments")
     async def program_commitments(

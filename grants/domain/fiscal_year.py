@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from grants.domain.errors import InvalidValue, rule
 from grants.domain.values import FIRST_YEAR, LAST_YEAR
@@ -67,6 +67,12 @@ class FiscalYear(str):
 
     def next(self) -> FiscalYear:
         return FiscalYear.starting(self.start_year + 1)
+
+    def quarter_days(self, quarter: int) -> tuple[date, date]:
+        """The first and last days of a quarter of the year (1 to 4)."""
+        first = date(self.start_year + (quarter == 4), (4, 7, 10, 1)[quarter - 1], 1)
+        after = date(first.year + 1, 1, 1) if quarter == 3 else first.replace(month=first.month + 3)
+        return first, after - timedelta(days=1)
 
     @staticmethod
     def quarter(day: date) -> int:

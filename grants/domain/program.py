@@ -20,6 +20,7 @@ from grants.domain.errors import (
 )
 from grants.domain.fiscal_year import FiscalYear
 from grants.domain.reference import Pillar, TransferType, department_code
+from grants.domain.service_standards import DEFAULTS, Standard, Target, Unit
 from grants.domain.values import TEXT_LENGTH, cents, text
 
 _DEPARTMENT_NUMBER = re.compile(r"[0-9]{3}")
@@ -44,6 +45,7 @@ class Program(Aggregate):
     allocations: dict[FiscalYear, int]
     committed: dict[FiscalYear, int]
     publication: Publication | None
+    standards: dict[Standard, Target]
 
     def __init__(self) -> None:
         """The state comes from the creation event's ``apply``, like every change."""
@@ -64,6 +66,7 @@ class Program(Aggregate):
             program.allocations = {}
             program.committed = {}
             program.publication = None
+            program.standards = {}
 
     class PublicationDetailsSet(Aggregate.Event):
         """What the open-data disclosure of the program's agreements says of it."""
@@ -76,6 +79,15 @@ class Program(Aggregate):
             program.publication = Publication(
                 self.department_number, self.purpose_en, self.purpose_fr
             )
+
+    class ServiceStandardSet(Aggregate.Event):
+        standard: Standard
+        within: int
+        unit: Unit
+        target_percent: int
+
+        def apply(self, program: Program) -> None:
+            program.standards[self.standard] = Target(self.within, self.unit, self.target_percent)
 
     class AllocationSet(Aggregate.Event):
         fiscal_year: FiscalYear
@@ -185,6 +197,31 @@ class Program(Aggregate):
             actor=actor,
             effective_on=effective_on,
         )
+
+    def set_service_standard(
+        self,
+        standard: Standard,
+        within: int,
+        unit: Unit,
+        target_percent: int,
+        *,
+        actor: str,
+        effective_on: date,
+    ) -> None:
+        target = Target.checked(within, unit, target_percent)
+        self.trigger_event(
+            self.ServiceStandardSet,
+            standard=standard,
+            within=target.within,
+            unit=target.unit,
+            target_percent=target.percent,
+            actor=actor,
+            effective_on=effective_on,
+        )
+
+    def target(self, standard: Standard) -> Target:
+        """The program's standard, or the published default it keeps until set."""
+        return self.standards.get(standard, DEFAULTS[standard])
 
     def set_allocation(
         self, fiscal_year: FiscalYear, amount_cents: int, *, actor: str, effective_on: date

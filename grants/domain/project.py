@@ -62,6 +62,7 @@ class Status(StrEnum):
 class Action(StrEnum):
     """What may be done to a project."""
 
+    ACKNOWLEDGE = "acknowledge"
     ASSESS = "assess"
     APPROVE = "approve"
     REJECT = "reject"
@@ -80,8 +81,10 @@ class Action(StrEnum):
 # What each status allows: the one table that the commands' guards below, the pages'
 # next steps and the project list read. Recoveries go on after close-out (and lapse).
 ALLOWS: dict[Status, frozenset[Action]] = {
-    Status.RECEIVED: frozenset({Action.ASSESS, Action.REJECT, Action.WITHDRAW}),
-    Status.ASSESSED: frozenset({Action.ASSESS, Action.APPROVE, Action.REJECT, Action.WITHDRAW}),
+    Status.RECEIVED: frozenset({Action.ACKNOWLEDGE, Action.ASSESS, Action.REJECT, Action.WITHDRAW}),
+    Status.ASSESSED: frozenset(
+        {Action.ACKNOWLEDGE, Action.ASSESS, Action.APPROVE, Action.REJECT, Action.WITHDRAW}
+    ),
     Status.APPROVED: frozenset({Action.SIGN_AGREEMENT, Action.WITHDRAW}),
     Status.REJECTED: frozenset(),
     Status.WITHDRAWN: frozenset(),
@@ -159,6 +162,7 @@ class Project(Aggregate):
     payment_requests: dict[UUID, PaymentRequest]
     disbursed: CashFlow
     results: dict[FiscalYear, dict[str, int]]
+    acknowledged_on: date | None
 
     def __init__(self) -> None:
         """The state comes from the creation event's ``apply``, like every change."""
@@ -191,6 +195,13 @@ class Project(Aggregate):
             project.payment_requests = {}
             project.disbursed = {}
             project.results = {}
+            project.acknowledged_on = None
+
+    class ApplicationAcknowledged(Aggregate.Event):
+        """The applicant was told the application arrived (a service standard's clock)."""
+
+        def apply(self, project: Project) -> None:
+            project.acknowledged_on = self.effective_on
 
     class ApplicationAssessed(Aggregate.Event):
         leaves: ClassVar[Status] = Status.ASSESSED
@@ -292,6 +303,9 @@ class Project(Aggregate):
         fiscal_year: FiscalYear
         amount_cents: int
         kind: PaymentKind
+        # When the recipient's complete claim arrived, which starts the payment
+        # standard's clock; the request's own day when not given.
+        claim_received_on: date | None = None
 
         def apply(self, project: Project) -> None:
             project.payment_requests[self.payment_request_id] = PaymentRequest(
@@ -439,6 +453,15 @@ class Project(Aggregate):
             actor=actor,
             effective_on=effective_on,
         )
+
+    def acknowledge(self, *, actor: str, effective_on: date) -> None:
+        self._require(Action.ACKNOWLEDGE)
+        if self.acknowledged_on is not None:
+            raise StatusForbids(
+                rule("the application was acknowledged on {acknowledged_on}"),
+                acknowledged_on=self.acknowledged_on,
+            )
+        self.trigger_event(self.ApplicationAcknowledged, actor=actor, effective_on=effective_on)
 
     def assess(self, score: int, recommendation: str, *, actor: str, effective_on: date) -> None:
         self._require(Action.ASSESS)
@@ -629,11 +652,24 @@ class Project(Aggregate):
         fiscal_year: FiscalYear,
         amount_cents: int,
         kind: PaymentKind | None,
+        claim_received_on: date | None = None,
         *,
         actor: str,
         effective_on: date,
     ) -> UUID:
         agreement = self._under_agreement(Action.REQUEST_PAYMENT, effective_on)
+        if claim_received_on is not None and not (
+            agreement.signed_on <= day(claim_received_on, field="claim_received_on") <= effective_on
+        ):
+            raise InvalidDates(
+                rule(
+                    "a claim is received from the signing on {signed_on} to the request, on "
+                    "{requested_on}"
+                ),
+                field="claim_received_on",
+                signed_on=agreement.signed_on,
+                requested_on=effective_on,
+            )
         if cents(amount_cents, field="amount_cents") <= 0:
             raise InvalidAmount(rule("a payment must be more than zero"), field="amount_cents")
         kind = kind or (
@@ -673,6 +709,7 @@ class Project(Aggregate):
             fiscal_year=fiscal_year,
             amount_cents=amount_cents,
             kind=kind,
+            claim_received_on=claim_received_on,
             actor=actor,
             effective_on=effective_on,
         )

@@ -92,11 +92,10 @@ def nil_rows(
         FiscalYear.quarter(a.amended_on) for _, a, _ in _disclosed(fiscal_year, amendments, awards)
     }
     start = fiscal_year.start_year
-    ends = (date(start, 6, 30), date(start, 9, 30), date(start, 12, 31), date(start + 1, 3, 31))
     return [
         {"fiscal_year": f"{start}-{start + 1}", "quarter": f"Q{quarter}"}
-        for quarter, ends_on in enumerate(ends, start=1)
-        if quarter not in busy and ends_on < today
+        for quarter in range(1, 5)
+        if quarter not in busy and fiscal_year.quarter_days(quarter)[1] < today
     ]
 
 

@@ -14,6 +14,7 @@ from grants.projections.funding import FundingView
 from grants.projections.outcomes import OutcomesView
 from grants.projections.payments import PaymentsView
 from grants.projections.project_list import ProjectListView
+from grants.projections.standards import StandardsView
 from grants.projections.view import View
 
 VIEWS: dict[str, type[View]] = {
@@ -25,6 +26,7 @@ VIEWS: dict[str, type[View]] = {
         ProjectListView,
         PaymentsView,
         AwardsView,
+        StandardsView,
     )
 }
 
@@ -39,6 +41,7 @@ class Views:
     projects: ProjectListView
     payments: PaymentsView
     awards: AwardsView
+    standards: StandardsView
 
     def by_name(self) -> dict[str, View]:
         return {view.name: view for view in vars(self).values()}

@@ -20,6 +20,7 @@ from grants import money
 from grants.access import PROGRAM_SIDE
 from grants.application import Grants
 from grants.commands import (
+    Acknowledge,
     Amend,
     Approve,
     Assess,
@@ -91,6 +92,20 @@ def _years(project: Project) -> list[tuple[str, str]]:
 
 
 # Assessment
+
+
+def _acknowledge(form: Form, _: Project) -> Acknowledge:
+    day = form.day("effective_on")
+    form.check()
+    return Acknowledge(effective_on=day)
+
+
+ACKNOWLEDGEMENT = Step(
+    action=Action.ACKNOWLEDGE,
+    sections=lambda t, _: [Section([_dated(t)])],
+    defaults=_today,
+    command=_acknowledge,
+)
 
 
 def _assess(form: Form, _: Project) -> Assess:
@@ -270,10 +285,17 @@ def _request_payment(form: Form, _: Project) -> RequestPayment:
     year = form.fiscal_year("fiscal_year")
     amount = form.money("amount")
     kind = form.choice("kind", PaymentKind, required=False)
+    claim_received_on = form.day("claim_received_on", required=False)
     day = form.day("effective_on")
     form.check()
     assert year and amount is not None and day
-    return RequestPayment(fiscal_year=year, amount_cents=amount, kind=kind, effective_on=day)
+    return RequestPayment(
+        fiscal_year=year,
+        amount_cents=amount,
+        kind=kind,
+        claim_received_on=claim_received_on,
+        effective_on=day,
+    )
 
 
 PAYMENT_REQUEST = Step(
@@ -290,6 +312,13 @@ PAYMENT_REQUEST = Step(
                     [("", t("option.default_kind"))]
                     + [(k.value, t(f"option.{k.value}")) for k in PaymentKind],
                     required=False,
+                ),
+                Field(
+                    "claim_received_on",
+                    t("field.claim_received_on"),
+                    "date",
+                    required=False,
+                    hint=t("hint.claim_received_on"),
                 ),
                 _dated(t),
             ]
@@ -340,6 +369,7 @@ RESULTS = Step(
 
 
 STEPS: dict[str, Step] = {
+    "acknowledgement": ACKNOWLEDGEMENT,
     "assessment": ASSESSMENT,
     "approval": APPROVAL,
     "agreement": AGREEMENT,

@@ -9,7 +9,7 @@ from datetime import date, datetime, timedelta
 from typing import Any, Protocol
 
 from babel.dates import format_timedelta
-from babel.numbers import format_decimal
+from babel.numbers import format_decimal, format_percent
 
 from grants import money, wording
 from grants.domain.errors import DomainError
@@ -40,6 +40,13 @@ class Translator:
 
     def number(self, value: int) -> str:
         return format_decimal(value, locale=money.LOCALES[self.language])
+
+    def percent(self, value: float) -> str:
+        """A percentage given as a number from 0 to 100 (the report rounds to a tenth),
+        as each language writes it: 66.7%, 66,7 %."""
+        return format_percent(
+            round(value / 100, 3), locale=money.LOCALES[self.language], decimal_quantization=False
+        )
 
     def day(self, value: date | None) -> str:
         # ISO 8601 is the Government of Canada's numeric date in both languages.

@@ -42,6 +42,7 @@ NAVIGATION: tuple[tuple[str, str, frozenset[Role] | None], ...] = (
     # Finance closes the year and publishes; officers chase the results reports due and
     # the money about to lapse in their programs; the Strategy team reads both.
     ("/year-end", "nav.year_end", None),
+    ("/service-standards", "nav.service_standards", None),
     ("/exports", "nav.exports", None),
 )
 

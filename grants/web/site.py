@@ -34,6 +34,7 @@ from grants.web.layout import error_page
 from grants.web.programs import PROGRAM_PAGES
 from grants.web.projects import PROJECT_PAGES
 from grants.web.reconciliations import RECONCILIATION_PAGES
+from grants.web.service_standards import SERVICE_STANDARD_PAGES
 from grants.web.strategy import STRATEGY_PAGES
 from grants.web.year_end import YEAR_END_PAGES
 
@@ -76,6 +77,7 @@ def web_ui() -> list[Router]:
             *FINANCE_PAGES,
             *RECONCILIATION_PAGES,
             *YEAR_END_PAGES,
+            *SERVICE_STANDARD_PAGES,
             *EXPORT_PAGES,
         ],
         middleware=[SessionMiddleware()],

@@ -282,7 +282,12 @@ def test_each_status_allows_what_the_one_table_says_and_refuses_the_rest() -> No
     refused by the rule that says why."""
     project = application()
     assert project.status is Status.RECEIVED
-    assert ALLOWS[Status.RECEIVED] == {Action.ASSESS, Action.REJECT, Action.WITHDRAW}
+    assert ALLOWS[Status.RECEIVED] == {
+        Action.ACKNOWLEDGE,
+        Action.ASSESS,
+        Action.REJECT,
+        Action.WITHDRAW,
+    }
     with pytest.raises(StatusForbids) as refused:
         project.approve({Y1: 1}, actor="olivia", effective_on=ON)
     assert refused.value.figures == {

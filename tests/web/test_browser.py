@@ -202,6 +202,9 @@ def test_every_page_on_the_demo_passes_axe_in_both_languages(
         "reconciliations": "/reconciliations",
         "year-end": "/year-end?fiscal_year=2021-22",
         "year-end-filtered": "/year-end?fiscal_year=2021-22&department=WAGE",
+        "year-close-form": "/year-end/2021-22/close",
+        "service-standards": "/service-standards?fiscal_year=2021-22",
+        "service-standards-quarter": "/service-standards?fiscal_year=2021-22&quarter=2",
         "exports": "/exports",
         "not-found": "/projects/00000000-0000-0000-0000-000000000000",
     }

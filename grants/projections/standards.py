@@ -1,0 +1,120 @@
+"""Service standards: each case a standard's clock runs on (an application to
+acknowledge, a complete application to decide, a complete claim to pay), when it
+started and when it stopped."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+from uuid import UUID
+
+import msgspec
+from psycopg import Cursor
+from psycopg.rows import DictRow
+
+from grants.domain.project import Project
+from grants.domain.service_standards import Standard
+from grants.projections.view import Event, Tables, View, upsert_rows
+
+_PROJECTS = """
+INSERT INTO {service_projects} (project_id, program_id)
+SELECT * FROM unnest(%b::uuid[], %b::uuid[])
+"""
+
+# A case starts once: a second assessment does not restart the decision's clock.
+_START = """
+INSERT INTO {service_cases} (case_id, standard, project_id, program_id, started_on)
+SELECT s.case_id, s.standard, s.project_id, p.program_id, s.started_on
+FROM unnest(%b::uuid[], %b::text[], %b::uuid[], %b::date[])
+    AS s(case_id, standard, project_id, started_on)
+JOIN {service_projects} p USING (project_id)
+ON CONFLICT (case_id, standard) DO NOTHING
+"""
+
+# The first stop counts: a decision acknowledges an application not yet acknowledged.
+_STOP = """
+UPDATE {service_cases} AS c SET ended_on = s.ended_on
+FROM unnest(%b::uuid[], %b::text[], %b::date[]) AS s(case_id, standard, ended_on)
+WHERE c.case_id = s.case_id AND c.standard = s.standard AND c.ended_on IS NULL
+"""
+
+# A withdrawn application's clocks stop counting.
+_DROP = """
+DELETE FROM {service_cases}
+WHERE project_id = ANY(%b::uuid[]) AND ended_on IS NULL
+"""
+
+
+class Case(msgspec.Struct):
+    case_id: UUID
+    standard: Standard
+    project_id: UUID
+    program_id: UUID
+    started_on: date
+    ended_on: date | None
+
+
+class StandardsView(View):
+    name = "standards"
+    tables = ("service_projects", "service_cases")
+
+    def fold(self, curs: Cursor[DictRow], events: Sequence[Event], tables: Tables) -> None:
+        projects: dict[tuple[UUID], list[Any]] = {}
+        starts: dict[tuple[UUID, str], list[Any]] = {}
+        stops: dict[tuple[UUID, str], list[Any]] = {}
+        withdrawn: list[UUID] = []
+
+        def start(case: UUID, standard: Standard, project: UUID, on: date) -> None:
+            starts.setdefault((case, standard), [project, on])
+
+        def stop(case: UUID, standard: Standard, on: date) -> None:
+            stops.setdefault((case, standard), [on])
+
+        for event in events:
+            project = event.originator_id
+            match event:
+                case Project.ApplicationReceived():
+                    projects[(project,)] = [event.program_id]
+                    start(project, Standard.ACKNOWLEDGEMENT, project, event.effective_on)
+                case Project.ApplicationAcknowledged():
+                    stop(project, Standard.ACKNOWLEDGEMENT, event.effective_on)
+                case Project.ApplicationAssessed():
+                    start(project, Standard.DECISION, project, event.effective_on)
+                case Project.ApplicationApproved() | Project.ApplicationRejected():
+                    stop(project, Standard.ACKNOWLEDGEMENT, event.effective_on)
+                    stop(project, Standard.DECISION, event.effective_on)
+                case Project.ApplicationWithdrawn():
+                    withdrawn.append(project)
+                case Project.PaymentRequested():
+                    received_on = event.claim_received_on or event.effective_on
+                    start(event.payment_request_id, Standard.PAYMENT, project, received_on)
+                case Project.DisbursementReleased():
+                    stop(event.payment_request_id, Standard.PAYMENT, event.effective_on)
+        for statement, rows in ((_PROJECTS, projects), (_START, starts), (_STOP, stops)):
+            if rows:
+                upsert_rows(curs, tables.sql(statement), rows)
+        if withdrawn:
+            curs.execute(tables.sql(_DROP), (withdrawn,))
+
+    def cases(self, ended_from: date, ended_to: date, program_id: UUID | None = None) -> list[Case]:
+        """The cases whose clock stopped between two days, inclusive."""
+        return self._cases(
+            "ended_on BETWEEN %(from)s AND %(to)s",
+            {"from": ended_from, "to": ended_to, "program_id": program_id},
+        )
+
+    def open_cases(self, program_id: UUID | None = None) -> list[Case]:
+        """The cases whose clock still runs."""
+        return self._cases("ended_on IS NULL", {"program_id": program_id})
+
+    def _cases(self, where: str, params: dict[str, Any]) -> list[Case]:
+        with self.datastore.get_connection() as conn, conn.cursor() as curs:
+            curs.execute(
+                "SELECT case_id, standard, project_id, program_id, started_on, ended_on"
+                f" FROM service_cases WHERE {where}"
+                " AND (%(program_id)s::uuid IS NULL OR program_id = %(program_id)s)"
+                " ORDER BY started_on, case_id",
+                params,
+            )
+            return [Case(**row) for row in curs.fetchall()]
