@@ -33,10 +33,12 @@ ON CONFLICT (case_id, standard) DO NOTHING
 """
 
 # The first stop counts: a decision acknowledges an application not yet acknowledged.
+# Matched on the primary key alone: a condition on ended_on let the planner scan every
+# running case for each batch, which made a million-event rebuild take minutes.
 _STOP = """
-UPDATE {service_cases} AS c SET ended_on = s.ended_on
+UPDATE {service_cases} AS c SET ended_on = coalesce(c.ended_on, s.ended_on)
 FROM unnest(%b::uuid[], %b::text[], %b::date[]) AS s(case_id, standard, ended_on)
-WHERE c.case_id = s.case_id AND c.standard = s.standard AND c.ended_on IS NULL
+WHERE c.case_id = s.case_id AND c.standard = s.standard
 """
 
 # A withdrawn application's clocks stop counting.
