@@ -22,14 +22,18 @@ INSERT INTO {service_projects} (project_id, program_id)
 SELECT * FROM unnest(%b::uuid[], %b::uuid[])
 """
 
-# A case starts once: a second assessment does not restart the decision's clock.
+# A case starts once: a second assessment does not restart the decision's clock. A case
+# that stops in the batch that starts it is written whole; one already started takes the
+# stop, unless an earlier one came first.
 _START = """
-INSERT INTO {service_cases} (case_id, standard, project_id, program_id, started_on)
-SELECT s.case_id, s.standard, s.project_id, p.program_id, s.started_on
-FROM unnest(%b::uuid[], %b::text[], %b::uuid[], %b::date[])
-    AS s(case_id, standard, project_id, started_on)
+INSERT INTO {service_cases} AS c
+    (case_id, standard, project_id, program_id, started_on, ended_on)
+SELECT s.case_id, s.standard, s.project_id, p.program_id, s.started_on, s.ended_on
+FROM unnest(%b::uuid[], %b::text[], %b::uuid[], %b::date[], %b::date[])
+    AS s(case_id, standard, project_id, started_on, ended_on)
 JOIN {service_projects} p USING (project_id)
-ON CONFLICT (case_id, standard) DO NOTHING
+ON CONFLICT (case_id, standard) DO UPDATE SET ended_on = excluded.ended_on
+WHERE c.ended_on IS NULL AND excluded.ended_on IS NOT NULL
 """
 
 # The first stop counts: a decision acknowledges an application not yet acknowledged.
@@ -68,10 +72,14 @@ class StandardsView(View):
         withdrawn: list[UUID] = []
 
         def start(case: UUID, standard: Standard, project: UUID, on: date) -> None:
-            starts.setdefault((case, standard), [project, on])
+            starts.setdefault((case, standard), [project, on, None])
 
         def stop(case: UUID, standard: Standard, on: date) -> None:
-            stops.setdefault((case, standard), [on])
+            started = starts.get((case, standard))
+            if started is None:
+                stops.setdefault((case, standard), [on])
+            elif started[2] is None:
+                started[2] = on
 
         for event in events:
             project = event.originator_id

@@ -5,6 +5,7 @@ and restarted anywhere, or rebuilt from nothing."""
 from __future__ import annotations
 
 from collections import defaultdict
+from datetime import date
 from typing import Any
 from uuid import UUID
 
@@ -46,6 +47,39 @@ def expected_funding(events: list[Any]) -> dict[tuple[Any, ...], tuple[int, int,
         for key, (c, d, lapsed) in money.items()
     }
     return {key: row for key, row in rows.items() if any(row)}
+
+
+def expected_cases(events: list[Any]) -> dict[tuple[UUID, str], tuple[UUID, date, date | None]]:
+    """The service standards' clocks: each started once, stopped by its first stop; a
+    withdrawn application's running clocks dropped."""
+    program: dict[UUID, UUID] = {}
+    cases: dict[tuple[UUID, str], list[Any]] = {}
+
+    def stop(key: tuple[UUID, str], on: date) -> None:
+        if key in cases and cases[key][2] is None:
+            cases[key][2] = on
+
+    for e in events:
+        project = e.originator_id
+        if isinstance(e, Project.ApplicationReceived):
+            program[project] = e.program_id
+            cases[(project, "acknowledgement")] = [e.program_id, e.effective_on, None]
+        elif isinstance(e, Project.ApplicationAcknowledged):
+            stop((project, "acknowledgement"), e.effective_on)
+        elif isinstance(e, Project.ApplicationAssessed):
+            cases.setdefault((project, "decision"), [program[project], e.effective_on, None])
+        elif isinstance(e, Project.ApplicationApproved | Project.ApplicationRejected):
+            stop((project, "acknowledgement"), e.effective_on)
+            stop((project, "decision"), e.effective_on)
+        elif isinstance(e, Project.ApplicationWithdrawn):
+            for key in [k for k, c in cases.items() if k[0] == project and c[2] is None]:
+                del cases[key]
+        elif isinstance(e, Project.PaymentRequested):
+            started = e.claim_received_on or e.effective_on
+            cases[(e.payment_request_id, "payment")] = [program[project], started, None]
+        elif isinstance(e, Project.DisbursementReleased):
+            stop((e.payment_request_id, "payment"), e.effective_on)
+    return {key: (c[0], c[1], c[2]) for key, c in cases.items()}
 
 
 def expected_projects(events: list[Any], fiscal_year: str | None) -> dict[str, int]:
@@ -132,6 +166,11 @@ def views_agree_with_the_events(services: Services, played: Played) -> None:
         }
     payments_agree(services, played, events)
     awards_agree(services, played)
+    standards = services.views.standards
+    cases = standards.cases(date(1990, 1, 1), date(2100, 12, 31)) + standards.open_cases()
+    assert {
+        (c.case_id, c.standard): (c.program_id, c.started_on, c.ended_on) for c in cases
+    } == expected_cases(events)
 
 
 def payments_agree(services: Services, played: Played, events: list[Any]) -> None:
