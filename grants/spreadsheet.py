@@ -56,3 +56,9 @@ def csv_text(
         out.seek(0)
         out.truncate()
     return "".join(line + lineterminator for line in lines)
+
+
+def for_spreadsheets(text: str) -> str:
+    """A CSV file people open in a spreadsheet: Excel reads it as UTF-8 (accents and all)
+    only when it starts with a byte order mark."""
+    return "\ufeff" + text

@@ -104,9 +104,15 @@ class Call(Aggregate):
             )
         self.trigger_event(self.Closed, actor=actor, effective_on=effective_on)
 
+    @property
+    def last_day(self) -> date:
+        """The last day it takes applications: its closing day, or the day it was
+        closed early."""
+        return min(self.closes_on, self.closed_on or self.closes_on)
+
     def check_accepts(self, received_on: date, pillar: Pillar) -> None:
         """An application under this call must arrive while it is open, for its pillar."""
-        last_day = min(self.closes_on, self.closed_on or self.closes_on)
+        last_day = self.last_day
         if not self.opens_on <= received_on <= last_day:
             raise CallNotOpen(
                 rule(

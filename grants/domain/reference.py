@@ -54,6 +54,9 @@ class PaymentKind(StrEnum):
 
 # The departments of the Strategy, by the codes the design uses; another federal
 # department may be registered by its code, shown by that code until named here.
+# Departments write their acronyms in French otherwise; the others are the same.
+FRENCH_ACRONYMS = {"PS": "SP", "WAGE": "FEGC", "ESDC": "EDSC", "GAC": "AMC", "CBSA": "ASFC"}
+
 DEPARTMENTS: dict[str, tuple[str, str]] = {
     "PS": ("Public Safety Canada", "Sécurité publique Canada"),
     "WAGE": ("Women and Gender Equality Canada", "Femmes et Égalité des genres Canada"),

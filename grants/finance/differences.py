@@ -9,7 +9,7 @@ from grants import money
 from grants.finance.downloads import Download
 from grants.finance.matching import Class
 from grants.finance.reconciliations import Reconciliation, Reconciliations, Side
-from grants.spreadsheet import Number, csv_text
+from grants.spreadsheet import Number, csv_text, for_spreadsheets
 
 DIFFERENCES = tuple(c for c in Class if c is not Class.MATCHED)
 
@@ -30,7 +30,7 @@ def differences_csv(store: Reconciliations, summary: Reconciliation) -> Download
     return Download(
         f"reconciliation-{summary.fiscal_year}-{summary.id}.csv",
         "text/csv",
-        csv_text(HEADER, rows),
+        for_spreadsheets(csv_text(HEADER, rows)),
     )
 
 

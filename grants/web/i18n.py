@@ -14,7 +14,7 @@ from babel.numbers import format_decimal, format_percent
 from grants import money, wording
 from grants.domain.errors import DomainError
 from grants.domain.indicators import CATALOGUE
-from grants.domain.reference import DEPARTMENTS, Pillar
+from grants.domain.reference import DEPARTMENTS, FRENCH_ACRONYMS, Pillar
 from grants.wording import Language
 
 
@@ -77,6 +77,10 @@ class Translator:
         if names is None:
             return code
         return names[1] if self.language is Language.FR else names[0]
+
+    def acronym(self, code: str) -> str:
+        """A department's acronym as the page's language writes it: PS, SP."""
+        return FRENCH_ACRONYMS.get(code, code) if self.language is Language.FR else code
 
     def indicator(self, code: str) -> str:
         indicator = CATALOGUE.get(code)

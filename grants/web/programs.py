@@ -3,6 +3,7 @@ proposals."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 from uuid import UUID
 
@@ -31,14 +32,16 @@ def program_page(
     program = grants.program(program_id)
     years = views.commitments.years(program_id)
     calls = [call for call in grants.calls() if call.program_id == program_id]
-    return page(request, "program.html", program=program, years=years, calls=calls)
+    return page(
+        request, "program.html", program=program, years=years, calls=calls, today=date.today()
+    )
 
 
 @get("/calls", sync_to_thread=True)
 def calls_page(request: Request[Any, Any, Any], grants: NamedDependency[Grants]) -> Template:
     programs = {program.id: program for program in grants.programs()}
     calls = sorted(grants.calls(), key=lambda call: call.opens_on, reverse=True)
-    return page(request, "calls.html", calls=calls, programs=programs)
+    return page(request, "calls.html", calls=calls, programs=programs, today=date.today())
 
 
 PROGRAM_PAGES = [programs_page, program_page, calls_page]

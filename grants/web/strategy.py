@@ -20,7 +20,7 @@ from grants.http_values import TextQuery
 from grants.projections import Views
 from grants.projections.funding import FundingRow
 from grants.projections.outcomes import OutcomeRow
-from grants.spreadsheet import Number, csv_text
+from grants.spreadsheet import Number, csv_text, for_spreadsheets
 from grants.web.charts import Series, bar_chart
 from grants.web.i18n import Translator
 from grants.web.layout import attachment, page, translator
@@ -92,7 +92,7 @@ def csv_download(
     filename: str, header: Sequence[str], rows: Iterable[Sequence[Any]]
 ) -> Response[str]:
     # Litestar adds the charset to a text/ type itself.
-    return attachment(Download(filename, "text/csv", csv_text(header, rows)))
+    return attachment(Download(filename, "text/csv", for_spreadsheets(csv_text(header, rows))))
 
 
 @get("/dashboard", sync_to_thread=True)

@@ -82,7 +82,7 @@ def test_each_planted_difference_is_found(
         f"/api/reconciliations/{queued['id']}/differences.csv", headers=api.as_["fiona"]
     )
     rows = differences.text.splitlines()
-    assert rows[0].startswith("class,payment_ref,ledger_line,ledger_amount")
+    assert rows[0].startswith("\ufeffclass,payment_ref,ledger_line,ledger_amount")
     assert [row.split(",")[:2] for row in rows[1:]] == [
         ["amount_mismatch", "PAY-2"], ["date_mismatch", "PAY-3"], ["duplicate", "PAY-4"],
         ["ledger_only", "LEDGER-9"], ["tracker_only", "PAY-5"],

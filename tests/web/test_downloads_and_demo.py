@@ -20,7 +20,9 @@ from tests.web.conftest import Browser
 
 
 def rows(text: str) -> list[list[str]]:
-    return list(csv.reader(io.StringIO(text)))
+    """The rows of a CSV made for spreadsheets, which starts with a byte order mark."""
+    assert text.startswith("\ufeff")
+    return list(csv.reader(io.StringIO(text.removeprefix("\ufeff"))))
 
 
 def test_each_strategy_table_downloads_as_csv_in_the_pages_language(
@@ -51,7 +53,8 @@ def test_the_dashboards_files_quote_formulas_and_keep_negative_amounts() -> None
     header, *body = _funding_csv(Translator(Language.EN), "Pillar", table)
     download = csv_download("funding-by-pillar.csv", header, body)
     assert download.media_type == "text/csv"
-    assert list(csv.reader(io.StringIO(download.content, newline=""))) == [
+    assert download.content.startswith("\ufeff"), "Excel reads UTF-8 with a BOM"
+    assert list(csv.reader(io.StringIO(download.content[1:], newline=""))) == [
         header,
         *([f"'{label}", "1234.56", "-1234.56", "-0.50", "7.00", "3"] for label in labels),
     ]
