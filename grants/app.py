@@ -3,10 +3,13 @@ is wired here."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from arq import create_pool
-from litestar import Litestar
+from litestar import Litestar, Request, Response
 from litestar.datastructures import State
 from litestar.di import Provide
+from litestar.exceptions import NotFoundException
 from litestar.middleware import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
@@ -18,7 +21,7 @@ from grants.api.health import HealthCheck
 from grants.api.links import add_links
 from grants.api.metrics import PROMETHEUS
 from grants.api.openapi import declare_problems
-from grants.api.problems import PROBLEM_DETAILS
+from grants.api.problems import PROBLEM_DETAILS, http_problem
 from grants.api.routes import API
 from grants.application import Grants
 from grants.bootstrap import Services, bootstrap, database_url
@@ -27,10 +30,22 @@ from grants.projections import Views
 from grants.queue import redis_settings
 from grants.security_headers import ApiDocsPolicy, security_headers
 from grants.settings import Settings
+from grants.web.layout import error_page
 from grants.web.site import TEMPLATES, web_ui
 
 # A command's body is a few kilobytes; a ledger upload says its own limit.
 MAX_BODY_BYTES = 1024 * 1024
+# The addresses of machines' clients, which answer with problem details whatever asks.
+_MACHINE_PATHS = ("/api", "/schema", "/swagger", "/health", "/metrics", "/static")
+
+
+def _unknown_address(request: Request[Any, Any, Any], exc: NotFoundException) -> Response[Any]:
+    """An address no route takes: the pages' "not found" page for a browser, problem
+    details for the API's clients."""
+    path = request.url.path
+    if path.startswith(_MACHINE_PATHS) or "text/html" not in request.headers.get("accept", ""):
+        return http_problem(exc).to_response(request)
+    return error_page(request, exc)
 
 
 def _services(state: State) -> Services:
@@ -82,6 +97,7 @@ def create_app(services: Services, redis_url: str | None = None) -> Litestar:
             DefineMiddleware(BearerToken, exclude=[f"^{p}" for p in PUBLIC_PATHS]),
         ],
         before_send=[security_headers],
+        exception_handlers={NotFoundException: _unknown_address},
         request_class=JsonRequest,
         request_max_body_size=MAX_BODY_BYTES,
         template_config=TEMPLATES,

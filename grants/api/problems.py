@@ -98,7 +98,8 @@ def _not_found(exc: NotFound) -> ProblemDetailsException:
     return problem(404, "not_found", "Not found", str(exc))
 
 
-def _http_error(exc: HTTPException) -> ProblemDetailsException:
+def http_problem(exc: HTTPException) -> ProblemDetailsException:
+    """The problem details of an HTTP error."""
     if isinstance(exc, NotAuthorizedException):
         return problem(401, "unauthenticated", "Not signed in", exc.detail)
     if isinstance(exc, PermissionDeniedException):
@@ -151,7 +152,7 @@ PROBLEM_DETAILS = ProblemDetailsPlugin(
             DatabaseUnavailable: _database_unavailable,
             **dict.fromkeys(UNAVAILABLE, _database_unavailable),
             RedisError: _queue_unavailable,
-            HTTPException: _http_error,
+            HTTPException: http_problem,
             Exception: _unexpected,
         }
     )

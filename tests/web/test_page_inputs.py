@@ -44,3 +44,18 @@ def test_a_redirect_target_with_control_characters_goes_home(browser: Browser) -
     answer = browser.get("/language/fr?next=/projects%0d%0aSet-Cookie:x=1", follow_redirects=False)
     assert answer.status_code == 303
     assert answer.headers["location"] == "/"
+
+
+def test_a_mistyped_address_is_a_page_for_a_browser_and_problem_details_for_the_api(
+    browser: Browser,
+) -> None:
+    browser.sign_in("olivia")
+    for path in ("/dashbord", "/projects/not-a-project"):
+        answer = browser.get(path, headers={"Accept": "text/html,application/xhtml+xml"})
+        assert answer.status_code == 404
+        assert answer.headers["content-type"].startswith("text/html")
+        assert "<h1" in answer.text
+    api = browser.client.get("/api/projets", headers={"Accept": "text/html"})
+    assert api.status_code == 404
+    assert api.headers["content-type"] == "application/problem+json"
+    assert api.json()["code"] == "not_found"
