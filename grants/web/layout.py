@@ -113,6 +113,15 @@ def attachment(download: Download[Any]) -> Response[Any]:
     )
 
 
+# What an error page's heading says: what happened, not "something went wrong" when a
+# role or an address is to blame.
+_HEADINGS = {
+    "error.forbidden": "error.heading_forbidden",
+    "error.not_found": "error.heading_not_found",
+    "error.unavailable": "error.heading_unavailable",
+}
+
+
 def error_page(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
     """Errors as pages in the visitor's language; not signed in means the sign-in page."""
     if isinstance(exc, NotAuthorizedException):
@@ -128,10 +137,17 @@ def error_page(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]
         status, key = exc.status_code, "error.title"
     elif isinstance(exc, (*UNAVAILABLE, DatabaseUnavailable)):
         logger.warning("a page met an unreachable database: %s", exc)
-        answer = page(request, "error.html", status_code=503, message_key="error.unavailable")
+        answer = page(
+            request,
+            "error.html",
+            status_code=503,
+            heading_key=_HEADINGS["error.unavailable"],
+            message_key="error.unavailable",
+        )
         answer.headers["Retry-After"] = "2"
         return answer
     else:
         logger.error("unexpected error on a page", exc_info=exc)
         status, key = 500, "error.unexpected"
-    return page(request, "error.html", status_code=status, message_key=key)
+    heading = _HEADINGS.get(key, "error.title")
+    return page(request, "error.html", status_code=status, heading_key=heading, message_key=key)

@@ -54,7 +54,11 @@ def test_a_mistyped_address_is_a_page_for_a_browser_and_problem_details_for_the_
         answer = browser.get(path, headers={"Accept": "text/html,application/xhtml+xml"})
         assert answer.status_code == 404
         assert answer.headers["content-type"].startswith("text/html")
-        assert "<h1" in answer.text
+        assert "<h1>Page not found</h1>" in answer.text
+    # A role refusal says so, not that something went wrong.
+    refused = browser.get("/payments")
+    assert refused.status_code == 403
+    assert "<h1>Not allowed for your role</h1>" in refused.text
     api = browser.client.get("/api/projets", headers={"Accept": "text/html"})
     assert api.status_code == 404
     assert api.headers["content-type"] == "application/problem+json"
