@@ -80,12 +80,17 @@ _LEDGER_SPACES = str.maketrans("", "", _SPACES + "'")
 def from_ledger(written: str) -> int:
     """Cents from an amount as a financial system's export writes it, in either
     language: ``1234.56``, ``1,234.56``, ``$1,234.56``, ``1 234,56 $`` or ``1.234,56``;
-    negative with a minus sign or in parentheses. A ledger has no page language, so its
-    separators are told apart by position: the last comma or point is the decimal one
-    when one or two digits follow it and it does not group thousands (``1,234``)."""
+    negative with a minus sign (before or after) or in parentheses. A ledger has no page
+    language, so its separators are told apart by position: the last comma or point is
+    the decimal one when one or two digits follow it and it does not group thousands
+    (``1,234``)."""
     figure = written.translate(_LEDGER_SPACES).replace("$", "")
-    negative = figure.startswith("-") or (figure.startswith("(") and figure.endswith(")"))
-    figure = figure.strip("-()")
+    if figure.startswith("(") and figure.endswith(")"):
+        negative, figure = True, figure[1:-1]
+    else:
+        # SAP's exports put the minus after the figure: 1.234,56-
+        negative = figure.startswith("-") or figure.endswith("-")
+        figure = figure[1:] if figure.startswith("-") else figure.removesuffix("-")
     whole, cents = figure, ""
     separator = max(figure.rfind(","), figure.rfind("."))
     if separator >= 0 and not _GROUPED.fullmatch(figure) and len(figure) - separator - 1 <= 2:
