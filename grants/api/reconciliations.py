@@ -1,6 +1,7 @@
 """Ledger reconciliation: finance uploads the financial system's payment ledger for a
-fiscal year; a job on the worker matches it to the payments recorded and keeps the
-report, which is read here, whole or as a CSV of the differences."""
+fiscal year, as CSV or as an Excel workbook, in the tracker's column names or read with
+a mapping finance defined; a job on the worker matches it to the payments recorded and
+keeps the report, which is read here, whole or as a CSV of the differences."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from dataclasses import dataclass
 from typing import Annotated
 from uuid import UUID
 
+import anyio.to_thread
 import msgspec
 from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import State, UploadFile
@@ -26,7 +28,9 @@ from grants.api.openapi import problem_response
 from grants.api.problems import problem
 from grants.domain.errors import InvalidValue, rule
 from grants.domain.fiscal_year import FiscalYear
+from grants.domain.values import NAME_LENGTH
 from grants.finance.differences import differences_csv
+from grants.finance.ledger_mappings import SavedMapping
 from grants.finance.matching import Class
 from grants.finance.reconciliations import Reconciliation, Reconciliations, ReportLine
 from grants.finance.submission import MAX_LEDGER_BYTES, NoJobQueue, Submissions
@@ -34,24 +38,30 @@ from grants.http_values import OffsetQuery
 from grants.users import User
 
 PAGE = 10_000
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @dataclass
 class LedgerUpload(Operation):
-    """The upload's body, which the handler reads itself: the ledger as CSV, or a form
-    with the file and the fiscal year."""
+    """The upload's body, which the handler reads itself: the ledger as CSV or as a
+    workbook, or a form with the file and the fiscal year."""
 
     def __post_init__(self) -> None:
         self.request_body = RequestBody(
             required=True,
             content={
                 "text/csv": OpenAPIMediaType(schema=Schema(type=OpenAPIType.STRING)),
+                XLSX: OpenAPIMediaType(
+                    schema=Schema(type=OpenAPIType.STRING, format=OpenAPIFormat.BINARY)
+                ),
                 "multipart/form-data": OpenAPIMediaType(
                     schema=Schema(
                         type=OpenAPIType.OBJECT,
                         properties={
                             "file": Schema(type=OpenAPIType.STRING, format=OpenAPIFormat.BINARY),
                             "fiscal_year": Schema(type=OpenAPIType.STRING),
+                            "mapping": Schema(type=OpenAPIType.STRING),
+                            "department": Schema(type=OpenAPIType.STRING),
                         },
                         required=["file"],
                     )
@@ -77,9 +87,15 @@ class LedgerReconciliations(Controller):
         self,
         request: Request[User, str, State],
         fiscal_year: FromQuery[FiscalYear | None] = None,
+        mapping: Annotated[str | None, QueryParameter(max_length=NAME_LENGTH)] = None,
+        department: Annotated[str | None, QueryParameter(max_length=NAME_LENGTH)] = None,
     ) -> Reconciliation:
         """The ledger as a multipart upload (field ``file``, with ``fiscal_year``) or as
-        the body (``Content-Type: text/csv``, ``fiscal_year`` in the query)."""
+        the body (``Content-Type: text/csv``, or the workbook's type, with
+        ``fiscal_year`` in the query). Its columns are the tracker's names
+        (``payment_ref``, ``amount``, ``paid_on``), or those of the mapping named by
+        ``mapping`` (with its ``department`` when several departments use the name; the
+        mappings are at ``/api/ledger-mappings``)."""
         filename = None
         if request.content_type[0] == "multipart/form-data":
             form = await request.form()
@@ -88,12 +104,20 @@ class LedgerReconciliations(Controller):
                 raise InvalidValue(rule("send the ledger as the form's file field"), field="file")
             ledger, filename = await upload.read(), upload.filename
             fiscal_year = fiscal_year or form.get("fiscal_year")
+            mapping = mapping or _text(form.get("mapping"))
+            department = department or _text(form.get("department"))
         else:
             ledger = await request.body()
         if not fiscal_year:
             raise InvalidValue(
                 rule("the fiscal year the ledger covers, as 2024-25"), field="fiscal_year"
             )
+        store = _store(request.app.state)
+        named = (
+            await anyio.to_thread.run_sync(store.mappings.named, mapping, department)
+            if mapping
+            else None
+        )
         try:
             return await _submissions(request.app.state).submit(
                 request.app.state.queue,
@@ -101,6 +125,7 @@ class LedgerReconciliations(Controller):
                 ledger=ledger,
                 filename=filename,
                 uploaded_by=request.user.name,
+                mapping=named,
             )
         except NoJobQueue as missing:
             raise problem(503, "no_job_queue", "No job queue", str(missing)) from None
@@ -154,6 +179,23 @@ class LedgerReconciliations(Controller):
             media_type=download.media_type,
             headers={"Content-Disposition": download.disposition},
         )
+
+
+class LedgerMappingsController(Controller):
+    path = "/api/ledger-mappings"
+    tags = ["finance"]
+    guards = [FINANCE]
+
+    @get(sync_to_thread=True)
+    def mappings(self, state: State) -> list[SavedMapping]:
+        """The ledger mappings finance defined, by department and name: which column of
+        a layout holds what, who defined it when, and the header it was defined on."""
+        return _store(state).mappings.all()
+
+
+def _text(value: object) -> str | None:
+    """A form's text field, or None when it is missing, empty or a file."""
+    return value if isinstance(value, str) and value else None
 
 
 def _submissions(state: State) -> Submissions:

@@ -14,7 +14,7 @@ from grants.api.metrics import metrics
 from grants.api.payments import Payments
 from grants.api.programs import Programs
 from grants.api.projects import Projects
-from grants.api.reconciliations import LedgerReconciliations
+from grants.api.reconciliations import LedgerMappingsController, LedgerReconciliations
 from grants.api.results import Results
 from grants.api.views import ViewsController
 from grants.api.year_end import year_end_view
@@ -32,5 +32,6 @@ API: list[ControllerRouterHandler] = [
     year_end_view,
     FiscalYears,
     LedgerReconciliations,
+    LedgerMappingsController,
     Exports,
 ]

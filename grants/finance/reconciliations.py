@@ -25,7 +25,10 @@ from psycopg_pool import ConnectionPool
 from grants.application import NotFound
 from grants.domain.errors import RuleViolation, rule
 from grants.domain.fiscal_year import FiscalYear
+from grants.finance.columns import LedgerMapping
+from grants.finance.drafts import LedgerDrafts
 from grants.finance.ledger import LedgerLine, ledger_lines
+from grants.finance.ledger_mappings import LedgerMappings, SavedMapping
 from grants.finance.matching import Class, Line, by_reference
 from grants.projections.payments import Paid
 from grants.settings import JOB_LEASE_SECONDS
@@ -70,6 +73,8 @@ class Reconciliation(msgspec.Struct):
     counts: dict[str, int] | None
     totals_cents: dict[str, int] | None
     attempts: int
+    # The mapping its ledger was read with; None for the tracker's own column names.
+    mapping_name: str | None = None
 
     @property
     def job_id(self) -> str:
@@ -84,6 +89,7 @@ class Run(msgspec.Struct):
     id: UUID
     summary: Reconciliation
     ledger: bytes
+    mapping: LedgerMapping | None
 
 
 class ReconciliationNotFailed(RuleViolation):
@@ -108,7 +114,7 @@ WHERE l.reconciliation_id = %(id)s AND l.seq = n.seq
 """
 _SUMMARY = (
     "id, fiscal_year, status, uploaded_by, uploaded_at, filename, sha256, line_count, "
-    "store_position, started_at, finished_at, error, counts, totals_cents, attempts"
+    "store_position, started_at, finished_at, error, counts, totals_cents, attempts, mapping_name"
 )
 
 
@@ -116,6 +122,8 @@ class Reconciliations:
     def __init__(self, pool: ConnectionPool, lease_seconds: float = JOB_LEASE_SECONDS) -> None:
         self._pool = pool
         self.lease = timedelta(seconds=lease_seconds)
+        self.mappings = LedgerMappings(pool)
+        self.drafts = LedgerDrafts(pool)
 
     def upload(
         self,
@@ -125,15 +133,19 @@ class Reconciliations:
         filename: str | None,
         uploaded_by: str,
         store_position: int,
+        mapping: SavedMapping | None = None,
     ) -> Reconciliation:
-        """Keeps a ledger to reconcile against what the store holds at ``store_position``.
-        A file that cannot be read is refused (``LedgerUnreadable``) and not kept."""
-        line_count = sum(1 for _ in ledger_lines(ledger))
+        """Keeps a ledger to reconcile against what the store holds at ``store_position``,
+        read with ``mapping`` (the tracker's own column names without one). A file that
+        cannot be read is refused (``LedgerUnreadable``) and not kept."""
+        columns = mapping.columns if mapping else None
+        name = mapping.name if mapping else None
+        line_count = sum(1 for _ in ledger_lines(ledger, columns, mapping_name=name))
         with self._pool.connection() as conn:
             row = conn.execute(
                 f"INSERT INTO reconciliations (id, fiscal_year, status, uploaded_by, filename, "
-                f"sha256, ledger, line_count, store_position) "
-                f"VALUES (%s, %s, %s, %s, %s, %s, %b, %s, %s) RETURNING {_SUMMARY}",
+                f"sha256, ledger, line_count, store_position, mapping_name, mapping) "
+                f"VALUES (%s, %s, %s, %s, %s, %s, %b, %s, %s, %s, %s) RETURNING {_SUMMARY}",
                 (
                     uuid4(),
                     fiscal_year,
@@ -144,6 +156,8 @@ class Reconciliations:
                     ledger,
                     line_count,
                     store_position,
+                    name,
+                    Jsonb(msgspec.to_builtins(columns)) if columns else None,
                 ),
             ).fetchone()
         return _summary(row)
@@ -204,7 +218,7 @@ class Reconciliations:
                 "UPDATE reconciliations SET status = %s, started_at = now(), error = NULL,"
                 " heartbeat_at = now(), run_id = %s, attempts = attempts + 1"
                 " WHERE id = %s AND (status = %s OR (status = %s AND heartbeat_at < now() - %s))"
-                f" RETURNING {_SUMMARY}, ledger",
+                f" RETURNING {_SUMMARY}, mapping, ledger",
                 (
                     Status.RUNNING,
                     run_id,
@@ -220,7 +234,8 @@ class Reconciliations:
                 conn.execute(
                     f"DELETE FROM {table} WHERE reconciliation_id = %s", (reconciliation_id,)
                 )
-        return Run(run_id, _summary(row[:-1]), bytes(row[-1]))
+        mapping = msgspec.convert(row[-2], LedgerMapping) if row[-2] is not None else None
+        return Run(run_id, _summary(row[:-2]), bytes(row[-1]), mapping)
 
     def keep_lines(self, run: Run) -> None:
         """Writes the ledger's lines where the job matches them, read from the file as it
@@ -232,7 +247,9 @@ class Reconciliations:
                 "amount_cents, paid_on, recipient, agreement_number) FROM STDIN"
             ) as copy,
         ):
-            for line in ledger_lines(run.ledger):
+            for line in ledger_lines(
+                run.ledger, run.mapping, mapping_name=run.summary.mapping_name
+            ):
                 copy.write_row(
                     (
                         run.summary.id,

@@ -13,6 +13,7 @@ from arq.connections import ArqRedis
 
 from grants.domain.fiscal_year import FiscalYear
 from grants.domain.values import NAME_LENGTH
+from grants.finance.ledger_mappings import SavedMapping
 from grants.finance.reconciliations import Reconciliation, Reconciliations
 
 # A year of payments of a large department, with room to spare.
@@ -53,8 +54,10 @@ class Submissions:
         ledger: bytes,
         filename: str | None,
         uploaded_by: str,
+        mapping: SavedMapping | None = None,
     ) -> Reconciliation:
-        """Keeps the ledger and queues its job."""
+        """Keeps the ledger, read with ``mapping`` (the tracker's own column names
+        without one), and queues its job."""
         if queue is None:
             raise NoJobQueue
         summary = await anyio.to_thread.run_sync(
@@ -64,6 +67,7 @@ class Submissions:
                 filename=_kept_name(filename),
                 uploaded_by=uploaded_by,
                 store_position=self.head() or 0,
+                mapping=mapping,
             )
         )
         await self.enqueue(queue, summary)
