@@ -85,6 +85,18 @@ class RegisterProgram(Dated, frozen=True, kw_only=True):
         return {**super().arguments(), "pillars": tuple(self.pillars)}
 
 
+class EditProgram(Dated, frozen=True, kw_only=True):
+    """The names as they should read, and the pillars: those it serves and any added."""
+
+    method = "edit"
+    name_en: RequiredName
+    name_fr: RequiredName
+    pillars: Annotated[list[Pillar], Meta(min_length=1, max_length=len(Pillar))]
+
+    def arguments(self) -> dict[str, Any]:
+        return {**super().arguments(), "pillars": tuple(self.pillars)}
+
+
 class SetAllocation(Dated, frozen=True, kw_only=True):
     """For the fiscal year the request's path names."""
 
@@ -267,7 +279,7 @@ class ReopenFiscalYear(Dated, frozen=True, kw_only=True):
     reason: RequiredParagraphs
 
 
-PROGRAM_COMMANDS = (SetAllocation, SetPublicationDetails, SetServiceStandard)
+PROGRAM_COMMANDS = (EditProgram, SetAllocation, SetPublicationDetails, SetServiceStandard)
 CALL_COMMANDS = (CloseCall,)
 PROJECT_COMMANDS = (
     Acknowledge,

@@ -13,6 +13,7 @@ from grants.access import PROGRAM_SIDE
 from grants.api.commands import Answer
 from grants.application import Context, Grants
 from grants.commands import (
+    EditProgram,
     RegisterProgram,
     SetAllocation,
     SetPublicationDetails,
@@ -94,6 +95,17 @@ class Programs(Controller):
     ) -> Response[ProgramOut]:
         program = grants.program(program_id)
         return Response(ProgramOut.of(program), headers={"ETag": f'"{program.version}"'})
+
+    @put("/{program_id:uuid}", guards=[PROGRAM_SIDE], sync_to_thread=True)
+    def edit(
+        self,
+        program_id: FromPath[UUID],
+        data: JSONBody[EditProgram],
+        context: NamedDependency[Context],
+        grants: NamedDependency[Grants],
+    ) -> Answer:
+        """Its names corrected, pillars added (none removed)."""
+        return Answer.of(grants.handle(context, data, program_id))
 
     @put(
         "/{program_id:uuid}/allocations/{fiscal_year:str}",

@@ -68,6 +68,18 @@ class Program(Aggregate):
             program.publication = None
             program.standards = {}
 
+    class Edited(Aggregate.Event):
+        """The program's names corrected, or a pillar added."""
+
+        name_en: str
+        name_fr: str
+        pillars: tuple[Pillar, ...]
+
+        def apply(self, program: Program) -> None:
+            program.name_en = self.name_en
+            program.name_fr = self.name_fr
+            program.pillars = self.pillars
+
     class PublicationDetailsSet(Aggregate.Event):
         """What the open-data disclosure of the program's agreements says of it."""
 
@@ -123,10 +135,7 @@ class Program(Aggregate):
         actor: str,
         effective_on: date,
     ) -> Program:
-        name_en, name_fr = text(name_en, field="name_en"), text(name_fr, field="name_fr")
-        if not name_en or not name_fr:
-            field = "name_en" if not name_en else "name_fr"
-            raise InvalidValue(rule("a program needs its name in English and French"), field=field)
+        name_en, name_fr = _names(name_en, name_fr)
         if not pillars:
             raise InvalidPillar(rule("a program serves at least one pillar"), field="pillars")
         return cls._create(
@@ -137,6 +146,34 @@ class Program(Aggregate):
             name_fr=name_fr,
             transfer_type=TransferType(transfer_type),
             pillars=tuple(dict.fromkeys(pillars)),
+            actor=actor,
+            effective_on=effective_on,
+        )
+
+    def edit(
+        self,
+        *,
+        name_en: str,
+        name_fr: str,
+        pillars: tuple[Pillar, ...],
+        actor: str,
+        effective_on: date,
+    ) -> None:
+        """Names corrected and pillars added. A pillar is never removed: the program's
+        applications, agreements and published results stay filed under it."""
+        name_en, name_fr = _names(name_en, name_fr)
+        dropped = [pillar for pillar in self.pillars if pillar not in pillars]
+        if dropped:
+            raise InvalidPillar(
+                rule("a program keeps the pillars it serves: {pillars} cannot be removed"),
+                field="pillars",
+                pillars=", ".join(dropped),
+            )
+        self.trigger_event(
+            self.Edited,
+            name_en=name_en,
+            name_fr=name_fr,
+            pillars=(*self.pillars, *(p for p in dict.fromkeys(pillars) if p not in self.pillars)),
             actor=actor,
             effective_on=effective_on,
         )
@@ -291,3 +328,11 @@ class Program(Aggregate):
 
     def serves(self, pillar: Pillar) -> bool:
         return pillar in self.pillars
+
+
+def _names(name_en: str, name_fr: str) -> tuple[str, str]:
+    name_en, name_fr = text(name_en, field="name_en"), text(name_fr, field="name_fr")
+    if not name_en or not name_fr:
+        field = "name_en" if not name_en else "name_fr"
+        raise InvalidValue(rule("a program needs its name in English and French"), field=field)
+    return name_en, name_fr

@@ -49,6 +49,7 @@ WHERE (%(department)s::text IS NULL OR p.department = %(department)s)
   AND (%(pillar)s::text IS NULL OR p.pillar = %(pillar)s)
   AND (%(status)s::text IS NULL OR p.status = %(status)s)
   AND (%(program_id)s::uuid IS NULL OR p.program_id = %(program_id)s)
+  AND (%(call_id)s::uuid IS NULL OR p.call_id = %(call_id)s)
   AND (%(recipient)s::text IS NULL
        OR p.recipient ILIKE '%%' || %(recipient)s || '%%' ESCAPE '\\')
   AND (%(fiscal_year)s::text IS NULL OR EXISTS (
@@ -128,6 +129,7 @@ class ProjectListView(View):
         pillar: str | None = None,
         status: str | None = None,
         program_id: UUID | None = None,
+        call_id: UUID | None = None,
         fiscal_year: str | None = None,
         recipient: str | None = None,
         limit: int = 50,
@@ -140,6 +142,7 @@ class ProjectListView(View):
             "pillar": pillar,
             "status": status,
             "program_id": program_id,
+            "call_id": call_id,
             "fiscal_year": fiscal_year,
             # Part of a name, taken as typed: % and _ are no wildcards here.
             "recipient": _literal(recipient) if recipient is not None else None,

@@ -12,34 +12,42 @@ from uuid import UUID
 
 from litestar import Request, get, post
 from litestar.di import NamedDependency
-from litestar.exceptions import NotFoundException
+from litestar.exceptions import NotFoundException, PermissionDeniedException
 from litestar.params import FromPath, URLEncodedBody
 from litestar.response import Redirect, Template
 
 from grants import money
-from grants.access import PROGRAM_SIDE
 from grants.application import Grants
 from grants.commands import (
+    AcceptFinalReport,
     Acknowledge,
     Amend,
     Approve,
     Assess,
+    CloseProject,
     Command,
+    RecoverOverpayment,
+    Reject,
     ReportResults,
+    Reprofile,
     RequestPayment,
     SignAgreement,
+    Withdraw,
 )
 from grants.domain.disclosure import RECIPIENT_TYPES, Disclosure
 from grants.domain.fiscal_year import FiscalYear
 from grants.domain.indicators import CATALOGUE
 from grants.domain.project import ALLOWS, Action, Project, Status
 from grants.domain.reference import PaymentBasis, PaymentKind
-from grants.users import User
+from grants.users import Role, User
 from grants.web.forms import Field, Form, FormPage, Section, submit, version_seen
 from grants.web.i18n import Translator
 from grants.web.layout import page, translator
 
 CASH_FLOW_LINES = 4
+
+
+PROGRAM_OFFICERS = frozenset({Role.PROGRAM_OFFICER, Role.ADMIN})
 
 
 @dataclass(frozen=True)
@@ -49,6 +57,8 @@ class Step:
     defaults: Callable[[Translator, Project], dict[str, str]]
     # The command the filled form gives, or refusals by field (``Form.check``).
     command: Callable[[Form, Project], Command]
+    # Who fills it: as the API's guard for the same command lets through.
+    roles: frozenset[Role] = PROGRAM_OFFICERS
 
 
 def _dated(t: Translator, label: str = "field.effective_on") -> Field:
@@ -368,27 +378,213 @@ RESULTS = Step(
 )
 
 
+# Decisions against an application
+
+
+def _reason_section(t: Translator) -> Section:
+    return Section(
+        [
+            Field("reason", t("field.reason"), "textarea", required=False),
+            _dated(t),
+        ]
+    )
+
+
+def _reject(form: Form, _: Project) -> Reject:
+    reason = form.text("reason", required=False)
+    day = form.day("effective_on")
+    form.check()
+    return Reject(reason=reason, effective_on=day)
+
+
+REJECTION = Step(
+    action=Action.REJECT,
+    sections=lambda t, _: [_reason_section(t)],
+    defaults=_today,
+    command=_reject,
+)
+
+
+def _withdraw(form: Form, _: Project) -> Withdraw:
+    reason = form.text("reason", required=False)
+    day = form.day("effective_on")
+    form.check()
+    return Withdraw(reason=reason, effective_on=day)
+
+
+WITHDRAWAL = Step(
+    action=Action.WITHDRAW,
+    sections=lambda t, _: [_reason_section(t)],
+    defaults=_today,
+    command=_withdraw,
+)
+
+
+# Reprofiling: money moved between the agreement's years, without an amendment.
+
+
+def _reprofile(form: Form, _: Project) -> Reprofile:
+    source = form.fiscal_year("from_fiscal_year")
+    target = form.fiscal_year("to_fiscal_year")
+    amount = form.money("amount")
+    day = form.day("effective_on")
+    form.check()
+    assert source and target and amount is not None
+    return Reprofile(
+        from_fiscal_year=source, to_fiscal_year=target, amount_cents=amount, effective_on=day
+    )
+
+
+def _agreement_years(project: Project) -> list[tuple[str, str]]:
+    """The fiscal years the agreement covers: money moves only within its period."""
+    if project.agreement is None:
+        return _years(project)
+    year, last = FiscalYear.of(project.agreement.start_on), FiscalYear.of(project.agreement.end_on)
+    years = [year]
+    while year < last:
+        year = year.next()
+        years.append(year)
+    return [(str(y), str(y)) for y in years]
+
+
+def _reprofile_sections(t: Translator, project: Project) -> list[Section]:
+    return [
+        Section(
+            [
+                Field("from_fiscal_year", t("field.from_fiscal_year"), "select", _years(project)),
+                Field(
+                    "to_fiscal_year",
+                    t("field.to_fiscal_year"),
+                    "select",
+                    _agreement_years(project),
+                    hint=t("hint.reprofile"),
+                ),
+                Field("amount", t("field.reprofile_amount"), "money"),
+                _dated(t),
+            ]
+        )
+    ]
+
+
+REPROFILING = Step(
+    action=Action.REPROFILE,
+    sections=_reprofile_sections,
+    defaults=lambda t, project: {
+        **_today(t, project),
+        "from_fiscal_year": str(min(project.cash_flow, default="")),
+        "to_fiscal_year": _agreement_years(project)[-1][0],
+    },
+    command=_reprofile,
+)
+
+
+# The end of a project's life
+
+
+def _accept_final_report(form: Form, _: Project) -> AcceptFinalReport:
+    day = form.day("effective_on")
+    form.check()
+    return AcceptFinalReport(effective_on=day)
+
+
+FINAL_REPORT = Step(
+    action=Action.ACCEPT_FINAL_REPORT,
+    sections=lambda t, _: [Section([_dated(t)])],
+    defaults=_today,
+    command=_accept_final_report,
+)
+
+
+def _close(form: Form, _: Project) -> CloseProject:
+    day = form.day("effective_on")
+    form.check()
+    return CloseProject(effective_on=day)
+
+
+CLOSE_OUT = Step(
+    action=Action.CLOSE,
+    sections=lambda t, _: [Section([_dated(t)], hint=t("hint.close_out"))],
+    defaults=_today,
+    command=_close,
+)
+
+
+# Recovery of an overpayment, by finance
+
+
+def _recover(form: Form, _: Project) -> RecoverOverpayment:
+    year = form.fiscal_year("fiscal_year")
+    amount = form.money("amount")
+    reference = form.text("payment_ref")
+    day = form.day("effective_on")
+    form.check()
+    assert year and amount is not None
+    return RecoverOverpayment(
+        fiscal_year=year, amount_cents=amount, payment_ref=reference, effective_on=day
+    )
+
+
+RECOVERY = Step(
+    action=Action.RECOVER,
+    sections=lambda t, project: [
+        Section(
+            [
+                Field(
+                    "fiscal_year",
+                    t("field.fiscal_year"),
+                    "select",
+                    [(str(year), str(year)) for year in sorted(project.disbursed)],
+                ),
+                Field("amount", t("field.recovered_amount"), "money"),
+                Field("payment_ref", t("field.payment_ref"), hint=t("hint.recovery_ref")),
+                _dated(t),
+            ]
+        )
+    ],
+    defaults=lambda t, project: {
+        **_today(t, project),
+        "fiscal_year": str(max(project.disbursed, default="")),
+    },
+    command=_recover,
+    roles=frozenset({Role.FINANCE_OFFICER, Role.ADMIN}),
+)
+
+
 STEPS: dict[str, Step] = {
     "acknowledgement": ACKNOWLEDGEMENT,
     "assessment": ASSESSMENT,
     "approval": APPROVAL,
+    "rejection": REJECTION,
+    "withdrawal": WITHDRAWAL,
     "agreement": AGREEMENT,
     "amendment": AMENDMENT,
+    "reprofiling": REPROFILING,
     "payment_request": PAYMENT_REQUEST,
     "results": RESULTS,
+    "final_report": FINAL_REPORT,
+    "close_out": CLOSE_OUT,
+    "recovery": RECOVERY,
 }
 
 
-def next_steps(status: Status) -> tuple[str, ...]:
-    """The forms the program side may fill next, as the project's status allows."""
-    return tuple(name for name, step in STEPS.items() if step.action in ALLOWS[status])
+def next_steps(status: Status, role: Role) -> tuple[str, ...]:
+    """The forms this person may fill next, as the project's status and their role allow."""
+    return tuple(
+        name for name, step in STEPS.items() if step.action in ALLOWS[status] and role in step.roles
+    )
 
 
-def _form(t: Translator, project: Project, name: str) -> tuple[Step, FormPage]:
+def _step(name: str, user: User) -> Step:
     step = STEPS.get(name)
     if step is None:
         raise NotFoundException(f"no step is called {name}")
-    return step, FormPage(
+    if user.role not in step.roles:
+        raise PermissionDeniedException(f"a {user.role.replace('_', ' ')} may not do this")
+    return step
+
+
+def _form(t: Translator, project: Project, name: str, step: Step) -> FormPage:
+    return FormPage(
         title=t(f"form.{name}"),
         action=f"/projects/{project.id}/{name}",
         submit=t("common.save"),
@@ -400,24 +596,19 @@ def _form(t: Translator, project: Project, name: str) -> tuple[Step, FormPage]:
     )
 
 
-@get("/projects/{project_id:uuid}/{step:str}", guards=[PROGRAM_SIDE], sync_to_thread=True)
+@get("/projects/{project_id:uuid}/{step:str}", sync_to_thread=True)
 def step_form(
     request: Request[User, Any, Any],
     project_id: FromPath[UUID],
     step: FromPath[str],
     grants: NamedDependency[Grants],
 ) -> Template:
-    t = translator(request)
-    _, form_page = _form(t, grants.project(project_id), step)
+    chosen = _step(step, request.user)
+    form_page = _form(translator(request), grants.project(project_id), step, chosen)
     return page(request, "form.html", form=form_page)
 
 
-@post(
-    "/projects/{project_id:uuid}/{step:str}",
-    guards=[PROGRAM_SIDE],
-    sync_to_thread=True,
-    status_code=303,
-)
+@post("/projects/{project_id:uuid}/{step:str}", sync_to_thread=True, status_code=303)
 def record_step(
     request: Request[User, Any, Any],
     project_id: FromPath[UUID],
@@ -426,8 +617,9 @@ def record_step(
     data: URLEncodedBody[dict[str, str]],
 ) -> Template | Redirect:
     t = translator(request)
+    chosen = _step(step, request.user)
     project = grants.project(project_id)
-    chosen, form_page = _form(t, project, step)
+    form_page = _form(t, project, step, chosen)
     form_page.version = version_seen(data.get("version", ""))
     receipt = submit(
         data,

@@ -25,7 +25,7 @@ from grants.web.i18n import Translator
 
 E = TypeVar("E", bound=StrEnum)
 
-Kind = Literal["text", "date", "money", "number", "select", "file"]
+Kind = Literal["text", "textarea", "date", "money", "number", "select", "checkboxes", "file"]
 
 # Fields a form carries for the page, not for the command.
 _BOOKKEEPING = {"csrf_token", "form_key", "version"}
@@ -156,6 +156,14 @@ class Form:
         except ValueError:
             self.refuse(name, self.t("error.choice"))
             return None
+
+    def choices(self, name: str, kind: type[E], *, required: bool = True) -> list[E]:
+        """The options ticked among ``name``'s checkboxes (``name.<option>``), in the
+        options' order."""
+        ticked = [option for option in kind if self.data.get(f"{name}.{option.value}")]
+        if required and not ticked:
+            self.refuse(name, self.t("error.choose_one"))
+        return ticked
 
     def id(self, name: str, *, required: bool = True) -> UUID | None:
         text = self.text(name, required=required)

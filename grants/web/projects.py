@@ -45,6 +45,7 @@ def projects_page(
     fiscal_year: TextQuery = None,
     recipient: TextQuery = None,
     program_id: FromQuery[UUID | None] = None,
+    call_id: FromQuery[UUID | None] = None,
     page_number: PageQuery = 1,
 ) -> Template:
     t = translator(request)
@@ -56,12 +57,18 @@ def projects_page(
         "recipient": _chosen(recipient),
     }
     total, rows = views.projects.page(
-        **filters, program_id=program_id, limit=PAGE_SIZE, offset=(page_number - 1) * PAGE_SIZE
+        **filters,
+        program_id=program_id,
+        call_id=call_id,
+        limit=PAGE_SIZE,
+        offset=(page_number - 1) * PAGE_SIZE,
     )
     funding = views.funding.rows()
     query = {k: v for k, v in filters.items() if v}
     if program_id:
         query["program_id"] = str(program_id)
+    if call_id:
+        query["call_id"] = str(call_id)
     return page(
         request,
         "projects.html",
@@ -125,7 +132,6 @@ def project_page(
         for event in grants.history(project_id)
     ]
     years = sorted(set(project.cash_flow) | set(project.disbursed))
-    program_side = request.user.role in (Role.PROGRAM_OFFICER, Role.ADMIN)
     return page(
         request,
         "project.html",
@@ -134,7 +140,7 @@ def project_page(
         years=years,
         timeline=timeline,
         saved=saved,
-        steps=next_steps(project.status) if program_side else (),
+        steps=next_steps(project.status, request.user.role),
     )
 
 

@@ -31,6 +31,7 @@ from grants.web.decisions import DECISION_PAGES
 from grants.web.exports import EXPORT_PAGES
 from grants.web.finance import FINANCE_PAGES
 from grants.web.layout import error_page
+from grants.web.program_forms import PROGRAM_FORM_PAGES
 from grants.web.programs import PROGRAM_PAGES
 from grants.web.projects import PROJECT_PAGES
 from grants.web.reconciliations import RECONCILIATION_PAGES
@@ -72,6 +73,7 @@ def web_ui() -> list[Router]:
             choose_language,
             *STRATEGY_PAGES,
             *PROGRAM_PAGES,
+            *PROGRAM_FORM_PAGES,
             *PROJECT_PAGES,
             *DECISION_PAGES,
             *FINANCE_PAGES,

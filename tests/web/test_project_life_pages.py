@@ -1,0 +1,175 @@
+"""The rest of a project's life in the pages: rejection and withdrawal, reprofiling,
+the final report, the holdback, close-out and, by finance, a recovery. Each form is
+offered by the project's status to the roles that may send it, and to no one else."""
+
+from __future__ import annotations
+
+from datetime import date
+from uuid import UUID
+
+from grants.application import Context
+from grants.bootstrap import Services
+from grants.commands import ReleasePayment, SetAllocation
+from grants.domain.project import Status
+from tests.web import stories
+from tests.web.conftest import Browser
+from tests.web.test_project_forms import applied, record
+
+
+def signed(browser: Browser, services: Services, holdback: str = "0") -> UUID:
+    """A project under an agreement of $100,000 for this year, ending next year."""
+    project_id = applied(browser, services)
+    record(browser, f"/projects/{project_id}/assessment", stories.ASSESSMENT)
+    record(browser, f"/projects/{project_id}/approval", stories.approval("100,000.00"))
+    record(
+        browser,
+        f"/projects/{project_id}/agreement",
+        {
+            **stories.AGREEMENT,
+            "end_on": stories.THIS_YEAR.next().ends_on.isoformat(),
+            "holdback_percent": holdback,
+        },
+    )
+    return project_id
+
+
+def released(services: Services, project_id: UUID) -> None:
+    """Finance releases every request awaiting release (its pages are tested elsewhere)."""
+    project = services.grants.project(project_id)
+    for n, request in enumerate(project.payment_requests.values()):
+        if request.paid_on is None:
+            release = ReleasePayment(
+                payment_request_id=request.id, payment_ref=f"PAY-{n}", paid_on=date.today()
+            )
+            services.grants.handle(Context(actor="fiona"), release, project_id)
+
+
+def offered(browser: Browser, project_id: UUID) -> str:
+    return browser.get(f"/projects/{project_id}").text
+
+
+def test_an_officer_rejects_an_application_with_its_reason(
+    browser: Browser, services: Services
+) -> None:
+    project_id = applied(browser, services)
+    assert f'href="/projects/{project_id}/rejection"' in offered(browser, project_id)
+    record(
+        browser,
+        f"/projects/{project_id}/rejection",
+        {"reason": "Outside the program's terms", "effective_on": stories.TODAY},
+    )
+    project = services.grants.project(project_id)
+    assert project.status is Status.REJECTED
+    page = offered(browser, project_id)
+    assert "Rejected" in page and "/rejection" not in page and "/withdrawal" not in page
+
+
+def test_a_withdrawn_approval_offers_nothing_more(browser: Browser, services: Services) -> None:
+    project_id = applied(browser, services)
+    record(browser, f"/projects/{project_id}/assessment", stories.ASSESSMENT)
+    record(browser, f"/projects/{project_id}/approval", stories.approval("1,000.00"))
+    record(
+        browser, f"/projects/{project_id}/withdrawal", {"reason": "", "effective_on": stories.TODAY}
+    )
+    assert services.grants.project(project_id).status is Status.WITHDRAWN
+
+
+def test_reprofiling_moves_money_to_next_year_without_changing_the_value(
+    browser: Browser, services: Services
+) -> None:
+    project_id = signed(browser, services)
+    next_year = stories.THIS_YEAR.next()
+    program_id = services.grants.project(project_id).program_id
+    allocation = SetAllocation(amount_cents=50_000_00)
+    services.grants.handle(Context(actor="olivia"), allocation, program_id, fiscal_year=next_year)
+    record(
+        browser,
+        f"/projects/{project_id}/reprofiling",
+        {
+            "from_fiscal_year": stories.THIS_YEAR,
+            "to_fiscal_year": next_year,
+            "amount": "25,000",
+            "effective_on": stories.TODAY,
+        },
+    )
+    project = services.grants.project(project_id)
+    assert project.cash_flow == {stories.THIS_YEAR: 75_000_00, next_year: 25_000_00}
+    assert project.agreement and project.agreement.amendment_number == 0
+
+
+def test_a_reprofiling_beyond_what_the_year_holds_is_refused_by_its_field(
+    browser: Browser, services: Services
+) -> None:
+    project_id = signed(browser, services)
+    browser.get(f"/projects/{project_id}/reprofiling")
+    response = browser.submit(
+        f"/projects/{project_id}/reprofiling",
+        {
+            "from_fiscal_year": stories.THIS_YEAR,
+            "to_fiscal_year": stories.THIS_YEAR.next(),
+            "amount": "100,000.01",
+            "effective_on": stories.TODAY,
+        },
+    )
+    assert response.status_code == 422
+    assert 'value="100,000.01"' in response.text
+    assert services.grants.project(project_id).cash_flow == {stories.THIS_YEAR: 100_000_00}
+
+
+def test_final_report_then_holdback_then_close_out(browser: Browser, services: Services) -> None:
+    project_id = signed(browser, services, holdback="10")
+    record(browser, f"/projects/{project_id}/payment_request", stories.payment_request("90,000"))
+    assert f"/projects/{project_id}/close_out" not in offered(browser, project_id)
+    results = {"fiscal_year": stories.THIS_YEAR, "effective_on": stories.TODAY}
+    record(
+        browser, f"/projects/{project_id}/results", {**results, "indicators.survivors_served": "12"}
+    )
+    record(browser, f"/projects/{project_id}/final_report", {"effective_on": stories.TODAY})
+    page = offered(browser, project_id)
+    assert "Final report accepted" in page and f"/projects/{project_id}/close_out" in page
+    holdback = {**stories.payment_request("10,000"), "kind": "holdback"}
+    record(browser, f"/projects/{project_id}/payment_request", holdback)
+    released(services, project_id)
+    record(browser, f"/projects/{project_id}/close_out", {"effective_on": stories.TODAY})
+    project = services.grants.project(project_id)
+    assert project.status is Status.CLOSED
+    assert sum(r.amount_cents for r in project.payment_requests.values()) == 100_000_00
+
+
+def test_finance_records_a_recovery_and_an_officer_is_not_offered_it(
+    browser: Browser, services: Services
+) -> None:
+    project_id = signed(browser, services)
+    record(browser, f"/projects/{project_id}/payment_request", stories.payment_request("40,000"))
+    assert "/recovery" not in offered(browser, project_id)
+    assert browser.get(f"/projects/{project_id}/recovery").status_code == 403
+
+    released(services, project_id)
+
+    browser.sign_in("fiona")
+    page = offered(browser, project_id)
+    assert f'href="/projects/{project_id}/recovery"' in page
+    assert "/assessment" not in page and "/payment_request" not in page
+    record(
+        browser,
+        f"/projects/{project_id}/recovery",
+        {
+            "fiscal_year": stories.THIS_YEAR,
+            "amount": "1,500",
+            "payment_ref": "AR-77",
+            "effective_on": stories.TODAY,
+        },
+    )
+    assert services.grants.project(project_id).disbursed == {stories.THIS_YEAR: 38_500_00}
+
+
+def test_an_analyst_is_offered_no_form_and_refused_one(
+    browser: Browser, services: Services
+) -> None:
+    project_id = applied(browser, services)
+    browser.sign_in("sasha")
+    assert f"/projects/{project_id}/" not in offered(browser, project_id).replace(
+        f'/projects/{project_id}"', ""
+    )
+    assert browser.get(f"/projects/{project_id}/rejection").status_code == 403
+    assert browser.get(f"/projects/{project_id}/no-such-step").status_code == 404
