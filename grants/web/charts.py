@@ -1,19 +1,24 @@
 """Bar charts drawn on the server as SVG: no script, readable by screen readers (the
 chart is an image named by its title and described by its figures; the table beside it
-holds the same figures)."""
+holds the same figures).
+
+Each group's label sits above its bars rather than in a column beside them: the drawing
+is then narrow enough (480 units) to be shown at 390 px at three quarters of its size,
+its 15-unit text still 11 px, where the old 720-unit layout shrank it to 6 px."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-LABEL_WIDTH = 190
-PLOT_WIDTH = 380
-VALUE_WIDTH = 150
+PLOT_WIDTH = 330
+VALUE_WIDTH = 150  # room after the longest bar for its amount ("64 075 082,00 $")
+LABEL_HEIGHT = 20
 BAR_HEIGHT = 16
 BAR_GAP = 4
-GROUP_GAP = 14
+GROUP_GAP = 12
 TOP = 30  # room for the legend
+LEGEND_STEP = 160
 
 
 @dataclass(frozen=True)
@@ -49,7 +54,7 @@ class BarChart:
     bars: Sequence[Bar]
     width: int
     height: int
-    label_width: int = LABEL_WIDTH
+    legend_step: int = LEGEND_STEP
 
 
 def bar_chart(
@@ -65,10 +70,11 @@ def bar_chart(
     labels, bars = [], []
     y = TOP
     for label, values in groups:
-        labels.append(GroupLabel(y + BAR_HEIGHT, label))
+        labels.append(GroupLabel(y + LABEL_HEIGHT - 5, label))
+        y += LABEL_HEIGHT
         for one, value in zip(series, values, strict=True):
             width = round(PLOT_WIDTH * max(value, 0) / largest)
-            bars.append(Bar(LABEL_WIDTH, y, width, one.style, money(value)))
+            bars.append(Bar(0, y, width, one.style, money(value)))
             y += BAR_HEIGHT + BAR_GAP
         y += GROUP_GAP
     description = "; ".join(
@@ -83,6 +89,6 @@ def bar_chart(
         series=series,
         labels=labels,
         bars=bars,
-        width=LABEL_WIDTH + PLOT_WIDTH + VALUE_WIDTH,
+        width=PLOT_WIDTH + VALUE_WIDTH,
         height=y,
     )

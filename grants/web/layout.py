@@ -86,6 +86,13 @@ def page(
         if user and (roles is None or user.role in roles)
     ]
     here = path + (f"?{request.url.query}" if request.url.query else "")
+    # A page below a section of the menu (a project, a report, a form) leads back up to
+    # it; a page can pass its own trail (``breadcrumbs=``) to name the steps between.
+    breadcrumbs = [
+        {"href": href, "label": t(key)}
+        for href, key, roles in NAVIGATION
+        if path.startswith(href + "/") and user and (roles is None or user.role in roles)
+    ]
     return Template(
         template,
         status_code=status_code,
@@ -99,6 +106,7 @@ def page(
             "user": user,
             "csrf_token": session.csrf_token if session else "",
             "nav": nav,
+            "breadcrumbs": breadcrumbs,
             **context,
         },
     )
@@ -141,6 +149,7 @@ def error_page(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]
             request,
             "error.html",
             status_code=503,
+            status=503,
             heading_key=_HEADINGS["error.unavailable"],
             message_key="error.unavailable",
         )
@@ -150,4 +159,11 @@ def error_page(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]
         logger.error("unexpected error on a page", exc_info=exc)
         status, key = 500, "error.unexpected"
     heading = _HEADINGS.get(key, "error.title")
-    return page(request, "error.html", status_code=status, heading_key=heading, message_key=key)
+    return page(
+        request,
+        "error.html",
+        status_code=status,
+        status=status,
+        heading_key=heading,
+        message_key=key,
+    )
