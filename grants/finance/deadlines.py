@@ -81,18 +81,36 @@ def refresh(pool: ConnectionPool, awards: AwardsView, today: date) -> int:
     return len(found)
 
 
-def due(pool: ConnectionPool, department: str | None = None) -> list[Due]:
-    """The deadlines the last refresh found, soonest first."""
+def due(
+    pool: ConnectionPool,
+    department: str | None = None,
+    kind: Kind | None = None,
+    fiscal_year: str | None = None,
+    limit: int | None = None,
+    offset: int = 0,
+) -> tuple[list[Due], int]:
+    """The deadlines the last refresh found, soonest first (of one department, kind,
+    fiscal year when given), ``limit`` of them from ``offset``; and how many there are."""
     with pool.connection() as conn:
         rows = conn.execute(
             "SELECT d.kind, d.project_id, a.program_id, a.department, a.title_en, a.title_fr,"
-            " a.recipient->>'legal_name', d.fiscal_year, d.due_on, d.as_of"
+            " a.recipient->>'legal_name', d.fiscal_year, d.due_on, d.as_of,"
+            " count(*) OVER () AS total"
             " FROM deadlines d JOIN awards a USING (project_id)"
-            " WHERE %(department)s::text IS NULL OR a.department = %(department)s"
-            " ORDER BY d.due_on, d.kind, d.project_id",
-            {"department": department},
+            " WHERE (%(department)s::text IS NULL OR a.department = %(department)s)"
+            " AND (%(kind)s::text IS NULL OR d.kind = %(kind)s)"
+            " AND (%(fiscal_year)s::text IS NULL OR d.fiscal_year = %(fiscal_year)s)"
+            " ORDER BY d.due_on, d.kind, d.project_id LIMIT %(limit)s OFFSET %(offset)s",
+            {
+                "department": department,
+                "kind": kind,
+                "fiscal_year": fiscal_year,
+                "limit": limit,
+                "offset": offset,
+            },
         ).fetchall()
-    return [Due(Kind(row[0]), *row[1:]) for row in rows]
+    total = rows[0][-1] if rows else 0
+    return [Due(Kind(row[0]), *row[1:-1]) for row in rows], total
 
 
 def last_run(pool: ConnectionPool) -> date | None:

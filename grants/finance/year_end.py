@@ -89,7 +89,10 @@ class YearEnd(msgspec.Struct):
     # The day the deadlines were last worked out (each night), if ever.
     deadlines_as_of: date | None
     agreements_ending: list[Due]
+    # The fiscal year's results reports overdue (a page of them, when one is asked for),
+    # and how many there are.
     results_overdue: list[Due]
+    results_overdue_count: int
 
 
 def fiscal_year_end(
@@ -98,8 +101,10 @@ def fiscal_year_end(
     views: Views,
     pool: ConnectionPool,
     department: str | None = None,
+    overdue_page: tuple[int, int] | None = None,
 ) -> YearEnd:
-    """The year-end of the programs of one department (or all), as the views hold it."""
+    """The year-end of the programs of one department (or all), as the views hold it;
+    ``overdue_page``: the results overdue as (limit, offset), all of them otherwise."""
     programs = [p for p in grants.programs() if department is None or p.department == department]
     rows = year_end(
         fiscal_year,
@@ -114,12 +119,25 @@ def fiscal_year_end(
             for name in YearEndTotals.__struct_fields__
         }
     )
-    due = deadlines.due(pool, department)
+    ending, _ = deadlines.due(pool, department, Kind.AGREEMENT_ENDING)
+    limit, offset = overdue_page or (None, 0)
+    overdue, overdue_count = deadlines.due(
+        pool, department, Kind.RESULTS_OVERDUE, fiscal_year, limit, offset
+    )
     return YearEnd(
         fiscal_year=fiscal_year,
         programs=rows,
         totals=totals,
         deadlines_as_of=deadlines.last_run(pool),
-        agreements_ending=[d for d in due if d.kind is Kind.AGREEMENT_ENDING],
-        results_overdue=[d for d in due if d.kind is Kind.RESULTS_OVERDUE],
+        agreements_ending=ending,
+        results_overdue=overdue,
+        results_overdue_count=overdue_count,
     )
+
+
+def latest_year_with_money(views: Views, today: date) -> FiscalYear:
+    """The year the year-end opens on: the latest, up to this one, with money in it,
+    rather than a year just begun with nothing yet (this one, when none has any)."""
+    this_year = FiscalYear.of(today)
+    years = [FiscalYear(y) for y in views.commitments.years_with_money()]
+    return max((y for y in years if y <= this_year), default=this_year)

@@ -79,6 +79,15 @@ class CommitmentsView(View):
             curs.execute(_YEARS, (program_id,), prepare=True)
             return [CommitmentRow(**row) for row in curs.fetchall()]
 
+    def years_with_money(self) -> list[str]:
+        """The fiscal years some program has money in: allocated, committed or paid."""
+        with self.datastore.get_connection() as conn, conn.cursor() as curs:
+            curs.execute(
+                "SELECT DISTINCT fiscal_year FROM program_years WHERE allocation_cents <> 0"
+                " OR committed_cents <> 0 OR disbursed_cents <> 0 ORDER BY fiscal_year"
+            )
+            return [row["fiscal_year"] for row in curs.fetchall()]
+
     def year(self, fiscal_year: str) -> dict[UUID, CommitmentRow]:
         """Every program's figures for one fiscal year."""
         with self.datastore.get_connection() as conn, conn.cursor() as curs:

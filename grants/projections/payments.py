@@ -14,6 +14,7 @@ from uuid import UUID
 import msgspec
 from psycopg import Cursor
 from psycopg.rows import DictRow, class_row
+from psycopg.sql import SQL, Composable, Identifier, Placeholder
 
 from grants.domain.project import Project
 from grants.projections.view import Event, Tables, View, upsert_rows
@@ -45,35 +46,66 @@ FROM unnest(%b::uuid[], %b::text[]) AS a(project_id, agreement_number)
 WHERE p.project_id = a.project_id
 """
 
+# A request joins finance's queue (and its totals) unless released in the same batch.
 _REQUESTS = """
-INSERT INTO {payment_requests} (request_id, project_id, fiscal_year, amount_cents, kind,
-                                certified_by, requested_on, released_by, payment_ref, paid_on)
-SELECT * FROM unnest(%b::uuid[], %b::uuid[], %b::text[], %b::bigint[], %b::text[],
-                     %b::text[], %b::date[], %b::text[], %b::text[], %b::date[])
+WITH requested AS (
+    INSERT INTO {payment_requests} (request_id, project_id, fiscal_year, amount_cents, kind,
+                                    certified_by, requested_on, released_by, payment_ref,
+                                    paid_on)
+    SELECT * FROM unnest(%b::uuid[], %b::uuid[], %b::text[], %b::bigint[], %b::text[],
+                         %b::text[], %b::date[], %b::text[], %b::text[], %b::date[])
+    RETURNING *
+), queued AS (
+    INSERT INTO {payment_queue}
+    SELECT r.request_id, r.project_id, p.program_id, p.department, p.title_en, p.title_fr,
+           p.recipient, r.fiscal_year, r.kind, r.amount_cents, r.certified_by, r.requested_on
+    FROM requested r JOIN {payment_projects} p USING (project_id)
+    WHERE r.paid_on IS NULL
+    RETURNING *
+)
+INSERT INTO {payment_queue_totals} AS t
+SELECT program_id, fiscal_year, kind, requested_on, department, count(*), sum(amount_cents)
+FROM queued
+GROUP BY program_id, fiscal_year, kind, requested_on, department
+ON CONFLICT (program_id, fiscal_year, kind, requested_on) DO UPDATE
+SET requests = t.requests + excluded.requests,
+    amount_cents = t.amount_cents + excluded.amount_cents
 """
 
+# A release takes the request out of the queue and its totals; a group left empty
+# goes (_EMPTIED), so that the totals keep a row per group still awaiting.
 _RELEASES = """
-UPDATE {payment_requests} AS r
-SET released_by = s.released_by, payment_ref = s.payment_ref, paid_on = s.paid_on
-FROM unnest(%b::uuid[], %b::text[], %b::text[], %b::date[])
-     AS s(request_id, released_by, payment_ref, paid_on)
-WHERE r.request_id = s.request_id
+WITH released AS (
+    UPDATE {payment_requests} AS r
+    SET released_by = s.released_by, payment_ref = s.payment_ref, paid_on = s.paid_on
+    FROM unnest(%b::uuid[], %b::text[], %b::text[], %b::date[])
+         AS s(request_id, released_by, payment_ref, paid_on)
+    WHERE r.request_id = s.request_id
+    RETURNING r.request_id
+), dequeued AS (
+    DELETE FROM {payment_queue} AS q USING released
+    WHERE q.request_id = released.request_id
+    RETURNING q.program_id, q.fiscal_year, q.kind, q.requested_on, q.amount_cents
+)
+UPDATE {payment_queue_totals} AS t
+SET requests = t.requests - d.requests, amount_cents = t.amount_cents - d.amount_cents
+FROM (
+    SELECT program_id, fiscal_year, kind, requested_on, count(*) AS requests,
+           sum(amount_cents) AS amount_cents
+    FROM dequeued
+    GROUP BY program_id, fiscal_year, kind, requested_on
+) AS d
+WHERE (t.program_id, t.fiscal_year, t.kind, t.requested_on)
+    = (d.program_id, d.fiscal_year, d.kind, d.requested_on)
 """
+
+_EMPTIED = "DELETE FROM {payment_queue_totals} WHERE requests = 0"
 
 _RECOVERIES = """
 INSERT INTO {payment_recoveries} (project_id, version, payment_ref, fiscal_year,
                                   amount_cents, recovered_on, recovered_by)
 SELECT * FROM unnest(%b::uuid[], %b::integer[], %b::text[], %b::text[], %b::bigint[],
                      %b::date[], %b::text[])
-"""
-
-_AWAITING = """
-SELECT r.request_id, r.project_id, p.program_id, p.department, p.title_en, p.title_fr,
-       p.recipient, p.agreement_number, r.fiscal_year, r.amount_cents, r.kind,
-       r.certified_by, r.requested_on
-FROM payment_requests r JOIN payment_projects p USING (project_id)
-WHERE r.paid_on IS NULL AND (%(department)s::text IS NULL OR p.department = %(department)s)
-ORDER BY r.requested_on, r.request_id
 """
 
 # Released payments and recoveries (as negative amounts, as a ledger shows reversals)
@@ -128,17 +160,73 @@ class AwaitingRelease(msgspec.Struct):
     title_en: str
     title_fr: str
     recipient: str
-    agreement_number: str
     fiscal_year: str
-    amount_cents: int
     kind: str
+    amount_cents: int
     certified_by: str
     requested_on: date
 
 
+@dataclass(frozen=True)
+class QueueFilter:
+    """Which requests awaiting release finance looks at: each given value narrows them;
+    ``requested_before``, those requested before that day (older than so many days)."""
+
+    department: str | None = None
+    program_id: UUID | None = None
+    fiscal_year: str | None = None
+    kind: str | None = None
+    requested_before: date | None = None
+
+    def where(self) -> tuple[Composable, dict[str, Any]]:
+        """The conditions on the queue's columns (or its totals'), and their values."""
+        given = {
+            name: value
+            for name, value in vars(self).items()
+            if value is not None and name != "requested_before"
+        }
+        conditions: list[Composable] = [
+            SQL("{} = {}").format(Identifier(name), Placeholder(name)) for name in given
+        ]
+        if self.requested_before is not None:
+            conditions.append(SQL("requested_on < %(requested_before)s"))
+            given["requested_before"] = self.requested_before
+        return SQL(" AND ").join(conditions or [SQL("true")]), given
+
+
+class QueueTotals(msgspec.Struct):
+    requests: int
+    amount_cents: int
+
+
+# The queue's page after a request (by the day requested, then id), in that order: it
+# reads the index of the filter given (migration 018) from that request on.
+_QUEUE = """
+SELECT * FROM payment_queue
+WHERE {where} AND (requested_on, request_id) > (%(after_on)s, %(after_id)s)
+ORDER BY requested_on, request_id
+LIMIT %(limit)s
+"""
+
+_QUEUE_TOTALS = """
+SELECT coalesce(sum(requests), 0)::bigint AS requests,
+       coalesce(sum(amount_cents), 0)::bigint AS amount_cents
+FROM payment_queue_totals WHERE {where}
+"""
+
+# Before any request: the queue's first page.
+_START = (date.min, UUID(int=0))
+
+
 class PaymentsView(View):
     name = "payments"
-    tables = ("payment_projects", "payment_requests", "payment_recoveries")
+    tables = (
+        "payment_projects",
+        "payment_requests",
+        "payment_recoveries",
+        "payment_queue",
+        "payment_queue_totals",
+    )
 
     def fold(self, curs: Cursor[DictRow], events: Sequence[Event], tables: Tables) -> None:
         projects: dict[tuple[UUID], list[Any]] = {}
@@ -194,12 +282,40 @@ class PaymentsView(View):
         ):
             if rows:
                 upsert_rows(curs, tables.sql(statement), rows)
+        if releases:
+            curs.execute(tables.sql(_EMPTIED))
 
-    def awaiting_release(self, department: str | None = None) -> list[AwaitingRelease]:
-        """Certified requests finance has yet to release, oldest first."""
+    def awaiting_release(
+        self,
+        chosen: QueueFilter = QueueFilter(),
+        after: tuple[date, UUID] | None = None,
+        limit: int | None = None,
+    ) -> list[AwaitingRelease]:
+        """Certified requests finance has yet to release, oldest first: those after
+        ``after`` (the day requested and id of the last one seen), ``limit`` of them."""
+        where, values = chosen.where()
+        after_on, after_id = after or _START
         with self.datastore.get_connection() as conn, conn.cursor() as curs:
-            curs.execute(_AWAITING, {"department": department})
+            curs.execute(
+                SQL(_QUEUE).format(where=where),
+                {**values, "after_on": after_on, "after_id": after_id, "limit": limit},
+            )
             return [AwaitingRelease(**row) for row in curs.fetchall()]
+
+    def queue_totals(self, chosen: QueueFilter = QueueFilter()) -> QueueTotals:
+        """How many requests await release, and their amount, of those ``chosen``."""
+        where, values = chosen.where()
+        with self.datastore.get_connection() as conn, conn.cursor() as curs:
+            curs.execute(SQL(_QUEUE_TOTALS).format(where=where), values)
+            row = curs.fetchone()
+            assert row is not None
+            return QueueTotals(**row)
+
+    def queue_years(self) -> list[str]:
+        """The fiscal years requests awaiting release are charged to."""
+        with self.datastore.get_connection() as conn, conn.cursor() as curs:
+            curs.execute("SELECT DISTINCT fiscal_year FROM payment_queue_totals ORDER BY 1")
+            return [row["fiscal_year"] for row in curs.fetchall()]
 
     def paid(self, fiscal_year: str | None) -> list[Paid]:
         """What was paid or recovered in a fiscal year (every year when none is given)."""

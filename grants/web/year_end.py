@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import date
 from typing import Any
+from urllib.parse import urlencode
 
 from litestar import Request, get, post
 from litestar.datastructures import State
@@ -20,14 +21,17 @@ from grants.commands import CloseFiscalYear, ReopenFiscalYear
 from grants.domain.books import BOOKS_ID
 from grants.domain.fiscal_year import FiscalYear
 from grants.finance.closing import year_state
-from grants.finance.year_end import fiscal_year_end
-from grants.http_values import TextQuery
+from grants.finance.year_end import fiscal_year_end, latest_year_with_money
+from grants.http_values import PageQuery, TextQuery
 from grants.idempotency import Receipt
 from grants.projections import Views
 from grants.users import Role, User
 from grants.web.forms import Field, Form, FormPage, Section, submit
 from grants.web.i18n import Translator
 from grants.web.layout import page, translator
+
+# Results reports overdue a page shows: a year's can run to hundreds.
+OVERDUE_PAGE = 25
 
 FIGURES = (
     "allocation", "committed", "disbursed", "uncommitted", "unpaid", "payable_at_year_end",
@@ -42,13 +46,20 @@ def year_end_page(
     views: NamedDependency[Views],
     fiscal_year: FromQuery[FiscalYear | None] = None,
     department: TextQuery = None,
+    page_number: PageQuery = 1,
 ) -> Template:
     t = translator(request)
-    year = fiscal_year or FiscalYear.of(date.today())
+    today = date.today()
+    year = fiscal_year or latest_year_with_money(views, today)
     report = fiscal_year_end(
-        year, grants, views, request.app.state.services.pool, department or None
+        year,
+        grants,
+        views,
+        request.app.state.services.pool,
+        department or None,
+        overdue_page=(OVERDUE_PAGE, (page_number - 1) * OVERDUE_PAGE),
     )
-    years = {year, FiscalYear.of(date.today()), *(r.fiscal_year for r in views.funding.rows())}
+    years = {year, FiscalYear.of(today), *views.commitments.years_with_money()}
     departments = sorted({p.department for p in grants.programs()})
     books = grants.books()
     role = request.user.role
@@ -66,6 +77,9 @@ def year_end_page(
         department=department or "",
         year_options=[(y, y) for y in sorted(map(str, years))],
         department_options=[(code, t.department(code)) for code in departments],
+        page_number=page_number,
+        pages=-(-report.results_overdue_count // OVERDUE_PAGE),
+        query=urlencode({"fiscal_year": str(year), "department": department or ""}),
     )
 
 

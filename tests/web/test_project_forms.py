@@ -13,6 +13,7 @@ from grants.bootstrap import Services
 from tests.waiting import wait_for
 from tests.web import stories
 from tests.web.conftest import Browser
+from tests.web.releasing import release_one
 
 _PROJECT = re.compile(r"/projects/([0-9a-f-]{36})")
 
@@ -62,9 +63,10 @@ def test_an_application_to_a_released_payment_through_the_forms(
         seconds=10,
     )
     assert release
-    record(browser, release[1], {"payment_ref": "PAY-0001", "paid_on": stories.TODAY})
-    assert "Payment PAY-0001 released." in browser.page
-    assert str(project_id) not in browser.page  # nothing left to release
+    summary = release_one(browser, release[1], "PAY-0001", stories.TODAY)
+    assert "Released $40,000.00 to NOW Canada Society" in summary.text
+    back = re.search(r'href="(/payments\?min_position=\d+)"', summary.text)
+    assert back and str(project_id) not in browser.get(back[1]).text  # nothing left to release
 
     page = browser.get(f"/projects/{project_id}").text
     for what in ("Application received", "Payment certified", "Payment released", "fiona"):
@@ -123,9 +125,7 @@ def test_finance_cannot_release_what_it_certified(browser: Browser, services: Se
     record(browser, f"/projects/{project_id}/agreement", stories.AGREEMENT)
     record(browser, f"/projects/{project_id}/payment_request", stories.payment_request("500"))
     request_id = next(iter(services.grants.project(project_id).payment_requests))
-    path = f"/payments/{project_id}/{request_id}"
-    browser.get(path)
-    response = browser.submit(path, {"payment_ref": "PAY-2", "paid_on": stories.TODAY})
+    response = release_one(browser, f"/payments/{project_id}/{request_id}", "PAY-2", stories.TODAY)
     assert response.status_code == 422
     assert "ada certified this request and so may not release it" in response.text
 
