@@ -31,6 +31,7 @@ from grants.web.decisions import DECISION_PAGES
 from grants.web.exports import EXPORT_PAGES
 from grants.web.finance import FINANCE_PAGES
 from grants.web.layout import error_page
+from grants.web.people import PEOPLE_PAGES
 from grants.web.program_forms import PROGRAM_FORM_PAGES
 from grants.web.programs import PROGRAM_PAGES
 from grants.web.projects import PROJECT_PAGES
@@ -81,6 +82,7 @@ def web_ui() -> list[Router]:
             *YEAR_END_PAGES,
             *SERVICE_STANDARD_PAGES,
             *EXPORT_PAGES,
+            *PEOPLE_PAGES,
         ],
         middleware=[SessionMiddleware()],
         guards=[signed_in],
