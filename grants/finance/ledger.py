@@ -11,7 +11,7 @@ import csv
 import math
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time
 from decimal import Decimal
 
 from grants import money
@@ -81,6 +81,11 @@ def ledger_lines(
     for number, row in rows:
         if any(not _blank(cell) for cell in row):
             yield columns.line(number, row)
+
+
+def ledger_header(data: bytes) -> list[str]:
+    """The names of the file's columns, as it writes them."""
+    return ledger_preview(data, lines=0)[0]
 
 
 def ledger_preview(data: bytes, lines: int = 5) -> tuple[list[str], list[list[str]]]:
@@ -167,7 +172,7 @@ def _written(cell: Cell) -> str:
         return cell
     if isinstance(cell, float) and cell.is_integer():
         return str(int(cell))  # a reference Excel keeps as a number: 5100001234.0
-    if isinstance(cell, datetime) and not cell.time():
+    if isinstance(cell, datetime) and cell.time() == time():
         return cell.date().isoformat()
     if isinstance(cell, date):
         return cell.isoformat()
@@ -203,11 +208,11 @@ class _Columns:
             n = found.get(column.strip().casefold())
             if n is None:
                 raise LedgerUnreadable(
-                    rule("no such column: the mapping {mapping} reads {field} from it"),
+                    rule("no such column: the mapping {mapping} reads {reads} from it"),
                     line=1,
                     column=column,
                     mapping=mapping_name or "",
-                    field=field,
+                    reads=field,
                 )
             position[field] = n
         return cls(mapping, position, {f: header[n].strip() for f, n in position.items()})

@@ -67,6 +67,10 @@ class LedgerMappings:
         )
         return made_for + [m for m in every if not m.fits(header)]
 
+    def keyed(self, key: str) -> SavedMapping | None:
+        """The mapping a form names by its ``key``, if there is one."""
+        return next((m for m in self.all() if m.key == key), None)
+
     def named(self, name: str, department: str | None = None) -> SavedMapping:
         """The mapping of that name (in that department, when a name is used in more
         than one); ``UnknownLedgerMapping`` naming the field to fix otherwise."""
@@ -89,6 +93,15 @@ class LedgerMappings:
             )
         return found[0]
 
+    def free(self, department: str, name: str) -> tuple[str, str]:
+        """The department and the name a new mapping would be kept under, as they are
+        kept; refused when they are not valid or already taken."""
+        department = department_code(department)
+        name = text(name, field="mapping_name", required=True)
+        if self.keyed(f"{department}/{name}") is not None:
+            raise _taken(department, name)
+        return department, name
+
     def save(
         self,
         *,
@@ -100,8 +113,7 @@ class LedgerMappings:
     ) -> SavedMapping:
         """Keeps a new mapping; a name its department already uses is refused
         (``LedgerMappingTaken``), so that a name always means one layout."""
-        department = department_code(department)
-        name = text(name, field="mapping_name", required=True)
+        department, name = self.free(department, name)
         with self._pool.connection() as conn:
             row = conn.execute(
                 "INSERT INTO ledger_mappings (department, name, header, columns, created_by)"
@@ -110,13 +122,17 @@ class LedgerMappings:
                 (department, name, list(header), Jsonb(msgspec.to_builtins(columns)), created_by),
             ).fetchone()
         if row is None:
-            raise LedgerMappingTaken(
-                rule("{department} already has a mapping named {mapping}: choose another name"),
-                field="mapping_name",
-                department=department,
-                mapping=name,
-            )
+            raise _taken(department, name)
         return _saved(row)
+
+
+def _taken(department: str, name: str) -> LedgerMappingTaken:
+    return LedgerMappingTaken(
+        rule("{department} already has a mapping named {mapping}: choose another name"),
+        field="mapping_name",
+        department=department,
+        mapping=name,
+    )
 
 
 def _saved(row: Any) -> SavedMapping:

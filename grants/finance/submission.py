@@ -64,7 +64,7 @@ class Submissions:
             lambda: self.reconciliations.upload(
                 fiscal_year=fiscal_year,
                 ledger=ledger,
-                filename=_kept_name(filename),
+                filename=kept_name(filename),
                 uploaded_by=uploaded_by,
                 store_position=self.head() or 0,
                 mapping=mapping,
@@ -82,7 +82,7 @@ class Submissions:
         return summary
 
 
-def _kept_name(given: str | None) -> str | None:
+def kept_name(given: str | None) -> str | None:
     """The uploaded file's name as kept and shown: its last part, printable, bounded."""
     if not given:
         return None

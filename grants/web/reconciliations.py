@@ -18,7 +18,9 @@ from litestar.response import Redirect, Template
 from grants.access import FINANCE
 from grants.domain.errors import DomainError
 from grants.domain.fiscal_year import FiscalYear
+from grants.finance.columns import standard
 from grants.finance.differences import DIFFERENCES, differences_csv
+from grants.finance.ledger import ledger_header
 from grants.finance.matching import Class
 from grants.finance.reconciliations import (
     Reconciliation,
@@ -26,12 +28,13 @@ from grants.finance.reconciliations import (
     Reconciliations,
     Status,
 )
-from grants.finance.submission import MAX_LEDGER_BYTES, NoJobQueue
+from grants.finance.submission import MAX_LEDGER_BYTES, NoJobQueue, kept_name
 from grants.http_values import PageQuery
 from grants.users import User
 from grants.web.forms import Field, Form, FormPage, Section
 from grants.web.i18n import Translator
 from grants.web.layout import attachment, page, translator
+from grants.web.ledger_columns import LEDGER_COLUMNS_PAGES
 
 PAGE_SIZE = 50
 FINISHED = (Status.DONE, Status.FAILED)
@@ -51,7 +54,7 @@ def upload_form(t: Translator) -> FormPage:
             Section(
                 [
                     Field("fiscal_year", t("field.fiscal_year"), hint=t("hint.fiscal_year")),
-                    Field("file", t("field.ledger"), "file", hint=t("hint.ledger")),
+                    Field("file", t("field.ledger_file"), "file", hint=t("hint.ledger_file")),
                 ]
             )
         ],
@@ -91,7 +94,9 @@ def uploads_page(request: Request[User, Any, State]) -> Template:
 )
 async def upload(request: Request[User, Any, State]) -> Template | Redirect:
     """Keeps the ledger and queues its job, then shows the report as it comes; a file
-    that cannot be read is shown refused by its field, the fiscal year kept."""
+    that cannot be read is shown refused by its field, the fiscal year kept. A file
+    whose columns are not the tracker's names waits for finance to say which column
+    holds what (``grants.web.ledger_columns``)."""
     t = translator(request)
     form_page = upload_form(t)
     sent = await request.form()
@@ -102,12 +107,24 @@ async def upload(request: Request[User, Any, State]) -> Template | Redirect:
     if not isinstance(ledger, UploadFile) or not ledger.filename:
         form.refuse("file", t("error.required"))
     if year is not None and isinstance(ledger, UploadFile) and not form_page.errors:
+        data, filename = await ledger.read(), kept_name(ledger.filename)
         try:
+            header = await anyio.to_thread.run_sync(ledger_header, data)
+            if standard(header) is None:
+                draft_id = await anyio.to_thread.run_sync(
+                    lambda: _store(request).drafts.keep(
+                        fiscal_year=year,
+                        ledger=data,
+                        filename=filename,
+                        uploaded_by=request.user.name,
+                    )
+                )
+                return Redirect(f"/reconciliations/drafts/{draft_id}", status_code=303)
             summary = await request.app.state.services.submissions.submit(
                 request.app.state.queue,
                 fiscal_year=year,
-                ledger=await ledger.read(),
-                filename=ledger.filename,
+                ledger=data,
+                filename=filename,
                 uploaded_by=request.user.name,
             )
         except DomainError as refused:
@@ -194,4 +211,5 @@ RECONCILIATION_PAGES = [
     progress,
     differences_download,
     retry,
+    *LEDGER_COLUMNS_PAGES,
 ]
