@@ -64,7 +64,7 @@ def texts(page: str, list_id: str) -> list[str]:
     assert found, list_id
     return [
         html.unescape(re.sub(r"<[^>]+>", "", item)).strip()
-        for item in re.findall(r"<li>(.*?)</li>", found[1], re.S)
+        for item in re.findall(r"<li[^>]*>(.*?)</li>", found[1], re.S)
     ]
 
 
