@@ -224,6 +224,64 @@ def test_every_page_on_the_demo_passes_axe_in_both_languages(
         reconcile(checked, services, redis_url, language)
     assert not checked.violations, checked.violations
 
+    # On a phone: the Government of Canada's frame, and nothing wider than the screen
+    # but a table, which scrolls in its own region.
+    page.set_viewport_size({"width": 390, "height": 844})
+    for language in ("en", "fr"):
+        page.goto(f"/language/{language}?next=/dashboard")
+        for name in PHONE_PAGES:
+            page.goto(pages[name])
+            expect(page.locator("html")).to_have_attribute("lang", language)
+            assert_framed(page)
+            assert page_width(page) <= 390, f"{pages[name]} scrolls sideways at 390 px"
+            checked.check(f"demo-{name}-{language}-390")
+    assert not checked.violations, checked.violations
+
+
+# The pages people use most, and the widest: tables of eight to ten columns, the charts.
+PHONE_PAGES = (
+    "dashboard",
+    "projects",
+    "project",
+    "payment-request-form",
+    "payments",
+    "reconciliations",
+    "year-end",
+    "service-standards",
+    "not-found",
+)
+
+
+def page_width(page: Page) -> int:
+    width: int = page.evaluate("document.documentElement.scrollWidth")
+    return width
+
+
+def assert_framed(page: Page) -> None:
+    """The GC signature atop the page, the Canada wordmark at its foot."""
+    expect(page.locator('gcds-header gcds-signature[type="signature"] svg')).to_be_visible()
+    expect(page.locator('gcds-footer gcds-signature[type="wordmark"] svg')).to_be_visible()
+
+
+def test_the_language_toggle_leads_to_the_same_page_in_the_other_language(
+    checked: Checked, services: Services
+) -> None:
+    program_id = stories.program(services)
+    page = checked.page
+    sign_in(checked, "sasha")
+    page.goto(f"/programs/{program_id}")
+    assert_framed(page)
+    page.get_by_role("link", name="Français").click()
+    expect(page.locator("html")).to_have_attribute("lang", "fr")
+    assert page.url.endswith(f"/programs/{program_id}")
+    # The trail leads back up to the programs, in French.
+    expect(page.locator("gcds-breadcrumbs")).to_contain_text("Programmes")
+    page.get_by_role("link", name="English").click()
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    assert page.url.endswith(f"/programs/{program_id}")
+    checked.check("program-toggled")
+    assert not checked.violations, checked.violations
+
 
 def demo_ledger(services: Services) -> bytes:
     """The demo's 2021-22 payments as the financial system lists them, but for one
