@@ -41,6 +41,7 @@ from grants.domain.errors import DomainError, RuleViolation, rule
 from grants.domain.fiscal_year import FiscalYear
 from grants.domain.program import Program
 from grants.domain.project import Project
+from grants.domain.values import not_after
 from grants.eventstore import IdempotentRecorder, InMemoryFactory, MsgspecMapper
 from grants.idempotency import Claim, Receipt
 
@@ -110,7 +111,7 @@ class Grants(Application[UUID]):
         or project ``target``, its domain method with the command's fields (and what
         the request's path ``given``)."""
         arguments = {**command.arguments(), **given, "actor": ctx.actor}
-        on = command.day()
+        on = not_after(command.day(), date.today(), field=command.dated_by)
         if isinstance(command, RegisterProgram):
             return self._run(
                 ctx,
@@ -152,7 +153,7 @@ class Grants(Application[UUID]):
         """Closes the fiscal year (``Books``): freezes it, then, on its state as the views
         know it once they have read up to the freeze (``state``), lapses project by
         project what it committed and did not pay, and closes it."""
-        on = command.day()
+        on = not_after(command.day(), date.today(), field=command.dated_by)
         quiet = Context(actor=ctx.actor)  # the close's answer is the last step's
 
         def freeze(cached: bool) -> Receipt:

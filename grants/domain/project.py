@@ -658,6 +658,13 @@ class Project(Aggregate):
         effective_on: date,
     ) -> UUID:
         agreement = self._under_agreement(Action.REQUEST_PAYMENT, effective_on)
+        if fiscal_year.starts_on > effective_on:
+            raise InvalidDates(
+                rule("{fiscal_year} has not begun: its payments can be requested from {starts_on}"),
+                field="fiscal_year",
+                fiscal_year=fiscal_year,
+                starts_on=fiscal_year.starts_on,
+            )
         if claim_received_on is not None and not (
             agreement.signed_on <= day(claim_received_on, field="claim_received_on") <= effective_on
         ):

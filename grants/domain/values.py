@@ -117,3 +117,19 @@ def day(value: date, *, field: str) -> date:
             given_on=value,
         )
     return value
+
+
+def not_after(value: date, today: date, *, field: str) -> date:
+    """A day a fact took effect on: today or before. A payment made, a decision taken
+    or an agreement signed tomorrow is not a fact yet."""
+    if value > today:
+        raise InvalidDates(
+            rule(
+                "{given_on} is in the future: record it on the day it happens "
+                "({today_on} or before)"
+            ),
+            field=field,
+            given_on=value,
+            today_on=today,
+        )
+    return value

@@ -72,11 +72,6 @@ def test_closing_lapses_what_was_not_paid_and_closes_the_year_to_changes(api: Ap
 
     # What would change the year is refused; the next year goes on.
     for send in (
-        lambda: api.client.post(
-            f"/api/projects/{project_id}/payment-requests",
-            json={"fiscal_year": "2022-23", "amount_cents": 1_00, "effective_on": "2022-03-20"},
-            headers=api.as_["olivia"],
-        ),
         lambda: api.client.put(
             f"/api/programs/{program_id}/allocations/2021-22",
             json={"amount_cents": 200_000_00},
@@ -90,6 +85,18 @@ def test_closing_lapses_what_was_not_paid_and_closes_the_year_to_changes(api: Ap
     ):
         problem = refused(api, 409, "period_closed", send)
         assert "2021-22" in problem["detail"]
+    # A request dated back into the closed year is for a year that had not begun then.
+    problem = refused(
+        api,
+        422,
+        "invalid_dates",
+        lambda: api.client.post(
+            f"/api/projects/{project_id}/payment-requests",
+            json={"fiscal_year": "2022-23", "amount_cents": 1_00, "effective_on": "2022-03-20"},
+            headers=api.as_["olivia"],
+        ),
+    )
+    assert "2022-23 has not begun" in problem["detail"]
     api.pay(project_id, "2022-23", 10_000_00, "PAY-3")
     # A recovery of the closed year is taken, and lapses.
     api.post(
