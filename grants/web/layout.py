@@ -44,6 +44,7 @@ NAVIGATION: tuple[tuple[str, str, frozenset[Role] | None], ...] = (
     ("/year-end", "nav.year_end", None),
     ("/service-standards", "nav.service_standards", None),
     ("/exports", "nav.exports", None),
+    ("/users", "nav.users", frozenset({Role.ADMIN})),
 )
 
 
