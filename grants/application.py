@@ -22,8 +22,10 @@ from eventsourcing.persistence import IntegrityError, Mapper
 from eventsourcing.utils import get_topic
 
 from grants.commands import (
+    FRAMEWORK_COMMANDS,
     PROGRAM_COMMANDS,
     PROJECT_COMMANDS,
+    SPENDING_COMMANDS,
     CloseFiscalYear,
     Command,
     OpenCall,
@@ -39,13 +41,17 @@ from grants.domain.call import Call
 from grants.domain.cash_flow import changes
 from grants.domain.errors import DomainError, RuleViolation, rule
 from grants.domain.fiscal_year import FiscalYear
+from grants.domain.framework import FRAMEWORK_ID, Framework
 from grants.domain.program import Program
 from grants.domain.project import Project
+from grants.domain.spending import SPENDING_ID, SpendingPlan
 from grants.domain.values import not_after
 from grants.eventstore import IdempotentRecorder, InMemoryFactory, MsgspecMapper
 from grants.idempotency import Claim, Receipt
 
 A = TypeVar("A", bound=Aggregate)
+S = TypeVar("S", bound=Framework | SpendingPlan)
+_STRATEGY_IDS: dict[type[Aggregate], UUID] = {Framework: FRAMEWORK_ID, SpendingPlan: SPENDING_ID}
 
 # A command that meets a concurrent change to its aggregates is run again on the new
 # state, as long as the caller did not pin the version it saw; the pause before each
@@ -123,6 +129,17 @@ class Grants(Application[UUID]):
             return self._run(ctx, lambda cached: self._receive(ctx, command, arguments, on, cached))
         if isinstance(command, ReopenFiscalYear):
             return self._run(ctx, lambda cached: self._reopen(ctx, arguments, on, cached))
+        if isinstance(command, (*FRAMEWORK_COMMANDS, *SPENDING_COMMANDS)):
+            strategy: type[Framework | SpendingPlan] = (
+                Framework if isinstance(command, FRAMEWORK_COMMANDS) else SpendingPlan
+            )
+
+            def keep(cached: bool) -> Receipt:
+                aggregate = self._strategy(strategy, ctx, cached=cached)
+                getattr(aggregate, command.method)(**arguments, effective_on=on)
+                return self._save(ctx, aggregate, cached=cached)
+
+            return self._run(ctx, keep)
         assert target is not None, f"{type(command).__name__} acts on an aggregate"
         if isinstance(command, SetPublicationDetails):
             arguments["programs"] = [p for p in self.programs() if p.id != target]
@@ -419,6 +436,31 @@ class Grants(Application[UUID]):
 
     def books(self) -> Books:
         return self._books(cached=False)
+
+    def _strategy(self, kind: type[S], ctx: Context | None = None, *, cached: bool = False) -> S:
+        """The Strategy team's results framework or spending plan: made by its first
+        command, and empty until then."""
+        try:
+            return self._load(kind, _STRATEGY_IDS[kind], ctx, cached=cached)
+        except NotFound:
+            made = kind.open(actor=ctx.actor if ctx else "tracker", effective_on=date.today())
+            return cast(S, made)
+
+    def framework(self) -> Framework:
+        return self._strategy(Framework)
+
+    def spending_plan(self) -> SpendingPlan:
+        return self._strategy(SpendingPlan)
+
+    def strategy_history(self) -> list[Aggregate.Event]:
+        """Every change to the framework and the spending plan, in the order made."""
+        events = [
+            e
+            for id in _STRATEGY_IDS.values()
+            for e in self.events.get(id)
+            if isinstance(e, Aggregate.Event)
+        ]
+        return sorted(events, key=lambda e: e.timestamp)
 
     def _first_answer(self, claim: Claim | None) -> Receipt | None:
         if claim is None:

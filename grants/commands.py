@@ -16,9 +16,12 @@ from msgspec import Meta, Struct, field, structs
 from grants.domain.cash_flow import CashFlow, cash_flow
 from grants.domain.disclosure import Disclosure
 from grants.domain.fiscal_year import FiscalYear
+from grants.domain.framework import CODE, EXPLANATION_LENGTH, Direction, Frequency
 from grants.domain.recipient import Recipient
 from grants.domain.reference import PaymentBasis, PaymentKind, Pillar, TransferType
 from grants.domain.service_standards import Unit
+from grants.domain.targets import TargetKind
+from grants.domain.values import REQUIRED_LINES
 from grants.fields import (
     Cents,
     Count,
@@ -297,3 +300,110 @@ PROJECT_COMMANDS = (
     AcceptFinalReport,
     CloseProject,
 )
+
+# The Strategy's performance story: its results framework and its spending plan
+
+Code = Annotated[str, Meta(pattern=CODE, description="small letters, digits and underscores")]
+Explanation = Annotated[
+    str, Meta(min_length=1, max_length=EXPLANATION_LENGTH, pattern=REQUIRED_LINES)
+]
+
+
+class DefineExpectedResult(Dated, frozen=True, kw_only=True):
+    method = "define_expected_result"
+    code: Code
+    pillar: Pillar
+    name_en: RequiredName
+    name_fr: RequiredName
+
+
+class DefineIndicator(Dated, frozen=True, kw_only=True):
+    """For the indicator the request's path names: a new one, or its definition
+    corrected. It takes the pillar of its expected result."""
+
+    method = "define_indicator"
+    expected_result: Code
+    name_en: RequiredName
+    name_fr: RequiredName
+    definition_en: RequiredParagraphs
+    definition_fr: RequiredParagraphs
+    unit: RequiredName
+    direction: Direction
+    data_source: RequiredName
+    owner: DepartmentCode
+    frequency: Frequency
+    baseline: Count | None = None
+    baseline_on: date | None = None
+
+
+class RetireIndicator(Dated, frozen=True, kw_only=True):
+    method = "retire_indicator"
+    reason: RequiredParagraphs
+
+
+class SetTarget(Dated, frozen=True, kw_only=True):
+    """For the indicator and fiscal year the request's path names; ``low`` for an exact,
+    minimum or range target, ``high`` for a maximum or range; due at the year's end
+    unless ``achieve_by`` says otherwise."""
+
+    method = "set_target"
+    kind: TargetKind
+    low: Count | None = None
+    high: Count | None = None
+    achieve_by: date | None = None
+
+
+class ReportDepartmentalResult(Dated, frozen=True, kw_only=True):
+    """For the indicator the request's path names: a partner department's result for a
+    fiscal year, or from ``starts_on`` to ``ends_on``."""
+
+    method = "report_result"
+    department: DepartmentCode
+    value: Count
+    source: RequiredName
+    note: Paragraphs = ""
+    fiscal_year: FiscalYear | None = None
+    starts_on: date | None = None
+    ends_on: date | None = None
+
+
+class ExplainResult(Dated, frozen=True, kw_only=True):
+    """For the indicator and fiscal year the request's path names."""
+
+    method = "explain_result"
+    explanation_en: Explanation
+    explanation_fr: Explanation
+
+
+class SetPlannedSpending(Dated, frozen=True, kw_only=True):
+    """A line of the Strategy's plan; amending one already set takes a ``reason``."""
+
+    method = "plan"
+    department: DepartmentCode
+    pillar: Pillar
+    fiscal_year: FiscalYear
+    amount_cents: Cents
+    reason: Paragraphs = ""
+
+
+class ReportSpending(Dated, frozen=True, kw_only=True):
+    """A department's actual spending on the Strategy, as it reports it."""
+
+    method = "report"
+    department: DepartmentCode
+    pillar: Pillar
+    fiscal_year: FiscalYear
+    amount_cents: Cents
+    source: RequiredName
+    note: Paragraphs = ""
+
+
+FRAMEWORK_COMMANDS = (
+    DefineExpectedResult,
+    DefineIndicator,
+    RetireIndicator,
+    SetTarget,
+    ReportDepartmentalResult,
+    ExplainResult,
+)
+SPENDING_COMMANDS = (SetPlannedSpending, ReportSpending)
