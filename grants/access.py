@@ -34,4 +34,6 @@ def allow(*roles: Role) -> Guard:
 
 PROGRAM_SIDE = allow(Role.PROGRAM_OFFICER)
 FINANCE = allow(Role.FINANCE_OFFICER)
+# The Strategy team keeps the results framework and the spending plan.
+STRATEGY = allow(Role.STRATEGY_ANALYST)
 ADMIN = allow()

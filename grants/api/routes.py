@@ -12,6 +12,7 @@ from grants.api.fiscal_years import FiscalYears
 from grants.api.health import health
 from grants.api.metrics import metrics
 from grants.api.payments import Payments
+from grants.api.performance import Performance, PerformanceView
 from grants.api.programs import Programs
 from grants.api.projects import Projects
 from grants.api.reconciliations import LedgerMappingsController, LedgerReconciliations
@@ -29,6 +30,8 @@ API: list[ControllerRouterHandler] = [
     Payments,
     Results,
     ViewsController,
+    PerformanceView,
+    Performance,
     year_end_view,
     FiscalYears,
     LedgerReconciliations,

@@ -13,6 +13,7 @@ from grants.projections.commitments import CommitmentsView
 from grants.projections.funding import FundingView
 from grants.projections.outcomes import OutcomesView
 from grants.projections.payments import PaymentsView
+from grants.projections.performance import PerformanceView
 from grants.projections.project_list import ProjectListView
 from grants.projections.standards import StandardsView
 from grants.projections.view import View
@@ -27,6 +28,7 @@ VIEWS: dict[str, type[View]] = {
         PaymentsView,
         AwardsView,
         StandardsView,
+        PerformanceView,
     )
 }
 
@@ -42,6 +44,7 @@ class Views:
     payments: PaymentsView
     awards: AwardsView
     standards: StandardsView
+    performance: PerformanceView
 
     def by_name(self) -> dict[str, View]:
         return {view.name: view for view in vars(self).values()}
