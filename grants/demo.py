@@ -22,20 +22,30 @@ from grants.commands import (
     Approve,
     Assess,
     CashFlowLine,
+    Command,
+    DefineExpectedResult,
+    DefineIndicator,
+    ExplainResult,
     OpenCall,
     ReceiveApplication,
     RegisterProgram,
     ReleasePayment,
+    ReportDepartmentalResult,
     ReportResults,
     RequestPayment,
+    RetireIndicator,
     SetAllocation,
+    SetPlannedSpending,
     SetPublicationDetails,
+    SetTarget,
     SignAgreement,
 )
 from grants.domain.disclosure import Disclosure
 from grants.domain.fiscal_year import FiscalYear
+from grants.domain.framework import Direction, Frequency
 from grants.domain.recipient import PROVINCES, Recipient
 from grants.domain.reference import PaymentBasis, Pillar, TransferType
+from grants.domain.targets import TargetKind
 from grants.idempotency import Claim, Receipt
 from grants.users import Role, add_user
 
@@ -88,7 +98,30 @@ def load(grants: Grants, database_url: str, data: Path = DATA) -> int:
         for n, share in enumerate(_shares(group), start=1):
             recipient = f"{group['title_en']} recipient {n}"
             loader.project(group, share, programs[group["program"]], call, recipient, n)
+    loader.framework(demo)
+    loader.planned_spending(planned_lines(demo))
     return loader.position
+
+
+# The Strategy's framework is set as the Strategy began.
+FRAMEWORK_ON = date(2019, 4, 1)
+# The evaluation that asks for fewer indicators had reported by then.
+RETIRED_ON = date(2023, 4, 1)
+
+
+def planned_lines(demo: dict[str, Any]) -> dict[tuple[str, str, str], int]:
+    """Planned dollars per department, pillar and fiscal year, the envelopes added up."""
+    lines: dict[tuple[str, str, str], int] = {}
+    for envelope in demo["planned_spending"]:
+        for line in envelope["lines"]:
+            for years, dollars in (
+                (envelope["years"], line["five_years"]),
+                (envelope["ongoing_years"], line["ongoing"]),
+            ):
+                for year in years:
+                    key = (line["department"], line["pillar"], year)
+                    lines[key] = lines.get(key, 0) + dollars
+    return lines
 
 
 def _shares(group: dict[str, Any]) -> Iterator[dict[str, int]]:
@@ -297,3 +330,98 @@ class _Loader:
                     project_id,
                 )
             )
+
+    def framework(self, demo: dict[str, Any]) -> None:
+        """The Strategy team's results framework: expected results, indicators, their
+        targets, the departments' results, an explanation and a retirement."""
+        strategy = self._strategy
+        for result in demo["expected_results"]:
+            strategy(
+                f"expected-result:{result['code']}",
+                result,
+                DefineExpectedResult(**result, effective_on=FRAMEWORK_ON),
+            )
+        for i in demo["indicators"]:
+            code = i["code"]
+            definition = {k: i[k] for k in DefineIndicator.__struct_fields__ if k in i}
+            defined = {
+                **definition,
+                "direction": Direction(i["direction"]),
+                "frequency": Frequency(i["frequency"]),
+            }
+            strategy(
+                f"indicator:{code}",
+                definition,
+                DefineIndicator(**defined, effective_on=FRAMEWORK_ON),
+                code=code,
+            )
+            for year, target in i.get("targets", {}).items():
+                fiscal_year = FiscalYear(year)
+                strategy(
+                    f"target:{code}:{year}",
+                    target,
+                    SetTarget(
+                        kind=TargetKind(target["kind"]),
+                        low=target.get("low"),
+                        high=target.get("high"),
+                        effective_on=FRAMEWORK_ON,
+                    ),
+                    indicator=code,
+                    fiscal_year=fiscal_year,
+                )
+            for result in i.get("results", []):
+                period = result.get("fiscal_year") or f"{result['starts_on']}:{result['ends_on']}"
+                year = result.get("fiscal_year")
+                strategy(
+                    f"result:{code}:{result['department']}:{period}",
+                    result,
+                    ReportDepartmentalResult(
+                        department=result["department"],
+                        value=result["value"],
+                        source=result["source"],
+                        note=result.get("note", ""),
+                        fiscal_year=FiscalYear(year) if year else None,
+                        starts_on=result.get("starts_on"),
+                        ends_on=result.get("ends_on"),
+                        effective_on=FiscalYear(year).ends_on if year else result["ends_on"],
+                    ),
+                    indicator=code,
+                )
+            for year, words in i.get("explanations", {}).items():
+                strategy(
+                    f"explanation:{code}:{year}",
+                    words,
+                    ExplainResult(
+                        explanation_en=words["en"],
+                        explanation_fr=words["fr"],
+                        effective_on=RETIRED_ON,
+                    ),
+                    indicator=code,
+                    fiscal_year=FiscalYear(year),
+                )
+            if "retired" in i:
+                strategy(
+                    f"retirement:{code}",
+                    {"reason": i["retired"]},
+                    RetireIndicator(reason=i["retired"], effective_on=RETIRED_ON),
+                    code=code,
+                )
+
+    def planned_spending(self, lines: dict[tuple[str, str, str], int]) -> None:
+        for (department, pillar, year), dollars in lines.items():
+            fiscal_year = FiscalYear(year)
+            self._strategy(
+                f"planned:{department}:{pillar}:{year}",
+                {"dollars": dollars},
+                SetPlannedSpending(
+                    department=department,
+                    pillar=Pillar(pillar),
+                    fiscal_year=fiscal_year,
+                    amount_cents=dollars * 100,
+                    effective_on=min(fiscal_year.starts_on, date.today()),
+                ),
+            )
+
+    def _strategy(self, step: str, fields: Any, command: Command, **given: Any) -> None:
+        """One of the Strategy team's commands, sent by sasha."""
+        self.done(self.grants.handle(self.context("sasha", step, **fields), command, **given))

@@ -55,7 +55,15 @@ class PaymentKind(StrEnum):
 # The departments of the Strategy, by the codes the design uses; another federal
 # department may be registered by its code, shown by that code until named here.
 # Departments write their acronyms in French otherwise; the others are the same.
-FRENCH_ACRONYMS = {"PS": "SP", "WAGE": "FEGC", "ESDC": "EDSC", "GAC": "AMC", "CBSA": "ASFC"}
+FRENCH_ACRONYMS = {
+    "PS": "SP",
+    "WAGE": "FEGC",
+    "ESDC": "EDSC",
+    "GAC": "AMC",
+    "CBSA": "ASFC",
+    "FINTRAC": "CANAFE",
+    "PSPC": "SPAC",
+}
 
 DEPARTMENTS: dict[str, tuple[str, str]] = {
     "PS": ("Public Safety Canada", "Sécurité publique Canada"),
@@ -71,6 +79,16 @@ DEPARTMENTS: dict[str, tuple[str, str]] = {
         "Immigration, Refugees and Citizenship Canada",
         "Immigration, Réfugiés et Citoyenneté Canada",
     ),
+    # Partners the Strategy funds or that report its results without grants.
+    "FINTRAC": (
+        "Financial Transactions and Reports Analysis Centre of Canada",
+        "Centre d'analyse des opérations et déclarations financières du Canada",
+    ),
+    "PSPC": (
+        "Public Services and Procurement Canada",
+        "Services publics et Approvisionnement Canada",
+    ),
+    "STC": ("Statistics Canada", "Statistique Canada"),
 }
 
 _DEPARTMENT_CODE = re.compile(r"[A-Z]{2,6}")
