@@ -28,6 +28,7 @@ from grants.commands import (
     SPENDING_COMMANDS,
     CloseFiscalYear,
     Command,
+    CorrectApplication,
     OpenCall,
     ReceiveApplication,
     RecoverOverpayment,
@@ -148,6 +149,8 @@ class Grants(Application[UUID]):
             def carry_out(project: Project, cached: bool) -> object:
                 if isinstance(command, RecoverOverpayment):
                     arguments["lapses"] = command.fiscal_year in self._books(cached).closed
+                if isinstance(command, CorrectApplication):
+                    arguments["program"] = self._load(Program, project.program_id, cached=cached)
                 return getattr(project, command.method)(**arguments, effective_on=on)
 
             return self._on_project(ctx, target, carry_out)

@@ -160,6 +160,17 @@ class ReceiveApplication(Dated, frozen=True, kw_only=True):
         return {k: v for k, v in super().arguments().items() if k not in ("program_id", "call_id")}
 
 
+class CorrectApplication(Dated, frozen=True, kw_only=True):
+    """The application as it should read, whole: before its assessment only."""
+
+    method = "correct"
+    recipient: Recipient
+    title_en: RequiredName
+    pillar: Pillar
+    requested_cents: Cents
+    title_fr: Name = ""
+
+
 class Acknowledge(Dated, frozen=True, kw_only=True):
     """The applicant was told the application arrived."""
 
@@ -285,6 +296,7 @@ class ReopenFiscalYear(Dated, frozen=True, kw_only=True):
 PROGRAM_COMMANDS = (EditProgram, SetAllocation, SetPublicationDetails, SetServiceStandard)
 CALL_COMMANDS = (CloseCall,)
 PROJECT_COMMANDS = (
+    CorrectApplication,
     Acknowledge,
     Assess,
     Approve,
@@ -300,6 +312,7 @@ PROJECT_COMMANDS = (
     AcceptFinalReport,
     CloseProject,
 )
+
 
 # The Strategy's performance story: its results framework and its spending plan
 

@@ -19,6 +19,7 @@ from grants.commands import (
     Assess,
     CashFlowLine,
     CloseProject,
+    CorrectApplication,
     ReceiveApplication,
     RecoverOverpayment,
     RegisterProgram,
@@ -45,7 +46,13 @@ cents = st.integers(1, 60_000)
 year = st.sampled_from(YEARS)
 project = st.integers(0, 7)
 operation = st.one_of(
-    st.tuples(st.just("apply"), st.integers(0, 1), st.integers(1, 120_000)),
+    # An application, corrected (its amount) before its assessment or not.
+    st.tuples(
+        st.just("apply"),
+        st.integers(0, 1),
+        st.integers(1, 120_000),
+        st.none() | st.integers(1, 120_000),
+    ),
     st.tuples(st.just("approve"), project, st.integers(0, 60_000), st.integers(0, 60_000)),
     st.tuples(st.just("allocate"), st.integers(0, 1), year, st.integers(0, 100_000)),
     st.tuples(st.just("sign"), project),
@@ -113,7 +120,7 @@ def _do(grants: Grants, played: Played, op: tuple[Any, ...]) -> None:
         return [CashFlowLine(y, c) for y, c in zip(YEARS, (first, second), strict=True) if c]
 
     if name == "apply":
-        which, requested = args
+        which, requested, corrected = (*args, None)[:3]  # stories may leave out the correction
         project_id = grants.handle(
             OFFICER,
             ReceiveApplication(
@@ -126,6 +133,15 @@ def _do(grants: Grants, played: Played, op: tuple[Any, ...]) -> None:
                 effective_on=ON,
             ),
         ).id
+        if corrected is not None:
+            correction = CorrectApplication(
+                recipient=Recipient("Org Inc.", "NB"),
+                title_en="P, corrected",
+                pillar=PROGRAMS[which][1],
+                requested_cents=corrected,
+                effective_on=ON,
+            )
+            grants.handle(OFFICER, correction, project_id)
         grants.handle(OFFICER, Assess(score=70, recommendation="fund", effective_on=ON), project_id)
         played.projects.append(project_id)
     elif name == "allocate":

@@ -9,7 +9,7 @@ from uuid import UUID
 
 import anyio.to_thread
 import msgspec
-from litestar import Controller, Response, get, post
+from litestar import Controller, Response, get, post, put
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody
 
@@ -18,7 +18,15 @@ from grants.api.commands import Answer
 from grants.api.views import ProjectsOut, reached
 from grants.application import Context, Grants
 from grants.bootstrap import Services
-from grants.commands import Acknowledge, Approve, Assess, ReceiveApplication, Reject, Withdraw
+from grants.commands import (
+    Acknowledge,
+    Approve,
+    Assess,
+    CorrectApplication,
+    ReceiveApplication,
+    Reject,
+    Withdraw,
+)
 from grants.domain.fiscal_year import FiscalYear
 from grants.domain.project import Agreement, PaymentRequest, Project, Status
 from grants.domain.recipient import Recipient
@@ -128,6 +136,18 @@ class Projects(Controller):
         grants: NamedDependency[Grants],
     ) -> Answer:
         return Answer.of(grants.handle(context, data))
+
+    @put("/{project_id:uuid}/application", guards=[PROGRAM_SIDE], sync_to_thread=True)
+    def correct(
+        self,
+        project_id: FromPath[UUID],
+        data: JSONBody[CorrectApplication],
+        context: NamedDependency[Context],
+        grants: NamedDependency[Grants],
+    ) -> Answer:
+        """The application as it should read, whole (recipient, titles, pillar, amount
+        requested): until it is assessed."""
+        return Answer.of(grants.handle(context, data, project_id))
 
     @post(
         "/{project_id:uuid}/acknowledgement",

@@ -63,6 +63,7 @@ class Action(StrEnum):
     """What may be done to a project."""
 
     ACKNOWLEDGE = "acknowledge"
+    CORRECT = "correct"
     ASSESS = "assess"
     APPROVE = "approve"
     REJECT = "reject"
@@ -81,7 +82,11 @@ class Action(StrEnum):
 # What each status allows: the one table that the commands' guards below, the pages'
 # next steps and the project list read. Recoveries go on after close-out (and lapse).
 ALLOWS: dict[Status, frozenset[Action]] = {
-    Status.RECEIVED: frozenset({Action.ACKNOWLEDGE, Action.ASSESS, Action.REJECT, Action.WITHDRAW}),
+    # An application is corrected only before it is assessed: the assessment scored it
+    # as it then read.
+    Status.RECEIVED: frozenset(
+        {Action.ACKNOWLEDGE, Action.CORRECT, Action.ASSESS, Action.REJECT, Action.WITHDRAW}
+    ),
     Status.ASSESSED: frozenset(
         {Action.ACKNOWLEDGE, Action.ASSESS, Action.APPROVE, Action.REJECT, Action.WITHDRAW}
     ),
@@ -196,6 +201,23 @@ class Project(Aggregate):
             project.disbursed = {}
             project.results = {}
             project.acknowledged_on = None
+
+    class ApplicationCorrected(Aggregate.Event):
+        """What the application says, as it should read: recipient, titles, pillar and
+        amount requested."""
+
+        recipient: Recipient
+        title_en: str
+        title_fr: str
+        pillar: Pillar
+        requested_cents: int
+
+        def apply(self, project: Project) -> None:
+            project.recipient = self.recipient
+            project.title_en = self.title_en
+            project.title_fr = self.title_fr
+            project.pillar = self.pillar
+            project.requested_cents = self.requested_cents
 
     class ApplicationAcknowledged(Aggregate.Event):
         """The applicant was told the application arrived (a service standard's clock)."""
@@ -419,21 +441,7 @@ class Project(Aggregate):
         actor: str,
         effective_on: date,
     ) -> Project:
-        title_en = text(title_en, field="title_en")
-        title_fr = text(title_fr, field="title_fr")
-        if not title_en:
-            raise InvalidValue(rule("an application needs a title"), field="title_en")
-        if cents(requested_cents, field="requested_cents") <= 0:
-            raise InvalidAmount(
-                rule("the amount requested must be more than zero"), field="requested_cents"
-            )
-        if not program.serves(pillar):
-            raise InvalidPillar(
-                rule("{program} does not fund the {pillar} pillar"),
-                field="pillar",
-                program=program.name_en,
-                pillar=pillar,
-            )
+        title_en, title_fr = _application(program, title_en, title_fr, pillar, requested_cents)
         if call is not None:
             if call.program_id != program.id:
                 raise InvalidValue(rule("the call belongs to another program"), field="call_id")
@@ -445,6 +453,35 @@ class Project(Aggregate):
             department=program.department,
             transfer_type=program.transfer_type,
             call_id=call.id if call else None,
+            recipient=recipient.checked(),
+            title_en=title_en,
+            title_fr=title_fr,
+            pillar=pillar,
+            requested_cents=requested_cents,
+            actor=actor,
+            effective_on=effective_on,
+        )
+
+    def correct(
+        self,
+        program: Program,
+        *,
+        recipient: Recipient,
+        title_en: str,
+        title_fr: str,
+        pillar: Pillar,
+        requested_cents: int,
+        actor: str,
+        effective_on: date,
+    ) -> None:
+        self._require(Action.CORRECT)
+        title_en, title_fr = _application(program, title_en, title_fr, pillar, requested_cents)
+        if self.call_id is not None and pillar is not self.pillar:
+            raise InvalidPillar(
+                rule("an application to a call stays in the call's pillar"), field="pillar"
+            )
+        self.trigger_event(
+            self.ApplicationCorrected,
             recipient=recipient.checked(),
             title_en=title_en,
             title_fr=title_fr,
@@ -985,3 +1022,25 @@ LAPSES = frozenset(
     cls.__name__
     for cls in (Project.ProjectClosed, Project.CommitmentLapsed, Project.OverpaymentRecovered)
 )
+
+
+def _application(
+    program: Program, title_en: str, title_fr: str, pillar: Pillar, requested_cents: int
+) -> tuple[str, str]:
+    """The rules an application's own fields keep, received or corrected: its titles."""
+    title_en = text(title_en, field="title_en")
+    title_fr = text(title_fr, field="title_fr")
+    if not title_en:
+        raise InvalidValue(rule("an application needs a title"), field="title_en")
+    if cents(requested_cents, field="requested_cents") <= 0:
+        raise InvalidAmount(
+            rule("the amount requested must be more than zero"), field="requested_cents"
+        )
+    if not program.serves(pillar):
+        raise InvalidPillar(
+            rule("{program} does not fund the {pillar} pillar"),
+            field="pillar",
+            program=program.name_en,
+            pillar=pillar,
+        )
+    return title_en, title_fr

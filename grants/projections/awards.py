@@ -24,6 +24,12 @@ from grants.projections.view import Event, Tables, View, upsert_rows
 # The columns an event may change after the application, set together by one statement.
 _CHANGED = (
     ("status", "text"),
+    # An application corrected before its assessment.
+    ("pillar", "text"),
+    ("title_en", "text"),
+    ("title_fr", "text"),
+    ("recipient", "jsonb"),
+    ("requested_cents", "bigint"),
     ("approved_on", "date"),
     ("signed_on", "date"),
     ("start_on", "date"),
@@ -191,6 +197,14 @@ class AwardsView(View):
                         event.requested_cents,
                         event.effective_on,
                     ]
+                case Project.ApplicationCorrected():
+                    changed[project].update(
+                        pillar=event.pillar,
+                        title_en=event.title_en,
+                        title_fr=event.title_fr,
+                        recipient=Jsonb(msgspec.to_builtins(event.recipient)),
+                        requested_cents=event.requested_cents,
+                    )
                 case Project.ApplicationApproved():
                     changed[project]["approved_on"] = event.effective_on
                 case Project.AgreementSigned():

@@ -40,6 +40,14 @@ SELECT * FROM unnest(%b::uuid[], %b::uuid[], %b::text[], %b::text[], %b::text[],
                      %b::text[], %b::text[])
 """
 
+_CORRECT = """
+UPDATE {payment_projects} AS p SET pillar = c.pillar, title_en = c.title_en,
+    title_fr = c.title_fr, recipient = c.recipient
+FROM unnest(%b::uuid[], %b::text[], %b::text[], %b::text[], %b::text[])
+    AS c(project_id, pillar, title_en, title_fr, recipient)
+WHERE p.project_id = c.project_id
+"""
+
 _AGREEMENT_NUMBERS = """
 UPDATE {payment_projects} AS p SET agreement_number = a.agreement_number
 FROM unnest(%b::uuid[], %b::text[]) AS a(project_id, agreement_number)
@@ -230,6 +238,7 @@ class PaymentsView(View):
 
     def fold(self, curs: Cursor[DictRow], events: Sequence[Event], tables: Tables) -> None:
         projects: dict[tuple[UUID], list[Any]] = {}
+        corrected: dict[tuple[UUID], list[Any]] = {}
         numbers: dict[tuple[UUID], list[str]] = {}
         requests: dict[tuple[UUID], list[Any]] = {}
         releases: dict[tuple[UUID], list[Any]] = {}
@@ -240,6 +249,13 @@ class PaymentsView(View):
                     projects[(event.originator_id,)] = [
                         event.program_id,
                         event.department,
+                        event.pillar,
+                        event.title_en,
+                        event.title_fr,
+                        event.recipient.legal_name,
+                    ]
+                case Project.ApplicationCorrected():
+                    corrected[(event.originator_id,)] = [
                         event.pillar,
                         event.title_en,
                         event.title_fr,
@@ -275,6 +291,7 @@ class PaymentsView(View):
                     ]
         for statement, rows in (
             (_PROJECTS, projects),
+            (_CORRECT, corrected),
             (_AGREEMENT_NUMBERS, numbers),
             (_REQUESTS, requests),
             (_RELEASES, releases),

@@ -24,6 +24,15 @@ SELECT * FROM unnest(%b::uuid[], %b::uuid[], %b::uuid[], %b::text[], %b::text[],
                      %b::text[], %b::text[], %b::text[], %b::text[], %b::bigint[], %b::date[])
 """
 
+_CORRECT = """
+UPDATE {project_list} AS p SET pillar = c.pillar, title_en = c.title_en, title_fr = c.title_fr,
+    recipient = c.recipient, province = c.province, requested_cents = c.requested_cents
+FROM unnest(%b::uuid[], %b::text[], %b::text[], %b::text[], %b::text[], %b::text[],
+            %b::bigint[]) AS c(project_id, pillar, title_en, title_fr, recipient, province,
+                               requested_cents)
+WHERE p.project_id = c.project_id
+"""
+
 _STATUS = """
 UPDATE {project_list} AS p SET status = s.status
 FROM unnest(%b::uuid[], %b::text[]) AS s(project_id, status) WHERE p.project_id = s.project_id
@@ -82,6 +91,7 @@ class ProjectListView(View):
 
     def fold(self, curs: Cursor[DictRow], events: Sequence[Event], tables: Tables) -> None:
         received: dict[tuple[UUID], list[Any]] = {}
+        corrected: dict[tuple[UUID], list[Any]] = {}
         statuses: dict[tuple[UUID], list[str]] = {}
         money: dict[tuple[UUID], list[int]] = defaultdict(lambda: [0, 0])
         years: dict[tuple[UUID, str], list[int]] = defaultdict(lambda: [0])
@@ -102,6 +112,16 @@ class ProjectListView(View):
                         event.requested_cents,
                         event.effective_on,
                     ]
+                case Project.ApplicationCorrected():
+                    r = event.recipient
+                    corrected[(event.originator_id,)] = [
+                        event.pillar,
+                        event.title_en,
+                        event.title_fr,
+                        r.legal_name,
+                        r.province,
+                        event.requested_cents,
+                    ]
                 case Program.CommitmentChanged():
                     money[(event.project_id,)][0] += sum(event.changes.values())
                     for year, cents in event.changes.items():
@@ -115,6 +135,8 @@ class ProjectListView(View):
                 statuses[(event.originator_id,)] = [status]
         if received:
             upsert_rows(curs, tables.sql(_RECEIVE), received)
+        if corrected:
+            upsert_rows(curs, tables.sql(_CORRECT), corrected)
         if statuses:
             upsert_rows(curs, tables.sql(_STATUS), statuses)
         if money:

@@ -26,6 +26,7 @@ from grants.commands import (
     Assess,
     CloseProject,
     Command,
+    CorrectApplication,
     RecoverOverpayment,
     Reject,
     ReportResults,
@@ -40,6 +41,7 @@ from grants.domain.indicators import CATALOGUE
 from grants.domain.project import ALLOWS, Action, Project, Status
 from grants.domain.reference import PaymentBasis, PaymentKind
 from grants.users import Role, User
+from grants.web.applications import Applicant, applicant, applicant_fields, applicant_values
 from grants.web.forms import Field, Form, FormPage, Section, submit, version_seen
 from grants.web.i18n import Translator
 from grants.web.layout import page, translator
@@ -99,6 +101,44 @@ def _cash_flow_values(t: Translator, project: Project) -> dict[str, str]:
 
 def _years(project: Project) -> list[tuple[str, str]]:
     return [(year, year) for year in sorted(project.cash_flow)]
+
+
+# Correction, before the assessment
+
+
+def _correct(form: Form, project: Project) -> CorrectApplication:
+    given = applicant(form, country=project.recipient.country)
+    day = form.day("effective_on")
+    form.check()
+    assert given.pillar and given.requested_cents is not None
+    return CorrectApplication(
+        recipient=given.recipient,
+        title_en=given.title_en,
+        title_fr=given.title_fr,
+        pillar=given.pillar,
+        requested_cents=given.requested_cents,
+        effective_on=day,
+    )
+
+
+CORRECTION = Step(
+    action=Action.CORRECT,
+    sections=lambda t, _: [Section([*applicant_fields(t), _dated(t)])],
+    defaults=lambda t, project: {
+        **applicant_values(
+            t,
+            Applicant(
+                project.recipient,
+                project.title_en,
+                project.title_fr,
+                project.pillar,
+                project.requested_cents,
+            ),
+        ),
+        **_today(t, project),
+    },
+    command=_correct,
+)
 
 
 # Assessment
@@ -551,6 +591,7 @@ RECOVERY = Step(
 
 
 STEPS: dict[str, Step] = {
+    "correction": CORRECTION,
     "acknowledgement": ACKNOWLEDGEMENT,
     "assessment": ASSESSMENT,
     "approval": APPROVAL,

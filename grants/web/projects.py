@@ -3,7 +3,7 @@ results and the timeline of every event), and recording a new application."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 from uuid import UUID
 
@@ -17,18 +17,19 @@ from grants.application import Grants
 from grants.commands import ReceiveApplication
 from grants.domain.aggregate import Aggregate
 from grants.domain.project import Project, Status
-from grants.domain.recipient import PROVINCES, Recipient
 from grants.domain.reference import Pillar
 from grants.http_values import PageQuery, TextQuery
 from grants.idempotency import Receipt
 from grants.projections import Views
 from grants.users import Role, User
+from grants.web.applications import applicant, applicant_fields, choose
 from grants.web.decisions import next_steps
 from grants.web.forms import Field, Form, FormPage, Section, submit
 from grants.web.i18n import Translator
 from grants.web.layout import page, translator
 
 PAGE_SIZE = 50
+RECORDED_WITHIN = timedelta(days=31)
 
 
 def _chosen(value: str | None) -> str | None:
@@ -89,7 +90,7 @@ def projects_page(
 def describe(event: Aggregate.Event, t: Translator) -> str:
     """The figures of an event that a timeline shows beside its name."""
     match event:
-        case Project.ApplicationReceived():
+        case Project.ApplicationReceived() | Project.ApplicationCorrected():
             return f"{event.recipient.legal_name} · {t.money(event.requested_cents)}"
         case Project.ApplicationAssessed():
             return f"{event.score}/100 · {event.recommendation}"
@@ -148,7 +149,9 @@ def application_form(t: Translator, grants: Grants) -> FormPage:
     programs = grants.programs()
     names = {program.id: t.name(program) for program in programs}
     today = date.today()
-    calls = [c for c in grants.calls() if c.closed_on is None and c.closes_on >= today]
+    # The calls an application may answer: open today, or closed in the last month, for
+    # an application received in time and recorded since.
+    calls = [c for c in grants.calls() if c.opens_on <= today <= c.last_day + RECORDED_WITHIN]
     return FormPage(
         title=t("form.application"),
         action="/projects/new",
@@ -161,7 +164,11 @@ def application_form(t: Translator, grants: Grants) -> FormPage:
                         "program_id",
                         t("field.program"),
                         "select",
-                        [(str(p.id), f"{names[p.id]} ({p.department})") for p in programs],
+                        [choose(t)]
+                        + [
+                            (str(p.id), f"{names[p.id]} ({t.department(p.department)})")
+                            for p in programs
+                        ],
                     ),
                     Field(
                         "call_id",
@@ -171,23 +178,7 @@ def application_form(t: Translator, grants: Grants) -> FormPage:
                         + [(str(c.id), f"{t.name(c)} · {names[c.program_id]}") for c in calls],
                         required=False,
                     ),
-                    Field("recipient.legal_name", t("field.legal_name")),
-                    Field(
-                        "recipient.province",
-                        t("field.province"),
-                        "select",
-                        [(code, code) for code in PROVINCES],
-                    ),
-                    Field("recipient.business_number", t("field.business_number"), required=False),
-                    Field("title_en", t("field.title_en")),
-                    Field("title_fr", t("field.title_fr"), required=False),
-                    Field(
-                        "pillar",
-                        t("field.pillar"),
-                        "select",
-                        [(p.value, t.pillar(p)) for p in Pillar],
-                    ),
-                    Field("requested", t("field.requested"), "money"),
+                    *applicant_fields(t),
                     Field("effective_on", t("field.received_on"), "date", hint=t("hint.date")),
                 ]
             )
@@ -213,23 +204,18 @@ def record_application(
     def command(form: Form) -> Receipt:
         program_id = form.id("program_id")
         call_id = form.id("call_id", required=False)
-        legal_name = form.text("recipient.legal_name")
-        province = form.text("recipient.province")
-        business_number = form.text("recipient.business_number", required=False)
-        title_en, title_fr = form.text("title_en"), form.text("title_fr", required=False)
-        pillar = form.choice("pillar", Pillar)
-        requested = form.money("requested")
+        given = applicant(form)
         received_on = form.day("effective_on")
         form.check()
-        assert program_id and pillar and requested is not None and received_on is not None
+        assert program_id and given.pillar and given.requested_cents is not None
         received = ReceiveApplication(
             program_id=program_id,
             call_id=call_id,
-            recipient=Recipient(legal_name, province, business_number or None),
-            title_en=title_en,
-            title_fr=title_fr,
-            pillar=pillar,
-            requested_cents=requested,
+            recipient=given.recipient,
+            title_en=given.title_en,
+            title_fr=given.title_fr,
+            pillar=given.pillar,
+            requested_cents=given.requested_cents,
             effective_on=received_on,
         )
         return grants.handle(form.context(request.user), received)

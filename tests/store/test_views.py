@@ -9,6 +9,7 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
+import msgspec
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -155,10 +156,27 @@ def views_agree_with_the_events(services: Services, played: Played) -> None:
     assert commitments == expected_commitments(events)
     total, rows = views.projects.page(limit=1000)
     assert total == len(played.projects)
-    listed = {r.project_id: (r.status, r.committed_cents, r.disbursed_cents) for r in rows}
+    listed = {
+        r.project_id: (
+            r.status,
+            r.committed_cents,
+            r.disbursed_cents,
+            r.title_en,
+            r.recipient,
+            r.requested_cents,
+        )
+        for r in rows
+    }
     for project_id in played.projects:
         project = grants.project(project_id)
-        assert listed[project_id] == (project.status, project.value_cents, project.disbursed_cents)
+        assert listed[project_id] == (
+            project.status,
+            project.value_cents,
+            project.disbursed_cents,
+            project.title_en,
+            project.recipient.legal_name,
+            project.requested_cents,
+        )
     for year in ("2021-22", "2022-23"):
         _, in_year = views.projects.page(fiscal_year=year, limit=1000)
         assert {r.project_id for r in in_year} == {
@@ -199,6 +217,11 @@ def awards_agree(services: Services, played: Played) -> None:
         project, award = services.grants.project(project_id), awards[project_id]
         agreement = project.agreement
         assert award.status == project.status
+        assert (award.title_en, award.recipient, award.requested_cents) == (
+            project.title_en,
+            msgspec.to_builtins(project.recipient),
+            project.requested_cents,
+        )
         assert (award.start_on, award.end_on) == (
             (agreement.start_on, agreement.end_on) if agreement else (None, None)
         )

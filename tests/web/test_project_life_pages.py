@@ -4,6 +4,7 @@ offered by the project's status to the roles that may send it, and to no one els
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from uuid import UUID
 
@@ -11,6 +12,7 @@ from grants.application import Context
 from grants.bootstrap import Services
 from grants.commands import ReleasePayment, SetAllocation
 from grants.domain.project import Status
+from tests.waiting import wait_for
 from tests.web import stories
 from tests.web.conftest import Browser
 from tests.web.test_project_forms import applied, record
@@ -173,3 +175,51 @@ def test_an_analyst_is_offered_no_form_and_refused_one(
     )
     assert browser.get(f"/projects/{project_id}/rejection").status_code == 403
     assert browser.get(f"/projects/{project_id}/no-such-step").status_code == 404
+
+
+def test_an_application_is_corrected_before_its_assessment_and_not_after(
+    browser: Browser, services: Services, projections: None
+) -> None:
+    project_id = applied(browser, services)
+    form = browser.get(f"/projects/{project_id}/correction").text
+    assert 'value="NOW Canada Society"' in form and 'value="120,000.00"' in form
+    corrected = {
+        "recipient.legal_name": "NOW Canada Society of Surrey",
+        "recipient.province": "BC",
+        "recipient.business_number": "",
+        "title_en": "The Essentials, year one",
+        "title_fr": "L'essentiel, première année",
+        "pillar": "protection",
+        "requested": "95,000",
+        "effective_on": stories.TODAY,
+    }
+    record(browser, f"/projects/{project_id}/correction", corrected)
+    project = services.grants.project(project_id)
+    assert project.recipient.legal_name == "NOW Canada Society of Surrey"
+    assert project.requested_cents == 95_000_00
+    page = browser.get(f"/projects/{project_id}").text
+    assert "Application corrected" in page
+    # The list reads the corrected application.
+    assert wait_for(lambda: "The Essentials, year one" in browser.get("/projects").text)
+
+    record(browser, f"/projects/{project_id}/assessment", stories.ASSESSMENT)
+    assert f"/projects/{project_id}/correction" not in offered(browser, project_id)
+    browser.get(f"/projects/{project_id}")
+    response = browser.submit(f"/projects/{project_id}/correction", corrected)
+    assert response.status_code == 422
+    assert services.grants.project(project_id).title_en == "The Essentials, year one"
+
+
+def test_the_application_form_presets_nothing_a_person_should_choose(
+    browser: Browser, services: Services
+) -> None:
+    stories.program(services)
+    browser.sign_in("olivia")
+    page = browser.get("/projects/new").text
+    for name in ("program_id", "recipient.province", "pillar"):
+        select = re.search(rf'<select id="{re.escape(name)}".*?</select>', page, re.S)
+        assert select and re.search(r'<option value="" selected>Choose…</option>', select[0])
+    fields = {**stories.application(stories.program(services)), "pillar": ""}
+    response = browser.submit("/projects/new", fields)
+    assert response.status_code == 422
+    assert 'id="pillar-error">This field is required.' in response.text
