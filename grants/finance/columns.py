@@ -64,7 +64,7 @@ class Sign(StrEnum):
     PAYMENTS_NEGATIVE = "payments_negative"
 
 
-class LedgerMapping(msgspec.Struct, frozen=True, omit_defaults=True, forbid_unknown_fields=True):
+class LedgerMapping(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     """Each field of a ledger line by the header of the column that holds it, as the
     file writes it (matched whatever its case and surrounding spaces)."""
 

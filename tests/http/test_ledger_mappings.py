@@ -106,7 +106,8 @@ def test_the_mappings_are_listed_for_finance_with_who_defined_them(
     ]
     assert listed[0]["columns"] == {
         "payment_ref": "N° doc. paiement", "paid_on": "Date paiement",
-        "date_format": "DD/MM/YYYY", "amount": "Montant (CAD)", "recipient": "Bénéficiaire",
+        "date_format": "DD/MM/YYYY", "amount": "Montant (CAD)", "debit": None, "credit": None,
+        "sign": "payments_positive", "recipient": "Bénéficiaire", "agreement_number": None,
     }  # fmt: skip
     assert listed[0]["header"][0] == "N° doc. paiement"
     for who in ("olivia", "sasha"):
