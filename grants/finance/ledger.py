@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import math
+import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
@@ -27,6 +28,7 @@ from grants.finance.workbook import (
     workbook_rows,
 )
 
+_QUOTED = re.compile(r'"[^"]*"')
 # Excel's date numbers from 1900-01-01 to 9999-12-31.
 _SERIAL_DAYS = range(1, 2_958_466)
 
@@ -132,7 +134,8 @@ def _csv_rows(data: bytes) -> Iterator[Row]:
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
         raise LedgerUnreadable(rule("the file is not UTF-8 text"), line=line) from None
-    header_line = text_.split("\n", 1)[0]
+    # The separator is the one the header uses most outside its quoted names.
+    header_line = _QUOTED.sub("", text_.split("\n", 1)[0])
     delimiter = max(",;\t", key=header_line.count)
     rows = csv.reader(_physical_lines(text_), delimiter=delimiter)
     try:

@@ -138,3 +138,9 @@ def test_the_preview_shows_the_header_and_the_first_lines_as_written() -> None:
     assert header == ["Reference", "Posting date", "Debit", "Credit", "Vendor"]
     assert first[0] == ["PAY-1", "2021-09-15", "1000", "", "NOW Canada Society"]
     assert [row[0] for row in first] == ["PAY-1", "PAY-2", "PAY-3", "PAY-4", "PAY-4"]
+
+
+def test_a_quoted_column_name_with_a_comma_does_not_change_the_separator() -> None:
+    ledger = 'Réf;"Montant, CAD";Date\nPAY-1;"1 000,50";2021-09-15\n'.encode()
+    mapping = LedgerMapping(payment_ref="Réf", paid_on="Date", amount="Montant, CAD")
+    assert [line.amount_cents for line in ledger_lines(ledger, mapping)] == [1_000_50]
