@@ -32,12 +32,15 @@ from grants.web.exports import EXPORT_PAGES
 from grants.web.finance import FINANCE_PAGES
 from grants.web.layout import error_page
 from grants.web.people import PEOPLE_PAGES
+from grants.web.performance import PERFORMANCE_PAGES
+from grants.web.performance_forms import PERFORMANCE_FORM_PAGES
 from grants.web.program_forms import PROGRAM_FORM_PAGES
 from grants.web.programs import PROGRAM_PAGES
 from grants.web.projects import PROJECT_PAGES
 from grants.web.reconciliations import RECONCILIATION_PAGES
 from grants.web.service_standards import SERVICE_STANDARD_PAGES
 from grants.web.strategy import STRATEGY_PAGES
+from grants.web.understood import UNDERSTOOD_PAGES
 from grants.web.year_end import YEAR_END_PAGES
 
 HERE = Path(__file__).resolve().parent
@@ -73,6 +76,8 @@ def web_ui() -> list[Router]:
             sign_out,
             choose_language,
             *STRATEGY_PAGES,
+            *PERFORMANCE_PAGES,
+            *PERFORMANCE_FORM_PAGES,
             *PROGRAM_PAGES,
             *PROGRAM_FORM_PAGES,
             *PROJECT_PAGES,
@@ -83,6 +88,7 @@ def web_ui() -> list[Router]:
             *SERVICE_STANDARD_PAGES,
             *EXPORT_PAGES,
             *PEOPLE_PAGES,
+            *UNDERSTOOD_PAGES,
         ],
         middleware=[SessionMiddleware()],
         guards=[signed_in],

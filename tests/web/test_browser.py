@@ -92,6 +92,12 @@ def test_a_payment_from_application_to_the_dashboard_in_both_languages(
     page.get_by_role("link", name="Record an application").click()
     checked.check("application-form")
     fill(page, stories.application(program_id))
+    # Before saving, the amount as the server reads it; the French way is refused here.
+    understood = page.locator('output[data-money-for="requested"]')
+    expect(understood).to_have_text("= $120,000.00")
+    page.locator('[name="requested"]').fill("120 000,00 $")
+    expect(understood).to_have_text(re.compile("Write an amount in dollars"))
+    page.locator('[name="requested"]').fill("120000")
     page.get_by_role("button", name="Save").click()
     expect(page.locator("#project-status")).to_have_text("Received")
 

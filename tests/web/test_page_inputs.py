@@ -63,3 +63,24 @@ def test_a_mistyped_address_is_a_page_for_a_browser_and_problem_details_for_the_
     assert api.status_code == 404
     assert api.headers["content-type"] == "application/problem+json"
     assert api.json()["code"] == "not_found"
+
+
+@pytest.mark.parametrize(
+    ("language", "typed", "shown"),
+    [
+        ("en", "250,000", "= $250,000.00"),
+        ("fr", "250 000,00 $", "= 250\u00a0000,00\u00a0$"),
+        ("en", "250 000,00 $", None),  # the French way, on an English page: refused
+        ("en", "200000000000", None),  # over the tracker's limit
+    ],
+)
+def test_an_amount_is_shown_as_the_server_reads_it_before_the_form_is_sent(
+    browser: Browser, language: str, typed: str, shown: str | None
+) -> None:
+    browser.sign_in("olivia")
+    browser.get(f"/language/{language}?next=/projects")
+    answer = browser.client.get("/money/understood", params={"value": typed}).json()
+    if shown is None:
+        assert answer["refused"] and "understood" not in answer
+    else:
+        assert answer == {"understood": shown}
