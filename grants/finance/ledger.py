@@ -8,6 +8,7 @@ the English or the French way; dates are ISO, as the mapping says, or Excel date
 from __future__ import annotations
 
 import csv
+import itertools
 import math
 import re
 from collections.abc import Callable, Iterator, Sequence
@@ -75,14 +76,10 @@ def ledger_lines(
     million lines is never held as a million objects); blank lines are skipped. Without
     a mapping, the columns are the tracker's own names. A line that cannot be read
     raises ``LedgerUnreadable`` when it is reached."""
-    rows = ledger_rows(data)
-    header = next(rows, None)
-    if header is None:
-        raise LedgerUnreadable(rule("the file is empty: it needs a header line"), line=1)
-    columns = _Columns.of(written(header[1]), mapping, mapping_name)
+    header, rows = _headed(data)
+    columns = _Columns.of(header, mapping, mapping_name)
     for number, row in rows:
-        if any(not _blank(cell) for cell in row):
-            yield columns.line(number, row)
+        yield columns.line(number, row)
 
 
 def ledger_header(data: bytes) -> list[str]:
@@ -93,17 +90,18 @@ def ledger_header(data: bytes) -> list[str]:
 def ledger_preview(data: bytes, lines: int = 5) -> tuple[list[str], list[list[str]]]:
     """The header and the first lines (blank ones left out) as the file writes them, for
     finance to say which column holds what."""
+    header, rows = _headed(data)
+    return header, [written(row) for _, row in itertools.islice(rows, lines)]
+
+
+def _headed(data: bytes) -> tuple[list[str], Iterator[Row]]:
+    """The header's names, and the rows after it that are not blank."""
     rows = ledger_rows(data)
     header = next(rows, None)
     if header is None:
         raise LedgerUnreadable(rule("the file is empty: it needs a header line"), line=1)
-    first: list[list[str]] = []
-    for _, row in rows:
-        if len(first) == lines:
-            break
-        if any(not _blank(cell) for cell in row):
-            first.append(written(row))
-    return written(header[1]), first
+    filled = (row for row in rows if any(not _blank(cell) for cell in row[1]))
+    return written(header[1]), filled
 
 
 def ledger_rows(data: bytes) -> Iterator[Row]:
