@@ -8,6 +8,7 @@ from typing import Any
 
 from eventsourcing.postgres import PostgresDatastore
 
+from grants.projections.as_of import AsOfView
 from grants.projections.awards import AwardsView
 from grants.projections.commitments import CommitmentsView
 from grants.projections.funding import FundingView
@@ -28,6 +29,7 @@ VIEWS: dict[str, type[View]] = {
         PaymentsView,
         AwardsView,
         StandardsView,
+        AsOfView,
         PerformanceView,
     )
 }
@@ -44,6 +46,7 @@ class Views:
     payments: PaymentsView
     awards: AwardsView
     standards: StandardsView
+    as_of: AsOfView
     performance: PerformanceView
 
     def by_name(self) -> dict[str, View]:
