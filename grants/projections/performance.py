@@ -290,7 +290,7 @@ class PerformanceView(View):
             judged.append(
                 IndicatorRow(
                     **row,
-                    target=None if target is None else TargetOut(kind, low, high, by),
+                    target=None if target is None else TargetOut(target.kind, low, high, by),
                     actual=actual,
                     status=status(target, actual, today),
                 )

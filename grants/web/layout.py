@@ -34,6 +34,7 @@ FINANCE = frozenset({Role.FINANCE_OFFICER, Role.ADMIN})
 NAVIGATION: tuple[tuple[str, str, frozenset[Role] | None], ...] = (
     ("/dashboard", "nav.dashboard", None),
     ("/outcomes", "nav.outcomes", None),
+    ("/performance", "nav.performance", None),
     ("/programs", "nav.programs", None),
     ("/calls", "nav.calls", None),
     ("/projects", "nav.projects", None),
