@@ -33,6 +33,7 @@ from grants.domain.fiscal_year import FiscalYear
 from grants.domain.framework import CODE, ExpectedResult, Indicator
 from grants.domain.reference import Pillar
 from grants.eventstore import as_builtins
+from grants.exports.horizontal_initiatives import horizontal_initiative_zip
 from grants.http_values import DepartmentQuery, PositionQuery
 from grants.projections.performance import IndicatorRow, SpendingRow, TargetOut
 
@@ -238,3 +239,30 @@ class PerformanceView(Controller):
         )
         tasks = [Task(row.code, row.fiscal_year) for row in indicators if row.unexplained]
         return PerformanceOut(spending, indicators, tasks, position)
+
+
+@get("/api/exports/horizontal-initiatives", media_type="application/zip", tags=["exports"])
+async def horizontal_initiatives(
+    services: NamedDependency[Services],
+    fiscal_year: FromQuery[FiscalYear],
+    min_position: PositionQuery = None,
+) -> Response[bytes]:
+    """The fiscal year's tables for the Horizontal Initiatives Database (general,
+    partners' spending, expected results, indicators), as CSV files in a zip."""
+    views = services.views
+    reached_views = (views.performance, views.funding, views.commitments, views.outcomes)
+    await reached(services, reached_views, min_position)
+
+    def made() -> Response[bytes]:
+        spending, indicators = performance(services, fiscal_year, None, None, date.today())
+        planned = sum(row.planned_cents for row in services.views.performance.spending())
+        download = horizontal_initiative_zip(
+            fiscal_year, services.grants.framework(), spending, indicators, planned
+        )
+        return Response(
+            download.content,
+            media_type=download.media_type,
+            headers={"Content-Disposition": download.disposition},
+        )
+
+    return await anyio.to_thread.run_sync(made)

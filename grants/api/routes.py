@@ -12,7 +12,7 @@ from grants.api.fiscal_years import FiscalYears
 from grants.api.health import health
 from grants.api.metrics import metrics
 from grants.api.payments import Payments
-from grants.api.performance import Performance, PerformanceView
+from grants.api.performance import Performance, PerformanceView, horizontal_initiatives
 from grants.api.programs import Programs
 from grants.api.projects import Projects
 from grants.api.reconciliations import LedgerMappingsController, LedgerReconciliations
@@ -32,6 +32,7 @@ API: list[ControllerRouterHandler] = [
     ViewsController,
     PerformanceView,
     Performance,
+    horizontal_initiatives,
     year_end_view,
     FiscalYears,
     LedgerReconciliations,
