@@ -36,6 +36,9 @@ class Moment:
         )
 
 
+NOW = Moment()
+
+
 def project_at(grants: Grants, project_id: UUID, moment: Moment) -> Project:
     """A project folded from its own events the moment keeps (its version that of the
     last one); not found when it had not been received by then."""

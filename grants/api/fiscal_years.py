@@ -3,6 +3,9 @@ reason. Both are listed, with who did them and when."""
 
 from __future__ import annotations
 
+from datetime import date, datetime
+
+import anyio.to_thread
 import msgspec
 from litestar import Controller, get, post
 from litestar.di import NamedDependency
@@ -10,17 +13,41 @@ from litestar.params import FromPath, JSONBody
 
 from grants.access import ADMIN, FINANCE
 from grants.api.commands import Answer
+from grants.api.views import FundingTotals, reached, totals_of
 from grants.application import Context, Grants
 from grants.bootstrap import Services
 from grants.commands import CloseFiscalYear, ReopenFiscalYear
 from grants.domain.books import BOOKS_ID, Closing
 from grants.domain.fiscal_year import FiscalYear
 from grants.finance.closing import year_state
+from grants.http_values import PositionQuery
+from grants.projections.funding import FundingRow
 
 
 class BooksOut(msgspec.Struct):
     closed: list[FiscalYear]
     history: list[Closing]
+
+
+class StatementOut(msgspec.Struct):
+    """The year's funding as the store held it when finance last closed it, lapses
+    included; later recoveries (which lapse) do not change it."""
+
+    closed_at: datetime
+    closed_by: str
+    closed_on: date
+    rows: list[FundingRow]
+    totals: FundingTotals
+
+
+class FiscalYearOut(msgspec.Struct):
+    fiscal_year: FiscalYear
+    closed: bool
+    # Its closes and reopenings, oldest first.
+    history: list[Closing]
+    # None until the year is first closed.
+    closing_statement: StatementOut | None
+    position: int
 
 
 class FiscalYears(Controller):
@@ -35,6 +62,43 @@ class FiscalYears(Controller):
             closed=sorted(books.closed),
             history=list(books.history),
         )
+
+    @get("/{fiscal_year:str}")
+    async def fiscal_year(
+        self,
+        fiscal_year: FromPath[FiscalYear],
+        services: NamedDependency[Services],
+        min_position: PositionQuery = None,
+    ) -> FiscalYearOut:
+        """Whether the year is closed, its closes and reopenings, and its closing
+        statement: its funding rows as of its latest close."""
+        position = await reached(services, [services.views.as_of], min_position)
+
+        def read() -> FiscalYearOut:
+            books = services.grants.books()
+            kept = services.views.as_of.closing_statement(fiscal_year)
+            statement = None
+            if kept is not None:
+                # Within one year each project is in one row.
+                projects = {row.pillar: 0 for row in kept.rows}
+                for row in kept.rows:
+                    projects[row.pillar] += row.projects
+                statement = StatementOut(
+                    closed_at=kept.closed_at,
+                    closed_by=kept.closed_by,
+                    closed_on=kept.closed_on,
+                    rows=kept.rows,
+                    totals=totals_of(kept.rows, projects),
+                )
+            return FiscalYearOut(
+                fiscal_year=fiscal_year,
+                closed=fiscal_year in books.closed,
+                history=[c for c in books.history if c.fiscal_year == fiscal_year],
+                closing_statement=statement,
+                position=position,
+            )
+
+        return await anyio.to_thread.run_sync(read)
 
     @post("/{fiscal_year:str}/close", guards=[FINANCE], sync_to_thread=True)
     def close(

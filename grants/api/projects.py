@@ -15,7 +15,7 @@ from litestar.params import FromPath, FromQuery, JSONBody
 
 from grants.access import PROGRAM_SIDE
 from grants.api.commands import Answer
-from grants.api.views import ProjectsOut, reached
+from grants.api.views import AsOfQuery, KnownAtQuery, ProjectsOut, reached
 from grants.application import Context, Grants
 from grants.bootstrap import Services
 from grants.commands import (
@@ -39,6 +39,7 @@ from grants.http_values import (
     PositionQuery,
     TextQuery,
 )
+from grants.moments import Moment, project_at
 
 
 class CashFlowYear(msgspec.Struct):
@@ -249,17 +250,35 @@ class Projects(Controller):
 
     @get("/{project_id:uuid}", sync_to_thread=True)
     def show(
-        self, project_id: FromPath[UUID], grants: NamedDependency[Grants]
+        self,
+        project_id: FromPath[UUID],
+        grants: NamedDependency[Grants],
+        as_of: AsOfQuery = None,
+        known_at: KnownAtQuery = None,
     ) -> Response[ProjectOut]:
+        """The project now (with its version as ``ETag``), or as of a day, as known at
+        a moment, or both: folded from the events the moment keeps (no ``ETag``: a
+        command is decided on the project now)."""
+        moment = Moment(as_of, known_at)
+        if moment:
+            return Response(ProjectOut.of(project_at(grants, project_id, moment)))
         project = grants.project(project_id)
         return Response(ProjectOut.of(project), headers={"ETag": f'"{project.version}"'})
 
     @get("/{project_id:uuid}/history", sync_to_thread=True)
     def history(
-        self, project_id: FromPath[UUID], grants: NamedDependency[Grants]
+        self,
+        project_id: FromPath[UUID],
+        grants: NamedDependency[Grants],
+        as_of: AsOfQuery = None,
+        known_at: KnownAtQuery = None,
     ) -> list[HistoryEntry]:
+        """Every event, or those effective by a day and recorded by a moment."""
+        moment = Moment(as_of, known_at)
         entries = []
         for event in grants.history(project_id):
+            if not moment.keeps(event):
+                continue
             fields = as_builtins(event)
             entries.append(
                 HistoryEntry(

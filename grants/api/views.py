@@ -5,7 +5,7 @@ waits, briefly, until the view includes it, so a client reads its own writes."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, datetime
 from typing import Annotated, Any
 from uuid import UUID
 
@@ -13,7 +13,7 @@ import anyio.to_thread
 import msgspec
 from litestar import Controller, get
 from litestar.di import NamedDependency
-from litestar.params import FromPath, FromQuery, Parameter
+from litestar.params import FromPath, FromQuery, Parameter, QueryParameter
 
 from grants.bootstrap import Services
 from grants.domain.fiscal_year import FiscalYear
@@ -21,10 +21,30 @@ from grants.domain.indicators import CATALOGUE
 from grants.domain.reference import Pillar
 from grants.finance.service_standards import ServiceStandards, service_standards
 from grants.http_values import DepartmentQuery, PositionQuery
+from grants.moments import Moment
 from grants.projections.commitments import CommitmentRow
 from grants.projections.funding import FundingRow
 from grants.projections.project_list import ProjectRow
 from grants.projections.view import View
+
+AsOfQuery = Annotated[
+    date | None,
+    QueryParameter(description="Only the facts effective on or before this day"),
+]
+KnownAtQuery = Annotated[
+    datetime | None,
+    QueryParameter(
+        description="Only the facts recorded up to this moment (ISO 8601; UTC when no zone "
+        "is given). Answered by summing the changes kept, so slower on a large store than "
+        "`as_of` alone"
+    ),
+]
+
+
+def views_of(services: Services, moment: Moment, *today: View) -> list[View]:
+    """The views a question reads: those of today, or the one that keeps every change
+    with its day and moment."""
+    return [services.views.as_of] if moment else list(today)
 
 
 class FundingTotals(msgspec.Struct):
@@ -33,6 +53,19 @@ class FundingTotals(msgspec.Struct):
     outstanding_cents: int
     lapsed_cents: int
     projects: int
+
+
+def totals_of(rows: Iterable[FundingRow], projects: dict[str, int]) -> FundingTotals:
+    """The rows' sums; ``projects``, per pillar, counts each project once, though the
+    rows count it in each year it holds money."""
+    rows = list(rows)
+    return FundingTotals(
+        committed_cents=sum(r.committed_cents for r in rows),
+        disbursed_cents=sum(r.disbursed_cents for r in rows),
+        outstanding_cents=sum(r.outstanding_cents for r in rows),
+        lapsed_cents=sum(r.lapsed_cents for r in rows),
+        projects=sum(projects.values()),
+    )
 
 
 class ServiceStandardsOut(ServiceStandards):
@@ -93,10 +126,16 @@ class ViewsController(Controller):
         department: DepartmentQuery = None,
         pillar: FromQuery[Pillar | None] = None,
         program_id: FromQuery[UUID | None] = None,
+        as_of: AsOfQuery = None,
+        known_at: KnownAtQuery = None,
         min_position: PositionQuery = None,
     ) -> FundingOut:
+        """Committed, disbursed, outstanding and lapsed by fiscal year, pillar, department
+        and program, with the projects holding money; as of a day (``as_of``), as known
+        at a moment (``known_at``), or both."""
         views = services.views
-        position = await reached(services, [views.funding], min_position)
+        moment = Moment(as_of, known_at)
+        position = await reached(services, views_of(services, moment, views.funding), min_position)
         chosen: dict[str, Any] = {
             "fiscal_year": fiscal_year,
             "pillar": pillar,
@@ -105,16 +144,11 @@ class ViewsController(Controller):
         }
 
         def read() -> FundingOut:
-            rows = views.funding.rows(**chosen)
-            totals = FundingTotals(
-                committed_cents=sum(r.committed_cents for r in rows),
-                disbursed_cents=sum(r.disbursed_cents for r in rows),
-                outstanding_cents=sum(r.outstanding_cents for r in rows),
-                lapsed_cents=sum(r.lapsed_cents for r in rows),
-                # Each project once, though the rows count it in each year it holds money.
-                projects=sum(views.funding.projects(**chosen).values()),
-            )
-            return FundingOut(rows=rows, totals=totals, position=position)
+            if moment:
+                rows, projects = views.as_of.funding(moment, **chosen)
+            else:
+                rows, projects = views.funding.rows(**chosen), views.funding.projects(**chosen)
+            return FundingOut(rows=rows, totals=totals_of(rows, projects), position=position)
 
         return await anyio.to_thread.run_sync(read)
 
@@ -175,9 +209,21 @@ class ViewsController(Controller):
         self,
         program_id: FromPath[UUID],
         services: NamedDependency[Services],
+        as_of: AsOfQuery = None,
+        known_at: KnownAtQuery = None,
         min_position: PositionQuery = None,
     ) -> CommitmentsOut:
-        view = services.views.commitments
-        position = await reached(services, [view], min_position)
-        years = await anyio.to_thread.run_sync(view.years, program_id)
+        """Allocation, committed, disbursed and available per fiscal year; as of a day, as
+        known at a moment, or both."""
+        views, moment = services.views, Moment(as_of, known_at)
+        position = await reached(
+            services, views_of(services, moment, views.commitments), min_position
+        )
+
+        def read() -> list[CommitmentRow]:
+            if moment:
+                return [p.year for p in views.as_of.program_years(moment, program_id=program_id)]
+            return views.commitments.years(program_id)
+
+        years = await anyio.to_thread.run_sync(read)
         return CommitmentsOut(program_id=program_id, years=years, position=position)

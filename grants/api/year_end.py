@@ -9,11 +9,12 @@ from litestar import get
 from litestar.di import NamedDependency
 from litestar.params import FromQuery
 
-from grants.api.views import reached
+from grants.api.views import AsOfQuery, KnownAtQuery, reached, views_of
 from grants.bootstrap import Services
 from grants.domain.fiscal_year import FiscalYear
 from grants.finance.year_end import YearEnd, fiscal_year_end
 from grants.http_values import DepartmentQuery, PositionQuery
+from grants.moments import Moment
 
 
 class YearEndOut(YearEnd):
@@ -25,13 +26,20 @@ async def year_end_view(
     fiscal_year: FromQuery[FiscalYear],
     services: NamedDependency[Services],
     department: DepartmentQuery = None,
+    as_of: AsOfQuery = None,
+    known_at: KnownAtQuery = None,
     min_position: PositionQuery = None,
 ) -> YearEndOut:
-    views = services.views
-    position = await reached(
-        services, (views.commitments, views.payments, views.awards), min_position
-    )
+    """Per program and in total: allocation, committed, disbursed, uncommitted, unpaid,
+    payable at year-end, holdbacks retained, lapsing; as of a day (``as_of``) or as
+    known at a moment (``known_at``), the money the moment keeps (holdbacks retained
+    and deadlines stay today's)."""
+    views, moment = services.views, Moment(as_of, known_at)
+    read = views_of(services, moment, views.commitments, views.payments)
+    position = await reached(services, [*read, views.awards], min_position)
     report = await anyio.to_thread.run_sync(
-        lambda: fiscal_year_end(fiscal_year, services.grants, views, services.pool, department)
+        lambda: fiscal_year_end(
+            fiscal_year, services.grants, views, services.pool, department, moment=moment
+        )
     )
     return YearEndOut(**msgspec.structs.asdict(report), position=position)

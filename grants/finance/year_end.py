@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from datetime import date
+from datetime import date, datetime
 from uuid import UUID
 
 import msgspec
@@ -18,6 +18,7 @@ from grants.domain.fiscal_year import FiscalYear
 from grants.domain.program import Program
 from grants.finance import deadlines
 from grants.finance.deadlines import Due, Kind
+from grants.moments import NOW, Moment
 from grants.projections import Views
 from grants.projections.awards import Award
 from grants.projections.commitments import CommitmentRow
@@ -93,6 +94,9 @@ class YearEnd(msgspec.Struct):
     # and how many there are.
     results_overdue: list[Due]
     results_overdue_count: int
+    # The day and moment the figures are as of and as known at, when asked.
+    as_of: date | None
+    known_at: datetime | None
 
 
 def fiscal_year_end(
@@ -102,16 +106,21 @@ def fiscal_year_end(
     pool: ConnectionPool,
     department: str | None = None,
     overdue_page: tuple[int, int] | None = None,
+    moment: Moment = NOW,
 ) -> YearEnd:
     """The year-end of the programs of one department (or all), as the views hold it;
-    ``overdue_page``: the results overdue as (limit, offset), all of them otherwise."""
+    ``overdue_page``: the results overdue as (limit, offset), all of them otherwise.
+    As of a day or as known at a moment, the allocations, commitments, payments and
+    payables are those the moment keeps; holdbacks retained and deadlines are today's."""
     programs = [p for p in grants.programs() if department is None or p.department == department]
+    if moment:
+        kept = views.as_of.program_years(moment, fiscal_year=fiscal_year)
+        years = {p.program_id: p.year for p in kept}
+        pending = {p.program_id: p.pending_cents for p in kept}
+    else:
+        years, pending = views.commitments.year(fiscal_year), views.payments.pending(fiscal_year)
     rows = year_end(
-        fiscal_year,
-        programs,
-        views.commitments.year(fiscal_year),
-        views.payments.pending(fiscal_year),
-        views.awards.awards(ending_in=fiscal_year),
+        fiscal_year, programs, years, pending, views.awards.awards(ending_in=fiscal_year)
     )
     totals = YearEndTotals(
         **{
@@ -132,6 +141,8 @@ def fiscal_year_end(
         agreements_ending=ending,
         results_overdue=overdue,
         results_overdue_count=overdue_count,
+        as_of=moment.as_of,
+        known_at=moment.known_at,
     )
 
 
