@@ -7,6 +7,7 @@ the English or the French way; dates are ISO, as the mapping says, or Excel date
 
 from __future__ import annotations
 
+import codecs
 import csv
 import itertools
 import math
@@ -128,9 +129,11 @@ def _workbook_rows(data: bytes) -> Iterator[Row]:
 
 def _csv_rows(data: bytes) -> Iterator[Row]:
     try:
-        text_ = data.decode("utf-8-sig")
+        text_ = data.decode(encoding := _encoding(data))
     except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
+        line = data[: error.start].decode(encoding, errors="replace").count("\n") + 1
+        if encoding == "utf-16":
+            raise LedgerUnreadable(rule("the file is not UTF-16 text"), line=line) from None
         raise LedgerUnreadable(rule("the file is not UTF-8 text"), line=line) from None
     # The separator is the one the header uses most outside its quoted names.
     header_line = _QUOTED.sub("", text_.split("\n", 1)[0])
@@ -144,6 +147,12 @@ def _csv_rows(data: bytes) -> Iterator[Row]:
         raise LedgerUnreadable(
             rule("not CSV as expected ({detail})"), line=rows.line_num, detail=str(error)
         ) from None
+
+
+def _encoding(data: bytes) -> str:
+    """UTF-8 (its byte order mark left out), or UTF-16 when its byte order mark says so,
+    as Excel saves "Unicode text"; never a guess between 8-bit encodings."""
+    return "utf-16" if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) else "utf-8-sig"
 
 
 def _physical_lines(written: str) -> Iterator[str]:

@@ -144,3 +144,9 @@ def test_a_quoted_column_name_with_a_comma_does_not_change_the_separator() -> No
     ledger = 'Réf;"Montant, CAD";Date\nPAY-1;"1 000,50";2021-09-15\n'.encode()
     mapping = LedgerMapping(payment_ref="Réf", paid_on="Date", amount="Montant, CAD")
     assert [line.amount_cents for line in ledger_lines(ledger, mapping)] == [1_000_50]
+
+
+def test_excel_unicode_text_reads_as_utf16_with_tabs() -> None:
+    ledger = "payment_ref\tamount\tpaid_on\tBénéficiaire\nPAY-1\t1 000,00\t2021-09-15\tÉlan\n"
+    lines = list(ledger_lines(ledger.encode("utf-16")))
+    assert [(line.payment_ref, line.amount_cents) for line in lines] == [("PAY-1", 1_000_00)]
