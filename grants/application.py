@@ -87,11 +87,14 @@ class YearState:
 @dataclass(frozen=True)
 class Context:
     """Who sends a command, and how: the version of the aggregate they saw, if they
-    want the command refused when it has changed since, and their idempotency claim."""
+    want the command refused when it has changed since, and their idempotency claim.
+    ``trial``: decide it, every rule checked, and record nothing (a page asks a person
+    to confirm only what would be taken)."""
 
     actor: str
     expected_version: int | None = None
     claim: Claim | None = None
+    trial: bool = False
 
 
 class Grants(Application[UUID]):
@@ -354,7 +357,7 @@ class Grants(Application[UUID]):
             if isinstance(answer_for, UUID)
             else Receipt(id=subject.id, version=subject.version, position=0)
         )
-        if not events:
+        if not events or ctx.trial:
             return Receipt(id=subject.id, version=subject.version, position=0)
         kwargs: dict[str, Any] = {"periods": guard(events)}
         if ctx.claim is not None:

@@ -5,7 +5,7 @@ fields, what the form starts with, and the command it sends."""
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 from uuid import UUID
@@ -24,6 +24,7 @@ from grants.commands import (
     Amend,
     Approve,
     Assess,
+    CashFlowLine,
     CloseProject,
     Command,
     CorrectApplication,
@@ -40,9 +41,10 @@ from grants.domain.fiscal_year import FiscalYear
 from grants.domain.indicators import CATALOGUE
 from grants.domain.project import ALLOWS, Action, Project, Status
 from grants.domain.reference import PaymentBasis, PaymentKind
+from grants.idempotency import Receipt
 from grants.users import Role, User
 from grants.web.applications import Applicant, applicant, applicant_fields, applicant_values
-from grants.web.forms import Field, Form, FormPage, Section, submit, version_seen
+from grants.web.forms import Field, Form, FormPage, Refused, Section, submit, version_seen
 from grants.web.i18n import Translator
 from grants.web.layout import page, translator
 
@@ -61,6 +63,9 @@ class Step:
     command: Callable[[Form, Project], Command]
     # Who fills it: as the API's guard for the same command lets through.
     roles: frozenset[Role] = PROGRAM_OFFICERS
+    # For a decision that commits money: the sentence a person confirms before it is
+    # sent, with its figures.
+    confirm: Callable[[Translator, Project, Any], str] | None = None
 
 
 def _dated(t: Translator, label: str = "field.effective_on") -> Field:
@@ -194,6 +199,21 @@ def _approve(form: Form, _: Project) -> Approve:
     return Approve(cash_flow=lines, effective_on=day)
 
 
+def _years_in_words(t: Translator, lines: Sequence[CashFlowLine]) -> str:
+    return ", ".join(f"{line.fiscal_year} {t.money(line.amount_cents)}" for line in lines)
+
+
+def _confirm_approval(t: Translator, project: Project, approval: Approve) -> str:
+    return t(
+        "confirm.approval",
+        amount=t.money(sum(line.amount_cents for line in approval.cash_flow)),
+        recipient=project.recipient.legal_name,
+        title=t.name(project),
+        years=_years_in_words(t, approval.cash_flow),
+        requested=t.money(project.requested_cents),
+    )
+
+
 APPROVAL = Step(
     action=Action.APPROVE,
     sections=lambda t, _: [
@@ -205,6 +225,7 @@ APPROVAL = Step(
         "cash_flow[0].fiscal_year": str(FiscalYear.of(date.today())),
     },
     command=_approve,
+    confirm=_confirm_approval,
 )
 
 
@@ -270,6 +291,20 @@ def _agreement_defaults(_: Translator, project: Project) -> dict[str, str]:
     }
 
 
+def _confirm_agreement(t: Translator, project: Project, signing: SignAgreement) -> str:
+    return t(
+        "confirm.agreement",
+        recipient=project.recipient.legal_name,
+        value=t.money(project.value_cents),
+        signed_on=t.day(signing.signed_on),
+        start_on=t.day(signing.start_on),
+        end_on=t.day(signing.end_on),
+        basis=t(f"option.{signing.payment_basis.value}").lower(),
+        holdback_percent=signing.holdback_percent,
+        holdback=t.money(project.value_cents * signing.holdback_percent // 100),
+    )
+
+
 AGREEMENT = Step(
     action=Action.SIGN_AGREEMENT,
     sections=lambda t, _: [
@@ -291,6 +326,7 @@ AGREEMENT = Step(
     ],
     defaults=_agreement_defaults,
     command=_sign,
+    confirm=_confirm_agreement,
 )
 
 
@@ -311,6 +347,18 @@ def _amendment_lines(project: Project) -> int:
     return max(CASH_FLOW_LINES, len(project.cash_flow) + 1)
 
 
+def _confirm_amendment(t: Translator, project: Project, amendment: Amend) -> str:
+    if amendment.cash_flow is None:
+        return t("confirm.amendment_dates", recipient=project.recipient.legal_name)
+    return t(
+        "confirm.amendment",
+        recipient=project.recipient.legal_name,
+        before=t.money(project.value_cents),
+        after=t.money(sum(line.amount_cents for line in amendment.cash_flow)),
+        years=_years_in_words(t, amendment.cash_flow),
+    )
+
+
 AMENDMENT = Step(
     action=Action.AMEND,
     sections=lambda t, project: [
@@ -325,6 +373,7 @@ AMENDMENT = Step(
     ],
     defaults=lambda t, project: {**_cash_flow_values(t, project), **_today(t, project)},
     command=_amend,
+    confirm=_confirm_amendment,
 )
 
 
@@ -662,16 +711,28 @@ def record_step(
     project = grants.project(project_id)
     form_page = _form(t, project, step, chosen)
     form_page.version = version_seen(data.get("version", ""))
-    receipt = submit(
-        data,
-        t,
-        form_page,
-        lambda form: grants.handle(
-            form.context(request.user), chosen.command(form, project), project.id
-        ),
-    )
+    changing = bool(data.get("change"))  # back from the confirmation, to change a figure
+    asked: list[str] = []
+
+    def carry_out(form: Form) -> Receipt:
+        command = chosen.command(form, project)
+        context = form.context(request.user)
+        if chosen.confirm and changing:
+            asked.append("")
+            raise Refused
+        if chosen.confirm and data.get("confirmed") != "yes":
+            # Only what the rules would take is put to the person to confirm.
+            grants.handle(replace(context, trial=True), command, project.id)
+            asked.append(chosen.confirm(t, project, command))
+            raise Refused
+        return grants.handle(context, command, project.id)
+
+    receipt = submit(data, t, form_page, carry_out)
+    if receipt is None and asked and asked[0]:
+        return page(request, "confirm.html", form=form_page, sentence=asked[0])
     if receipt is None:
-        return page(request, "form.html", status_code=422, form=form_page)
+        status = 200 if asked else 422
+        return page(request, "form.html", status_code=status, form=form_page)
     return Redirect(f"/projects/{project_id}?saved=true", status_code=303)
 
 

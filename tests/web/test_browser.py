@@ -117,12 +117,17 @@ def test_a_payment_from_application_to_the_dashboard_in_both_languages(
     checked.check("approval-form-refused")
     fill(page, {"cash_flow[0].amount": "100,000.00"})
     page.get_by_role("button", name="Save").click()
+    # Put in words to confirm before anything is recorded.
+    expect(page.locator("#to-confirm")).to_contain_text("Approve $100,000.00 for")
+    checked.check("approval-confirmation")
+    page.get_by_role("button", name="Confirm").click()
     expect(page.locator("#project-status")).to_have_text("Approved")
 
     page.get_by_role("link", name="Record the signed agreement").click()
     checked.check("agreement-form")
     fill(page, stories.AGREEMENT)
     page.get_by_role("button", name="Save").click()
+    page.get_by_role("button", name="Confirm").click()
     expect(page.locator("#project-status")).to_have_text("Under agreement")
 
     page.get_by_role("link", name="Certify a payment request").click()

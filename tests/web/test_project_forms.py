@@ -16,6 +16,7 @@ from tests.web.conftest import Browser
 from tests.web.releasing import release_one
 
 _PROJECT = re.compile(r"/projects/([0-9a-f-]{36})")
+_HIDDEN = re.compile(r'<input type="hidden" name="([^"]+)" value="([^"]*)">')
 
 
 def events(services: Services) -> int:
@@ -32,7 +33,19 @@ def record(browser: Browser, path: str, fields: dict[str, str]) -> str:
         hidden["version"] = version[1]
     response = browser.submit(path, {**hidden, **fields})
     assert response.status_code == 200, response.text
+    if 'name="confirmed"' in browser.page:  # a decision that commits money: confirmed
+        response = browser.submit(path, confirmation(browser.page))
+        assert response.status_code == 200, response.text
     return str(response.url)
+
+
+def confirmation(page: str) -> dict[str, str]:
+    """The fields the confirmation page sends back when its Confirm button is pressed."""
+    return {
+        html.unescape(name): html.unescape(value)
+        for name, value in _HIDDEN.findall(page)
+        if name != "csrf_token"
+    }
 
 
 def applied(browser: Browser, services: Services) -> UUID:
@@ -156,3 +169,34 @@ def test_an_amount_is_recorded_as_typed_in_the_page_s_language_or_refused(
         match = _PROJECT.search(record(browser, "/projects/new", fields))
         assert match
         assert services.grants.project(UUID(match[1])).requested_cents == recorded
+
+
+def test_an_approval_is_confirmed_in_words_before_it_is_recorded_and_can_be_changed(
+    browser: Browser, services: Services
+) -> None:
+    project_id = applied(browser, services)
+    record(browser, f"/projects/{project_id}/assessment", stories.ASSESSMENT)
+    path = f"/projects/{project_id}/approval"
+    browser.get(path)
+    before = events(services)
+    asked = browser.submit(path, stories.approval("100,000.00"))
+    assert asked.status_code == 200 and events(services) == before
+    sentence = re.search(r'<p id="to-confirm" class="confirm">(.*?)</p>', asked.text)
+    assert sentence
+    assert html.unescape(sentence[1]) == (
+        "Approve $100,000.00 for NOW Canada Society, “The Essentials” ($120,000.00 requested): "
+        f"{stories.THIS_YEAR} $100,000.00?"
+    )
+    # Back to the form with what was typed, to change a figure.
+    back = browser.submit(path, {**confirmation(asked.text), "change": "yes"})
+    assert back.status_code == 200 and 'value="100,000.00"' in back.text
+    assert events(services) == before
+    # Confirmed twice (a double click): recorded once.
+    confirmed = confirmation(asked.text)
+    browser.get(path)
+    browser.page = asked.text
+    browser.submit(path, confirmed)
+    browser.page = asked.text
+    browser.submit(path, confirmed)
+    assert services.grants.project(project_id).value_cents == 100_000_00
+    assert events(services) == before + 2  # the approval, and its commitment
