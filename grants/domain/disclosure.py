@@ -28,7 +28,7 @@ _RIDING_NUMBER = re.compile(r"[1-9][0-9]{4}")
 _BUSINESS_NUMBER = re.compile(r"[1-9][0-9]{8}")
 _NAICS = re.compile(r"[0-9]{3,6}")
 # Fields of a few paragraphs; the others are names and codes.
-_PARAGRAPHS = frozenset(
+PARAGRAPHS = frozenset(
     {
         "description_en",
         "description_fr",
@@ -88,17 +88,8 @@ class Disclosure:
                     rule("the federal riding is named in English and in French"),
                     field=f"disclosure.{name}",
                 )
-        for since, required in _REQUIRED_FROM:
-            for name in required:
-                if start_on >= since and not getattr(self, name):
-                    raise InvalidValue(
-                        rule(
-                            "required for the open-data disclosure of agreements starting "
-                            "on or after {since_on}"
-                        ),
-                        field=f"disclosure.{name}",
-                        since_on=since,
-                    )
+        for name in self.missing(start_on):
+            raise missing_error(name)
         if self.recipient_type and self.recipient_type not in RECIPIENT_TYPES:
             raise InvalidValue(
                 rule("{given} is not one of the publication's recipient types ({codes})"),
@@ -144,12 +135,37 @@ class Disclosure:
                 since_on=_FORMATS_FROM,
             )
 
+    def missing(self, start_on: date) -> list[str]:
+        """The fields the publication requires of an agreement starting on ``start_on``
+        and this disclosure leaves empty."""
+        return [
+            name
+            for since, required in _REQUIRED_FROM
+            for name in required
+            if start_on >= since and not getattr(self, name)
+        ]
+
+
+def required_since(name: str) -> date | None:
+    """From which agreement start date the publication requires the field, if it does."""
+    return next((since for since, required in _REQUIRED_FROM if name in required), None)
+
+
+def missing_error(name: str) -> InvalidValue:
+    """The refusal of a field the publication requires, left empty."""
+    since = next(since for since, required in _REQUIRED_FROM if name in required)
+    return InvalidValue(
+        rule("required for the open-data disclosure of agreements starting on or after {since_on}"),
+        field=f"disclosure.{name}",
+        since_on=since,
+    )
+
 
 DISCLOSURE_FIELDS = tuple(field.name for field in fields(Disclosure))
 
 
 def _text(name: str, value: str) -> str:
-    paragraphs = name in _PARAGRAPHS
+    paragraphs = name in PARAGRAPHS
     return text(
         value,
         field=f"disclosure.{name}",

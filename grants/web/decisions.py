@@ -36,15 +36,36 @@ from grants.commands import (
     SignAgreement,
     Withdraw,
 )
-from grants.domain.disclosure import RECIPIENT_TYPES, Disclosure
+from grants.domain.disclosure import (
+    PARAGRAPHS,
+    RECIPIENT_TYPES,
+    Disclosure,
+    missing_error,
+    required_since,
+)
 from grants.domain.fiscal_year import FiscalYear
 from grants.domain.indicators import CATALOGUE
 from grants.domain.project import ALLOWS, Action, Project, Status
 from grants.domain.reference import PaymentBasis, PaymentKind
 from grants.idempotency import Receipt
 from grants.users import Role, User
-from grants.web.applications import Applicant, applicant, applicant_fields, applicant_values
-from grants.web.forms import Field, Form, FormPage, Refused, Section, submit, version_seen
+from grants.web.applications import (
+    Applicant,
+    applicant,
+    applicant_fields,
+    applicant_values,
+    choose,
+)
+from grants.web.forms import (
+    Field,
+    Form,
+    FormPage,
+    Kind,
+    Refused,
+    Section,
+    submit,
+    version_seen,
+)
 from grants.web.i18n import Translator
 from grants.web.layout import page, translator
 
@@ -232,17 +253,37 @@ APPROVAL = Step(
 # Agreement
 
 
-# What the agreement form asks of the open-data disclosure: what the publication
-# requires of agreements starting now, and the number and postal code people look for.
+# What the agreement form asks of the open-data disclosure: every field the published
+# table has, grouped as people fill them; which the table requires depends on when the
+# agreement starts, and each says so.
 DISCLOSED = (
-    "agreement_number",
-    "recipient_type",
-    "recipient_city",
-    "recipient_postal_code",
-    "description_en",
-    "description_fr",
-    "expected_results_en",
-    "expected_results_fr",
+    (
+        "field.disclosure",
+        (
+            "agreement_number",
+            "recipient_type",
+            "recipient_legal_name_fr",
+            "recipient_operating_name",
+            "recipient_city",
+            "recipient_postal_code",
+        ),
+    ),
+    (
+        "field.disclosure_riding",
+        ("federal_riding_name_en", "federal_riding_name_fr", "federal_riding_number"),
+    ),
+    (
+        "field.disclosure_description",
+        (
+            "description_en",
+            "description_fr",
+            "expected_results_en",
+            "expected_results_fr",
+            "additional_information_en",
+            "additional_information_fr",
+        ),
+    ),
+    ("field.disclosure_classification", ("naics_identifier", "coverage")),
 )
 
 
@@ -250,7 +291,16 @@ def _sign(form: Form, _: Project) -> SignAgreement:
     signed_on, start_on, end_on = form.day("signed_on"), form.day("start_on"), form.day("end_on")
     basis = form.choice("payment_basis", PaymentBasis)
     holdback = form.whole("holdback_percent")
-    disclosed = {name: form.text(f"disclosure.{name}", required=False) for name in DISCLOSED}
+    disclosure = Disclosure(
+        **{
+            name: form.text(f"disclosure.{name}", required=False)
+            for _, names in DISCLOSED
+            for name in names
+        }
+    )
+    # Every field the table requires and left empty is named at once.
+    for name in disclosure.missing(start_on) if start_on else ():
+        form.refused_by(missing_error(name))
     form.check()
     assert signed_on and start_on and end_on and basis and holdback is not None
     return SignAgreement(
@@ -259,24 +309,26 @@ def _sign(form: Form, _: Project) -> SignAgreement:
         end_on=end_on,
         payment_basis=basis,
         holdback_percent=holdback,
-        disclosure=Disclosure(**disclosed),
+        disclosure=disclosure,
     )
 
 
-def _disclosure_section(t: Translator) -> Section:
-    fields = [
-        Field(
-            f"disclosure.{name}",
-            t(f"field.{name}"),
-            "select" if name == "recipient_type" else "text",
-            [("", "")] + [(code, t(f"recipient_type.{code}")) for code in RECIPIENT_TYPES]
-            if name == "recipient_type"
-            else (),
-            required=False,
-        )
-        for name in DISCLOSED
+def _disclosure_field(t: Translator, name: str) -> Field:
+    since = required_since(name)
+    hint = t("hint.disclosure_required", since_on=t.day(since)) if since else None
+    if name == "recipient_type":
+        options = [choose(t)] + [(code, t(f"recipient_type.{code}")) for code in RECIPIENT_TYPES]
+        return Field(f"disclosure.{name}", t(f"field.{name}"), "select", options, hint=hint)
+    kind: Kind = "textarea" if name in PARAGRAPHS else "text"
+    # Required or not depends on the start date, so none is marked optional.
+    return Field(f"disclosure.{name}", t(f"field.{name}"), kind, hint=hint)
+
+
+def _disclosure_sections(t: Translator) -> list[Section]:
+    return [
+        Section([_disclosure_field(t, name) for name in names], legend=t(legend))
+        for legend, names in DISCLOSED
     ]
-    return Section(fields, legend=t("field.disclosure"))
 
 
 def _agreement_defaults(_: Translator, project: Project) -> dict[str, str]:
@@ -322,7 +374,7 @@ AGREEMENT = Step(
                 Field("holdback_percent", t("field.holdback_percent"), "number"),
             ]
         ),
-        _disclosure_section(t),
+        *_disclosure_sections(t),
     ],
     defaults=_agreement_defaults,
     command=_sign,

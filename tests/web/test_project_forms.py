@@ -200,3 +200,32 @@ def test_an_approval_is_confirmed_in_words_before_it_is_recorded_and_can_be_chan
     browser.submit(path, confirmed)
     assert services.grants.project(project_id).value_cents == 100_000_00
     assert events(services) == before + 2  # the approval, and its commitment
+
+
+def test_the_agreement_form_names_every_field_the_open_data_table_requires_at_once(
+    browser: Browser, services: Services
+) -> None:
+    project_id = applied(browser, services)
+    record(browser, f"/projects/{project_id}/assessment", stories.ASSESSMENT)
+    record(browser, f"/projects/{project_id}/approval", stories.approval("1,000.00"))
+    path = f"/projects/{project_id}/agreement"
+    form = browser.get(path).text
+    assert "(optional)" not in form.split("For the open-data disclosure")[1]
+    assert re.search(r'<textarea id="disclosure.description_en"', form)
+    assert "Required for agreements starting on or after 2025-12-01." in form
+    for name in ("recipient_operating_name", "federal_riding_number", "naics_identifier"):
+        assert f'name="disclosure.{name}"' in form
+    before = events(services)
+    empty = {k: v for k, v in stories.AGREEMENT.items() if not k.startswith("disclosure.")}
+    response = browser.submit(path, empty)
+    assert response.status_code == 422
+    refused = re.findall(r'id="disclosure\.([a-z_]+)-error"', response.text)
+    assert set(refused) == {
+        "recipient_type",
+        "recipient_city",
+        "description_en",
+        "description_fr",
+        "expected_results_en",
+        "expected_results_fr",
+    }
+    assert events(services) == before
