@@ -33,11 +33,13 @@ QUERIES = [
 ]
 
 
-async def client(port: int, token: str, requests: int, latencies: list[float]) -> None:
+async def client(
+    port: int, token: str, requests: int, latencies: list[float], queries: list[str]
+) -> None:
     reader, writer = await asyncio.open_connection("127.0.0.1", port)
     for n in range(requests):
         request = (
-            f"GET {QUERIES[n % len(QUERIES)]} HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+            f"GET {queries[n % len(queries)]} HTTP/1.1\r\nHost: 127.0.0.1\r\n"
             f"Authorization: Bearer {token}\r\n\r\n"
         ).encode()
         started = time.perf_counter()
@@ -54,7 +56,9 @@ async def client(port: int, token: str, requests: int, latencies: list[float]) -
     writer.close()
 
 
-def load(url: str, clients: int, requests: int, workers: int) -> tuple[float, float, float]:
+def load(
+    url: str, clients: int, requests: int, workers: int, queries: list[str] = QUERIES
+) -> tuple[float, float, float]:
     token = add_user(url, "sasha", Role.STRATEGY_ANALYST)
     with api_server({"DATABASE_URL": url}, workers) as (port, _):
         latencies: list[float] = []
@@ -62,7 +66,7 @@ def load(url: str, clients: int, requests: int, workers: int) -> tuple[float, fl
         async def run() -> float:
             started = time.perf_counter()
             await asyncio.gather(
-                *(client(port, token, requests, latencies) for _ in range(clients))
+                *(client(port, token, requests, latencies, queries) for _ in range(clients))
             )
             return time.perf_counter() - started
 

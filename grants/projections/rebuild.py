@@ -58,9 +58,12 @@ def rebuild(
     head = grants.recorder.max_notification_id() or 0
     position = 0
     # The next batch is read while the views write this one, each view on a connection
-    # of its own, so that the database's work and Python's overlap.
+    # of its own, so that the database's work and Python's overlap; no more at once than
+    # the store's pool holds, or a view would wait for a connection beyond its timeout.
     source = batches(grants, 0, head, size)
-    with collector_paused(), ThreadPoolExecutor(max_workers=len(views) + 1) as pool:
+    connections = grants.recorder.datastore.pool.max_size  # type: ignore[attr-defined]
+    workers = min(len(views) + 1, connections)
+    with collector_paused(), ThreadPoolExecutor(max_workers=workers) as pool:
         reading = pool.submit(next, source, None)
         while (batch := reading.result()) is not None:
             events, position = [event for _, event in batch], batch[-1][0]

@@ -17,10 +17,12 @@ from grants import money
 from grants.domain.reference import Pillar
 from grants.finance.downloads import Download
 from grants.http_values import TextQuery
+from grants.moments import NOW, Moment
 from grants.projections import Views
 from grants.projections.funding import FundingRow
 from grants.projections.outcomes import OutcomeRow
 from grants.spreadsheet import Number, csv_text, for_spreadsheets
+from grants.web.as_of import asked
 from grants.web.charts import Series, bar_chart
 from grants.web.i18n import Translator
 from grants.web.layout import attachment, page, translator
@@ -48,6 +50,10 @@ def _total(label: str, rows: Iterable[FundingRow]) -> Funding:
     )
 
 
+# Every row of the funding view: no fiscal year, pillar, department or program chosen.
+_ALL: dict[str, Any] = dict.fromkeys(("fiscal_year", "pillar", "department", "program_id"))
+
+
 def _chosen(value: str | None) -> str | None:
     return value or None
 
@@ -62,14 +68,24 @@ class Dashboard:
 
 
 def dashboard(
-    views: Views, t: Translator, fiscal_year: str | None, department: str | None
+    views: Views,
+    t: Translator,
+    fiscal_year: str | None,
+    department: str | None,
+    moment: Moment = NOW,
 ) -> Dashboard:
-    """One read of the view (a summary of a few hundred rows), cut three ways."""
-    rows = views.funding.rows()
+    """One read of the view (a summary of a few hundred rows), cut three ways; as of
+    the moment's day, when one is asked."""
+    funded_in: dict[str, Any] = {"fiscal_year": fiscal_year, "department": department}
+    if moment:
+        rows, _ = views.as_of.funding(moment, **_ALL)
+        _, funded = views.as_of.funding(moment, **{**_ALL, **funded_in})
+    else:
+        rows = views.funding.rows()
+        # Each project once, though the rows count it in each year it holds money.
+        funded = views.funding.projects(**funded_in)
     in_department = [r for r in rows if department in (None, r.department)]
     chosen = [r for r in in_department if fiscal_year in (None, r.fiscal_year)]
-    # Each project once, though the rows count it in each year it holds money.
-    funded = views.funding.projects(fiscal_year=fiscal_year, department=department)
     by_pillar = [
         replace(
             _total(t.pillar(pillar), (r for r in chosen if r.pillar == pillar)),
@@ -101,10 +117,11 @@ def funding_page(
     views: NamedDependency[Views],
     fiscal_year: TextQuery = None,
     department: TextQuery = None,
+    as_of: TextQuery = None,
 ) -> Template:
     t = translator(request)
-    fiscal_year, department = _chosen(fiscal_year), _chosen(department)
-    board = dashboard(views, t, fiscal_year, department)
+    fiscal_year, department, moment = _chosen(fiscal_year), _chosen(department), asked(as_of)
+    board = dashboard(views, t, fiscal_year, department, moment)
     committed = Series(t("field.committed"), "committed")
     disbursed = Series(t("field.disbursed"), "disbursed")
     chart = bar_chart(
@@ -130,6 +147,7 @@ def funding_page(
         trend=trend,
         fiscal_year=fiscal_year or "",
         department=department or "",
+        as_of=moment.as_of,
         year_options=[(year, year) for year in board.fiscal_years],
         department_options=[(code, t.department(code)) for code in board.departments],
         query=f"?{query}" if query else "",
@@ -165,9 +183,10 @@ def funding_csv(
     views: NamedDependency[Views],
     fiscal_year: TextQuery = None,
     department: TextQuery = None,
+    as_of: TextQuery = None,
 ) -> Response[str]:
     t = translator(request)
-    board = dashboard(views, t, _chosen(fiscal_year), _chosen(department))
+    board = dashboard(views, t, _chosen(fiscal_year), _chosen(department), asked(as_of))
     header, *rows = _funding_csv(t, t("field.pillar"), [*board.by_pillar, board.totals])
     return csv_download("funding-by-pillar.csv", header, rows)
 
@@ -177,9 +196,10 @@ def trend_csv(
     request: Request[Any, Any, Any],
     views: NamedDependency[Views],
     department: TextQuery = None,
+    as_of: TextQuery = None,
 ) -> Response[str]:
     t = translator(request)
-    board = dashboard(views, t, None, _chosen(department))
+    board = dashboard(views, t, None, _chosen(department), asked(as_of))
     header, *rows = _funding_csv(t, t("field.fiscal_year"), board.by_year)
     return csv_download("disbursements-by-fiscal-year.csv", header, rows)
 

@@ -26,6 +26,7 @@ from grants.http_values import PageQuery, TextQuery
 from grants.idempotency import Receipt
 from grants.projections import Views
 from grants.users import Role, User
+from grants.web.as_of import asked
 from grants.web.forms import Field, Form, FormPage, Section, submit
 from grants.web.i18n import Translator
 from grants.web.layout import page, translator
@@ -46,10 +47,11 @@ def year_end_page(
     views: NamedDependency[Views],
     fiscal_year: FromQuery[FiscalYear | None] = None,
     department: TextQuery = None,
+    as_of: TextQuery = None,
     page_number: PageQuery = 1,
 ) -> Template:
     t = translator(request)
-    today = date.today()
+    today, moment = date.today(), asked(as_of)
     year = fiscal_year or latest_year_with_money(views, today)
     report = fiscal_year_end(
         year,
@@ -58,6 +60,7 @@ def year_end_page(
         request.app.state.services.pool,
         department or None,
         overdue_page=(OVERDUE_PAGE, (page_number - 1) * OVERDUE_PAGE),
+        moment=moment,
     )
     years = {year, FiscalYear.of(today), *views.commitments.years_with_money()}
     departments = sorted({p.department for p in grants.programs()})
@@ -79,7 +82,9 @@ def year_end_page(
         department_options=[(code, t.department(code)) for code in departments],
         page_number=page_number,
         pages=-(-report.results_overdue_count // OVERDUE_PAGE),
-        query=urlencode({"fiscal_year": str(year), "department": department or ""}),
+        query=urlencode(
+            {"fiscal_year": str(year), "department": department or "", "as_of": as_of or ""}
+        ),
     )
 
 
