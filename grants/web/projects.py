@@ -20,9 +20,11 @@ from grants.domain.project import Project, Status
 from grants.domain.reference import Pillar
 from grants.http_values import PageQuery, TextQuery
 from grants.idempotency import Receipt
+from grants.moments import project_at
 from grants.projections import Views
 from grants.users import Role, User
 from grants.web.applications import applicant, applicant_fields, choose
+from grants.web.as_of import asked
 from grants.web.decisions import next_steps
 from grants.web.forms import Field, Form, FormPage, Section, submit
 from grants.web.i18n import Translator
@@ -118,9 +120,12 @@ def project_page(
     project_id: FromPath[UUID],
     grants: NamedDependency[Grants],
     saved: FromQuery[bool] = False,
+    as_of: TextQuery = None,
 ) -> Template:
     t = translator(request)
-    project = grants.project(project_id)
+    moment = asked(as_of)
+    # As of a day: folded from the facts in effect then, and no actions (they act now).
+    project = project_at(grants, project_id, moment) if moment else grants.project(project_id)
     program = grants.program(project.program_id)
     timeline = [
         {
@@ -131,6 +136,7 @@ def project_page(
             "recorded_at": event.timestamp,
         }
         for event in grants.history(project_id)
+        if moment.keeps(event)
     ]
     years = sorted(set(project.cash_flow) | set(project.disbursed))
     return page(
@@ -141,7 +147,8 @@ def project_page(
         years=years,
         timeline=timeline,
         saved=saved,
-        steps=next_steps(project.status, request.user.role),
+        steps=[] if moment else next_steps(project.status, request.user.role),
+        as_of=moment.as_of,
     )
 
 
