@@ -19,7 +19,7 @@ import anyio.to_thread
 
 from grants.bootstrap import Services
 from grants.database import UNAVAILABLE
-from grants.finance import deadlines
+from grants.finance import deadlines, standard_flags
 from grants.finance.ledger import LedgerUnreadable
 from grants.finance.reconciliations import Run, reconcile_run
 from grants.projections.status import failures
@@ -143,6 +143,23 @@ async def refresh_deadlines(ctx: dict[str, Any]) -> int | None:
     return await anyio.to_thread.run_sync(
         deadlines.refresh, services.pool, services.views.awards, date.today()
     )
+
+
+async def flag_service_standards(ctx: dict[str, Any]) -> int | None:
+    """Flags, as of today, the service-standard cases about to miss their standard (or
+    overdue), from the standards view once it has read the whole store: run each night
+    and when the worker starts."""
+    services: Services = ctx["services"]
+    head = await anyio.to_thread.run_sync(services.grants.recorder.max_notification_id)
+    try:
+        await caught_up(services, services.views.standards, head or 0)
+    except ViewNotReady as why:
+        logger.error("the service standards were not flagged: %s", why)
+        return None
+    flagged = await anyio.to_thread.run_sync(
+        standard_flags.flag, services.grants, services.views, services.pool, date.today()
+    )
+    return len(flagged)
 
 
 async def report_lag(ctx: dict[str, Any]) -> dict[str, int]:

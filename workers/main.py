@@ -13,7 +13,13 @@ from grants.bootstrap import Services, bootstrap
 from grants.projections.follower import follow
 from grants.queue import queue_name, redis_settings
 from grants.settings import Settings
-from workers.jobs import reconcile, refresh_deadlines, report_lag, resume_stalled
+from workers.jobs import (
+    flag_service_standards,
+    reconcile,
+    refresh_deadlines,
+    report_lag,
+    resume_stalled,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -30,6 +36,7 @@ def worker(services: Services, redis_url: str, **options: Any) -> Worker:
             cron(report_lag, second=0, run_at_startup=True),
             cron(resume_stalled, second={5, 25, 45}, run_at_startup=True),
             cron(refresh_deadlines, hour=2, minute=0, second=0, run_at_startup=True),
+            cron(flag_service_standards, hour=2, minute=5, second=0, run_at_startup=True),
         ],
         redis_settings=redis_settings(redis_url),
         queue_name=queue_name(services.database_url),

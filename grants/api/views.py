@@ -19,7 +19,8 @@ from grants.bootstrap import Services
 from grants.domain.fiscal_year import FiscalYear
 from grants.domain.indicators import CATALOGUE
 from grants.domain.reference import Pillar
-from grants.finance.service_standards import ServiceStandards, service_standards
+from grants.finance import standard_flags
+from grants.finance.service_standards import AtRisk, ServiceStandards, service_standards
 from grants.http_values import DepartmentQuery, PositionQuery
 from grants.moments import Moment
 from grants.projections.commitments import CommitmentRow
@@ -69,6 +70,9 @@ def totals_of(rows: Iterable[FundingRow], projects: dict[str, int]) -> FundingTo
 
 
 class ServiceStandardsOut(ServiceStandards):
+    # The cases the nightly job flagged as about to miss their standard, and its night.
+    flagged_on: date | None
+    flagged: list[AtRisk]
     position: int
 
 
@@ -202,7 +206,13 @@ class ViewsController(Controller):
                 fiscal_year, quarter, program_id, services.grants, services.views, date.today()
             )
         )
-        return ServiceStandardsOut(**msgspec.structs.asdict(report), position=position)
+        flagged_on, flagged = await anyio.to_thread.run_sync(standard_flags.flagged, services.pool)
+        return ServiceStandardsOut(
+            **msgspec.structs.asdict(report),
+            flagged_on=flagged_on,
+            flagged=[case for case in flagged if program_id in (None, case.program_id)],
+            position=position,
+        )
 
     @get("/programs/{program_id:uuid}/commitments")
     async def program_commitments(
