@@ -45,6 +45,7 @@ from grants.domain.disclosure import (
 )
 from grants.domain.fiscal_year import FiscalYear
 from grants.domain.indicators import CATALOGUE
+from grants.domain.program import Program
 from grants.domain.project import ALLOWS, Action, Project, Status
 from grants.domain.reference import PaymentBasis, PaymentKind
 from grants.idempotency import Receipt
@@ -87,6 +88,8 @@ class Step:
     # For a decision that commits money: the sentence a person confirms before it is
     # sent, with its figures.
     confirm: Callable[[Translator, Project, Any], str] | None = None
+    # The figures the form is filled with: the request, the allocation, the cash flow.
+    facts: Callable[[Translator, Project, Program], list[str]] | None = None
 
 
 def _dated(t: Translator, label: str = "field.effective_on") -> Field:
@@ -224,6 +227,35 @@ def _years_in_words(t: Translator, lines: Sequence[CashFlowLine]) -> str:
     return ", ".join(f"{line.fiscal_year} {t.money(line.amount_cents)}" for line in lines)
 
 
+def _commitment_facts(t: Translator, project: Project, program: Program) -> list[str]:
+    """What an approval or an amendment is weighed against: the request, what the
+    program's allocation has left each year, what the project holds."""
+    years = sorted({*program.allocations, *project.cash_flow})
+    left = ", ".join(
+        f"{year} {t.money(program.available(year) + project.cash_flow.get(year, 0))}"
+        for year in years
+    )
+    facts = [t("facts.requested", amount=t.money(project.requested_cents))]
+    if project.cash_flow:
+        facts.append(t("facts.cash_flow", years=_years_in_words(t, _lines(project))))
+    facts.append(t("facts.available", program=t.name(program), years=left or t("common.none")))
+    return facts
+
+
+def _room_facts(t: Translator, project: Project, _: Program) -> list[str]:
+    """What a payment request may ask of each year: the cash flow less what is paid or
+    awaiting release."""
+    room = ", ".join(
+        f"{year} {t.money(cents - project.spent(year))}"
+        for year, cents in sorted(project.cash_flow.items())
+    )
+    return [t("facts.room", years=room or t("common.none"))]
+
+
+def _lines(project: Project) -> list[CashFlowLine]:
+    return [CashFlowLine(year, cents) for year, cents in sorted(project.cash_flow.items())]
+
+
 def _confirm_approval(t: Translator, project: Project, approval: Approve) -> str:
     return t(
         "confirm.approval",
@@ -247,6 +279,7 @@ APPROVAL = Step(
     },
     command=_approve,
     confirm=_confirm_approval,
+    facts=_commitment_facts,
 )
 
 
@@ -426,6 +459,7 @@ AMENDMENT = Step(
     defaults=lambda t, project: {**_cash_flow_values(t, project), **_today(t, project)},
     command=_amend,
     confirm=_confirm_amendment,
+    facts=_commitment_facts,
 )
 
 
@@ -480,6 +514,7 @@ PAYMENT_REQUEST = Step(
         "effective_on": date.today().isoformat(),
     },
     command=_request_payment,
+    facts=_room_facts,
 )
 
 
@@ -616,6 +651,7 @@ REPROFILING = Step(
         "to_fiscal_year": _agreement_years(project)[-1][0],
     },
     command=_reprofile,
+    facts=_room_facts,
 )
 
 
@@ -725,8 +761,10 @@ def _step(name: str, user: User) -> Step:
     return step
 
 
-def _form(t: Translator, project: Project, name: str, step: Step) -> FormPage:
+def _form(t: Translator, grants: Grants, project: Project, name: str, step: Step) -> FormPage:
+    facts = step.facts(t, project, grants.program(project.program_id)) if step.facts else []
     return FormPage(
+        facts=facts,
         title=t(f"form.{name}"),
         action=f"/projects/{project.id}/{name}",
         submit=t("common.save"),
@@ -746,7 +784,7 @@ def step_form(
     grants: NamedDependency[Grants],
 ) -> Template:
     chosen = _step(step, request.user)
-    form_page = _form(translator(request), grants.project(project_id), step, chosen)
+    form_page = _form(translator(request), grants, grants.project(project_id), step, chosen)
     return page(request, "form.html", form=form_page)
 
 
@@ -761,7 +799,7 @@ def record_step(
     t = translator(request)
     chosen = _step(step, request.user)
     project = grants.project(project_id)
-    form_page = _form(t, project, step, chosen)
+    form_page = _form(t, grants, project, step, chosen)
     form_page.version = version_seen(data.get("version", ""))
     changing = bool(data.get("change"))  # back from the confirmation, to change a figure
     asked: list[str] = []

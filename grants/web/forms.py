@@ -66,6 +66,9 @@ class FormPage:
     form_key: str = field(default_factory=lambda: uuid4().hex)
     version: int | None = None
     intro: str | None = None
+    # The figures a person decides with, shown above the form (what was requested,
+    # what is left of an allocation...).
+    facts: Sequence[str] = ()
 
     def known(self, name: str) -> bool:
         return any(

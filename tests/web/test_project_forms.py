@@ -177,7 +177,12 @@ def test_an_approval_is_confirmed_in_words_before_it_is_recorded_and_can_be_chan
     project_id = applied(browser, services)
     record(browser, f"/projects/{project_id}/assessment", stories.ASSESSMENT)
     path = f"/projects/{project_id}/approval"
-    browser.get(path)
+    form = html.unescape(browser.get(path).text)
+    # The figures to decide with, above the form.
+    assert "Requested: $120,000.00" in form
+    assert (
+        f"Left to commit in the allocation of Victims Fund: {stories.THIS_YEAR} $500,000.00" in form
+    )
     before = events(services)
     asked = browser.submit(path, stories.approval("100,000.00"))
     assert asked.status_code == 200 and events(services) == before
