@@ -33,6 +33,10 @@ RUNS: dict[str, tuple[list[str], list[str]]] = {
         ["--sizes", "10000,1000000"],
         ["--sizes", "300,600", "--clients", "2", "--requests", "4"],
     ),
+    "as_of": (
+        ["--events", "1000000"],
+        ["--events", "300", "--clients", "2", "--requests", "4"],
+    ),
     "reconcile": (["--lines", "100000"], ["--lines", "200"]),
     "write_path": ([], ["--seconds", "0.5", "--commands", "64", "--clients", "4"]),
 }
@@ -92,6 +96,22 @@ def read_table(f: dict[str, Any]) -> str:
     return "\n".join(rows)
 
 
+def as_of_table(f: dict[str, Any]) -> str:
+    rows = ["| funding-by-pillar | requests/s | p50 | p99 |", "|---|---|---|---|"]
+    for name, label in (("today", "today"), ("as_of", "as of a day (`as_of=`)")):
+        r = f[name]
+        rows.append(
+            f"| {label} | {r['rate']:,.0f} | {r['p50'] * 1000:.1f} ms | {r['p99'] * 1000:.1f} ms |"
+        )
+    rows.append("")
+    rows.append(
+        f"Store of {f['events']:,} events, {f['clients']} clients, {f['workers']} server "
+        f"processes; the p99 as of a day against today's: "
+        f"{f['as_of']['p99'] / f['today']['p99']:.2f} (the target: at most 1.5)."
+    )
+    return "\n".join(rows)
+
+
 def reconcile_table(f: dict[str, Any]) -> str:
     return "\n".join(
         [
@@ -129,6 +149,7 @@ def write_table(f: dict[str, Any]) -> str:
 TABLES: dict[str, Callable[[dict[str, Any]], str]] = {
     "rebuild": rebuild_table,
     "read_path": read_table,
+    "as_of": as_of_table,
     "reconcile": reconcile_table,
     "write_path": write_table,
 }
