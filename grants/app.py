@@ -30,6 +30,7 @@ from grants.projections import Views
 from grants.queue import redis_settings
 from grants.security_headers import ApiDocsPolicy, security_headers
 from grants.settings import Settings
+from grants.web.auth import find_session
 from grants.web.layout import error_page
 from grants.web.site import TEMPLATES, web_ui
 
@@ -45,6 +46,9 @@ def _unknown_address(request: Request[Any, Any, Any], exc: NotFoundException) ->
     path = request.url.path
     if path.startswith(_MACHINE_PATHS) or "text/html" not in request.headers.get("accept", ""):
         return http_problem(exc).to_response(request)
+    # No router's middleware ran: the page finds its visitor's session itself, to show
+    # the menu of someone signed in. A rare page: its lookup may hold the loop a moment.
+    find_session(request.scope)
     return error_page(request, exc)
 
 

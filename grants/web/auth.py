@@ -64,14 +64,17 @@ class SessionMiddleware(ASGIMiddleware):
     scopes = (ScopeType.HTTP,)
 
     async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
-        session_id = Request[Any, Any, Any](scope).cookies.get(COOKIE)
-        session = None
-        if session_id:
-            store = sessions(scope["litestar_app"].state)
-            session = await anyio.to_thread.run_sync(store.find, session_id)
-        scope["auth"] = session
-        scope["user"] = session.user if session else None
+        await anyio.to_thread.run_sync(find_session, scope)
         await next_app(scope, receive, send)
+
+
+def find_session(scope: Scope) -> None:
+    """Sets the request's session and user from its cookie. A page served outside the
+    pages' router (an address no route takes) calls it too, to be shown signed in."""
+    session_id = Request[Any, Any, Any](scope).cookies.get(COOKIE)
+    session = sessions(scope["litestar_app"].state).find(session_id) if session_id else None
+    scope["auth"] = session
+    scope["user"] = session.user if session else None
 
 
 async def signed_in(

@@ -55,6 +55,8 @@ def test_a_mistyped_address_is_a_page_for_a_browser_and_problem_details_for_the_
         assert answer.status_code == 404
         assert answer.headers["content-type"].startswith("text/html")
         assert "<h1>Page not found</h1>" in answer.text
+        # In the frame of someone signed in: their menu, their name.
+        assert 'href="/projects"' in answer.text and "olivia" in answer.text
     # A role refusal says so, not that something went wrong.
     refused = browser.get("/payments")
     assert refused.status_code == 403
