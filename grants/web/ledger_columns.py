@@ -11,6 +11,7 @@ from typing import Any
 from uuid import UUID
 
 import anyio.to_thread
+import msgspec
 from litestar import Request, get, post
 from litestar.datastructures import State
 from litestar.params import FromPath
@@ -180,7 +181,10 @@ async def read_with_mapping(
         form.refuse("mapping", t("error.choice"))
     if mapping is not None and choice == NEW:
         try:
-            await anyio.to_thread.run_sync(store.mappings.free, mapping.department, mapping.name)
+            department, name = await anyio.to_thread.run_sync(
+                store.mappings.free, mapping.department, mapping.name
+            )
+            mapping = msgspec.structs.replace(mapping, department=department, name=name)
         except DomainError as refused:
             form.refused_by(refused)
     if mapping is not None and not form_page.errors:
