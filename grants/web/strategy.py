@@ -23,7 +23,7 @@ from grants.projections.funding import FundingRow
 from grants.projections.outcomes import OutcomeRow
 from grants.spreadsheet import Number, csv_text, for_spreadsheets
 from grants.web.as_of import asked
-from grants.web.charts import Series, bar_chart
+from grants.web.charts import BarChart, Series, bar_chart
 from grants.web.i18n import Translator
 from grants.web.layout import attachment, page, translator
 
@@ -216,6 +216,25 @@ def _outcomes(
     return chosen, sorted({r.fiscal_year for r in rows})
 
 
+def _outcome_charts(t: Translator, rows: list[OutcomeRow]) -> list[BarChart]:
+    """An indicator's reported totals year by year: one chart each, since indicators
+    count different things and share no scale."""
+    years: dict[tuple[str, str], list[tuple[str, int]]] = defaultdict(list)
+    for row in rows:
+        years[(row.pillar, row.indicator)].append((row.fiscal_year, row.total))
+    reported = Series(t("field.reported_total"), "disbursed")
+    return [
+        bar_chart(
+            f"outcome-chart-{pillar}-{indicator}",
+            f"{t.indicator(indicator)} · {t.pillar(pillar)}",
+            [reported],
+            [(year, (total,)) for year, total in totals],
+            t.number,
+        )
+        for (pillar, indicator), totals in years.items()
+    ]
+
+
 @get("/outcomes", sync_to_thread=True)
 def outcomes_page(
     request: Request[Any, Any, Any],
@@ -233,6 +252,7 @@ def outcomes_page(
         request,
         "outcomes.html",
         by_pillar=by_pillar,
+        charts=_outcome_charts(t, rows),
         year_options=[(year, year) for year in years],
         pillar_options=[(p.value, t.pillar(p)) for p in Pillar],
         fiscal_year=fiscal_year or "",
