@@ -206,6 +206,8 @@ def test_every_page_on_the_demo_passes_axe_in_both_languages(
         "dashboard": "/dashboard",
         "dashboard-filtered": "/dashboard?fiscal_year=2021-22&department=WAGE",
         "outcomes": "/outcomes",
+        "performance": "/performance/protection",
+        "performance-form": "/performance-forms/target",
         "programs": "/programs",
         "program": program,
         "calls": "/calls",
