@@ -223,8 +223,13 @@ def _approve(form: Form, _: Project) -> Approve:
     return Approve(cash_flow=lines, effective_on=day)
 
 
+def _year(year: FiscalYear) -> str:
+    """A fiscal year in a sentence: its hyphen does not break the line (2023-24)."""
+    return year.replace("-", "\u2011")
+
+
 def _years_in_words(t: Translator, lines: Sequence[CashFlowLine]) -> str:
-    return ", ".join(f"{line.fiscal_year} {t.money(line.amount_cents)}" for line in lines)
+    return ", ".join(f"{_year(line.fiscal_year)} {t.money(line.amount_cents)}" for line in lines)
 
 
 def _commitment_facts(t: Translator, project: Project, program: Program) -> list[str]:
@@ -232,7 +237,7 @@ def _commitment_facts(t: Translator, project: Project, program: Program) -> list
     program's allocation has left each year, what the project holds."""
     years = sorted({*program.allocations, *project.cash_flow})
     left = ", ".join(
-        f"{year} {t.money(program.available(year) + project.cash_flow.get(year, 0))}"
+        f"{_year(year)} {t.money(program.available(year) + project.cash_flow.get(year, 0))}"
         for year in years
     )
     facts = [t("facts.requested", amount=t.money(project.requested_cents))]
@@ -246,7 +251,7 @@ def _room_facts(t: Translator, project: Project, _: Program) -> list[str]:
     """What a payment request may ask of each year: the cash flow less what is paid or
     awaiting release."""
     room = ", ".join(
-        f"{year} {t.money(cents - project.spent(year))}"
+        f"{_year(year)} {t.money(cents - project.spent(year))}"
         for year, cents in sorted(project.cash_flow.items())
     )
     return [t("facts.room", years=room or t("common.none"))]
