@@ -284,6 +284,7 @@ def test_each_status_allows_what_the_one_table_says_and_refuses_the_rest() -> No
     assert project.status is Status.RECEIVED
     assert ALLOWS[Status.RECEIVED] == {
         Action.ACKNOWLEDGE,
+        Action.CORRECT,
         Action.ASSESS,
         Action.REJECT,
         Action.WITHDRAW,
