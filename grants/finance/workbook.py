@@ -11,10 +11,6 @@ from collections.abc import Iterator, Sequence
 from datetime import date, datetime, timedelta
 from xml.etree.ElementTree import ParseError
 
-import openpyxl
-from openpyxl.utils.datetime import from_excel
-from openpyxl.utils.exceptions import InvalidFileException
-
 # A cell as a CSV file or a workbook gives it.
 Cell = str | int | float | datetime | date | timedelta | bool | None
 
@@ -29,7 +25,6 @@ _BROKEN = (
     zlib.error,
     EOFError,
     OSError,
-    InvalidFileException,
     KeyError,
     IndexError,
     ValueError,
@@ -44,16 +39,22 @@ class NotAWorkbook(Exception):
 def workbook_rows(data: bytes) -> Iterator[tuple[int, Sequence[Cell]]]:
     """The first sheet's rows with their row numbers (1 for the first), blank rows
     included as empty ones."""
+    # Imported when a workbook comes: openpyxl adds 13 MB to every process that imports
+    # it, and most ledgers are CSV files.
+    import openpyxl
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    broken = (*_BROKEN, InvalidFileException)
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except _BROKEN as error:
+    except broken as error:
         raise NotAWorkbook(str(error) or type(error).__name__) from None
     try:
         sheet = book.worksheets[0]
         # Exports often write a wrong sheet size: read every row and cell there is.
         sheet.reset_dimensions()
         yield from enumerate(sheet.iter_rows(values_only=True), start=1)
-    except _BROKEN as error:
+    except broken as error:
         # A sheet cut short or its XML broken, found only when its rows are read.
         raise NotAWorkbook(str(error) or type(error).__name__) from None
     finally:
@@ -62,5 +63,7 @@ def workbook_rows(data: bytes) -> Iterator[tuple[int, Sequence[Cell]]]:
 
 def serial_day(serial: float) -> date:
     """The day an Excel date number stands for, in the 1900 date system workbooks use."""
+    from openpyxl.utils.datetime import from_excel
+
     day: datetime = from_excel(serial)
     return day.date()
