@@ -12,7 +12,7 @@ from psycopg.sql import SQL, Identifier
 
 from grants.application import Grants
 from grants.eventstore import IdempotentRecorder, decode
-from grants.projections.view import REBUILD, Event, Positioned, View, collector_paused
+from grants.projections.view import REBUILD, Event, Positioned, Tables, View, collector_paused
 
 BATCH = 10_000
 Progress = Callable[[int, int], None]  # position reached, position aimed at
@@ -48,6 +48,7 @@ def rebuild(
     """Rebuilds views from the first event, reading the store once for all of them;
     returns the position they reached."""
     for view in views:
+        view.next = Tables(view.tables, REBUILD)  # empty tables: nothing to remember
         with view.datastore.transaction(commit=True) as curs:
             for table in view.tables:
                 new, live = Identifier(table + REBUILD), Identifier(table)
@@ -76,6 +77,7 @@ def rebuild(
             compacted.result()
     for view in views:
         _swap(grants, view, position, size)
+        view.next = Tables(view.tables, REBUILD)  # forgets what the rebuild remembered
     if progress:
         progress(head, head)
     return head
