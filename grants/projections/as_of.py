@@ -256,6 +256,18 @@ class AsOfView(View):
         "closing_statements",
     )
 
+    reads = frozenset(
+        {
+            Project.ApplicationReceived,
+            Program.AllocationSet,
+            Program.CommitmentChanged,
+            Project.DisbursementReleased,
+            Project.OverpaymentRecovered,
+            Project.PaymentRequested,
+            Books.FiscalYearClosed,
+        }
+    )
+
     def fold(self, curs: Cursor[DictRow], events: Sequence[Event], tables: Tables) -> None:
         # Changes: committed, disbursed, lapsed, pending.
         log = _money(4)

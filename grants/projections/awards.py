@@ -24,12 +24,6 @@ from grants.projections.view import Event, Tables, View, upsert_rows
 # The columns an event may change after the application, set together by one statement.
 _CHANGED = (
     ("status", "text"),
-    # An application corrected before its assessment.
-    ("pillar", "text"),
-    ("title_en", "text"),
-    ("title_fr", "text"),
-    ("recipient", "jsonb"),
-    ("requested_cents", "bigint"),
     ("approved_on", "date"),
     ("signed_on", "date"),
     ("start_on", "date"),
@@ -46,6 +40,16 @@ _CHANGED = (
 # Events that change nothing the open data publishes of a grant, so not its "last
 # modified": they are most of a store, and each would rewrite the grant's row.
 _UNPUBLISHED = (Project.PaymentRequested, Project.ResultsReported)
+
+# An application corrected before its assessment (rare: kept out of _CHANGE, which every
+# batch runs with all its columns).
+_CORRECT = """
+UPDATE {awards} AS a SET pillar = c.pillar, title_en = c.title_en, title_fr = c.title_fr,
+    recipient = c.recipient, requested_cents = c.requested_cents
+FROM unnest(%b::uuid[], %b::text[], %b::text[], %b::text[], %b::jsonb[], %b::bigint[])
+    AS c(project_id, pillar, title_en, title_fr, recipient, requested_cents)
+WHERE a.project_id = c.project_id
+"""
 
 _RECEIVE = """
 INSERT INTO {awards} (project_id, program_id, call_id, department, pillar, transfer_type,
@@ -64,6 +68,16 @@ _CHANGE = (
     + ", ".join(column for column, _ in _CHANGED)
     + ", holdback_paid) WHERE a.project_id = c.project_id"
 )
+
+# Most events touch only a project's "last modified" (and status): one narrow statement
+# for those rows rather than every column of _CHANGE, most of them empty.
+_TOUCH = """
+UPDATE {awards} AS a SET modified_at = coalesce(c.modified_at, a.modified_at),
+    status = coalesce(c.status, a.status)
+FROM unnest(%b::uuid[], %b::timestamptz[], %b::text[]) AS c(project_id, modified_at, status)
+WHERE a.project_id = c.project_id
+"""
+_TOUCHED = frozenset({"modified_at", "status"})
 
 _AMENDMENTS = """
 INSERT INTO {award_amendments} (project_id, amendment_number, amended_on, value_cents,
@@ -174,6 +188,7 @@ class AwardsView(View):
 
     def fold(self, curs: Cursor[DictRow], events: Sequence[Event], tables: Tables) -> None:
         received: dict[tuple[UUID], list[Any]] = {}
+        corrected: dict[tuple[UUID], list[Any]] = {}
         changed: dict[UUID, dict[str, Any]] = defaultdict(dict)
         holdback_paid: dict[UUID, int] = defaultdict(int)
         amendments: dict[tuple[UUID, int], list[Any]] = {}
@@ -198,13 +213,13 @@ class AwardsView(View):
                         event.effective_on,
                     ]
                 case Project.ApplicationCorrected():
-                    changed[project].update(
-                        pillar=event.pillar,
-                        title_en=event.title_en,
-                        title_fr=event.title_fr,
-                        recipient=Jsonb(msgspec.to_builtins(event.recipient)),
-                        requested_cents=event.requested_cents,
-                    )
+                    corrected[(project,)] = [
+                        event.pillar,
+                        event.title_en,
+                        event.title_fr,
+                        Jsonb(msgspec.to_builtins(event.recipient)),
+                        event.requested_cents,
+                    ]
                 case Project.ApplicationApproved():
                     changed[project]["approved_on"] = event.effective_on
                 case Project.AgreementSigned():
@@ -253,14 +268,24 @@ class AwardsView(View):
                 changed[event.project_id]["modified_at"] = event.timestamp
         if received:
             upsert_rows(curs, tables.sql(_RECEIVE), received)
+        if corrected:
+            upsert_rows(curs, tables.sql(_CORRECT), corrected)
         if signings:
             self._number(curs, tables, signings, changed)
-        if changed or holdback_paid:
-            rows = {
-                (project,): [changed.get(project, {}).get(c) for c, _ in _CHANGED]
-                + [holdback_paid.get(project, 0)]
-                for project in {*changed, *holdback_paid}
-            }
+        touched = {
+            (project,): [columns.get("modified_at"), columns.get("status")]
+            for project, columns in changed.items()
+            if columns.keys() <= _TOUCHED and project not in holdback_paid
+        }
+        if touched:
+            upsert_rows(curs, tables.sql(_TOUCH), touched)
+        rows = {
+            (project,): [changed.get(project, {}).get(c) for c, _ in _CHANGED]
+            + [holdback_paid.get(project, 0)]
+            for project in {*changed, *holdback_paid}
+            if (project,) not in touched
+        }
+        if rows:
             upsert_rows(curs, tables.sql(_CHANGE), rows)
         for statement, batch in (
             (_AMENDMENTS, amendments),

@@ -55,6 +55,15 @@ class CommitmentsView(View):
     name = "commitments"
     tables = ("program_years",)
 
+    reads = frozenset(
+        {
+            Program.AllocationSet,
+            Program.CommitmentChanged,
+            Project.DisbursementReleased,
+            Project.OverpaymentRecovered,
+        }
+    )
+
     def fold(self, curs: Cursor[DictRow], events: Sequence[Event], tables: Tables) -> None:
         allocations: dict[tuple[UUID, str], list[int]] = {}
         deltas: dict[tuple[UUID, str], list[int]] = defaultdict(lambda: [0, 0])

@@ -106,6 +106,14 @@ class FundingView(View):
     name = "funding"
     tables = ("funding_by_pillar", "funding_commitments", "funding_projects", "funding_held")
 
+    reads = frozenset(
+        {
+            Program.CommitmentChanged,
+            Project.DisbursementReleased,
+            Project.OverpaymentRecovered,
+        }
+    )
+
     def fold(self, curs: Cursor[DictRow], events: Sequence[Event], tables: Tables) -> None:
         # Deltas per row: committed, disbursed, projects, lapsed.
         deltas: dict[Where, list[int]] = defaultdict(lambda: [0, 0, 0, 0])

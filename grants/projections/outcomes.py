@@ -54,6 +54,12 @@ class OutcomesView(View):
     name = "outcomes"
     tables = ("outcome_results", "outcome_totals")
 
+    reads = frozenset(
+        {
+            Project.ResultsReported,
+        }
+    )
+
     def fold(self, curs: Cursor[DictRow], events: Sequence[Event], tables: Tables) -> None:
         # A later report for the same project and year replaces the earlier one.
         latest: dict[tuple[UUID, str], Project.ResultsReported] = {}

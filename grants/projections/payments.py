@@ -236,6 +236,17 @@ class PaymentsView(View):
         "payment_queue_totals",
     )
 
+    reads = frozenset(
+        {
+            Project.ApplicationReceived,
+            Project.ApplicationCorrected,
+            Project.AgreementSigned,
+            Project.PaymentRequested,
+            Project.DisbursementReleased,
+            Project.OverpaymentRecovered,
+        }
+    )
+
     def fold(self, curs: Cursor[DictRow], events: Sequence[Event], tables: Tables) -> None:
         projects: dict[tuple[UUID], list[Any]] = {}
         corrected: dict[tuple[UUID], list[Any]] = {}

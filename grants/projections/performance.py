@@ -192,6 +192,19 @@ class PerformanceView(View):
         "performance_programs",
     )
 
+    reads = frozenset(
+        {
+            Program.Registered,
+            Framework.IndicatorDefined,
+            Framework.IndicatorRetired,
+            Framework.TargetSet,
+            Framework.DepartmentalResultReported,
+            Framework.ResultExplained,
+            SpendingPlan.PlannedSpendingSet,
+            SpendingPlan.SpendingReported,
+        }
+    )
+
     def fold(self, curs: Cursor[DictRow], events: Sequence[Event], tables: Tables) -> None:
         # The last of each key in the batch wins, as it would one event at a time.
         indicators: dict[tuple[str], list[Any]] = {}

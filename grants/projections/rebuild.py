@@ -85,7 +85,7 @@ def rebuild(
 
 def _fold(view: View, events: Sequence[Event], position: int) -> None:
     with view.datastore.transaction(commit=True) as curs:
-        view.fold(curs, events, view.next)
+        view.fold(curs, view.relevant(events), view.next)
         view._insert_tracking(curs, Tracking(f"{Grants.name}{REBUILD}", position))
 
 
@@ -107,7 +107,7 @@ def _swap(grants: Grants, view: View, position: int, size: int) -> None:
     with view.datastore.transaction(commit=True) as curs:
         curs.execute("SELECT pg_advisory_xact_lock(%s)", (view.lock_key,))
         for batch in batches(grants, position, None, size):
-            view.fold(curs, [event for _, event in batch], view.next)
+            view.fold(curs, view.relevant([event for _, event in batch]), view.next)
             position = batch[-1][0]
         for table in view.tables:
             curs.execute(SQL("DROP TABLE {}").format(Identifier(table)))

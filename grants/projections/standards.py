@@ -65,6 +65,19 @@ class StandardsView(View):
     name = "standards"
     tables = ("service_projects", "service_cases")
 
+    reads = frozenset(
+        {
+            Project.ApplicationReceived,
+            Project.ApplicationAcknowledged,
+            Project.ApplicationAssessed,
+            Project.ApplicationApproved,
+            Project.ApplicationRejected,
+            Project.ApplicationWithdrawn,
+            Project.PaymentRequested,
+            Project.DisbursementReleased,
+        }
+    )
+
     def fold(self, curs: Cursor[DictRow], events: Sequence[Event], tables: Tables) -> None:
         projects: dict[tuple[UUID], list[Any]] = {}
         starts: dict[tuple[UUID, str], list[Any]] = {}

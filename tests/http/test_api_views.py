@@ -138,9 +138,9 @@ def plans(
 
     def recording(self: Any, query: Any, params: Any = None, **kwargs: Any) -> Any:
         text = query if isinstance(query, sql.Composable) else sql.SQL(str(query))
-        # Not the follower's (it folds events beside), nor the pool's check of a
-        # connection (an empty query).
-        if threading.current_thread().name != "views-follower" and str(query).strip():
+        # The reads only: not the follower's (it folds events beside), nor the pool's
+        # check or set-up of a connection (an empty query, a SET) when it opens one.
+        if threading.current_thread().name != "views-follower" and "SELECT" in str(query):
             statements.append((text, params))
         return execute(self, query, params, **kwargs)
 
