@@ -17,12 +17,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench import figures
 from bench.store import Generator, bench_database, cores, peak_rss_mb
-from grants.bootstrap import bootstrap
+from grants.bootstrap import bootstrap, rebuilding
 from grants.projections.rebuild import batches, rebuild
 
 
 def measure(url: str) -> dict[str, float]:
-    services = bootstrap(url)
+    services = bootstrap(url, rebuilding(), role="rebuild")  # as `grants projections rebuild`
     grants = services.grants
     started, read = time.perf_counter(), 0
     for events in batches(grants, 0, None):

@@ -4,7 +4,7 @@ the process's connection budget."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import psycopg
@@ -20,7 +20,7 @@ from grants.database import (
 from grants.finance.reconciliations import Reconciliations
 from grants.finance.submission import Submissions
 from grants.migrations import migrate
-from grants.projections import Views, open_views
+from grants.projections import VIEWS, Views, open_views
 from grants.projections.positions import Positions
 from grants.projections.status import ViewState, positions_query, read_positions, states
 from grants.queue import queue_name
@@ -71,6 +71,15 @@ class Services:
 # store's tables and functions one at a time; PostgreSQL refuses concurrent
 # CREATE OR REPLACE of one function.
 _SCHEMA_LOCK = 7_041_971
+
+
+def rebuilding(settings: Settings | None = None) -> Settings:
+    """The connections a rebuild's process takes: the next batch is read while every
+    view writes this one, each on a connection of its own (fewer, and the views would
+    write in turns)."""
+    settings = settings or Settings.from_env()
+    wanted = SIDE_POOL + len(VIEWS) + 2
+    return replace(settings, db_connections=max(settings.db_connections, wanted))
 
 
 def bootstrap(

@@ -8,7 +8,6 @@ import os
 import signal
 import subprocess
 import sys
-from dataclasses import replace
 from typing import Any
 
 from grants.bootstrap import database_url
@@ -166,15 +165,10 @@ def _rebuild(settings: Settings, url: str, name: str | None) -> int:
         TimeRemainingColumn,
     )
 
-    from grants.bootstrap import SIDE_POOL, bootstrap
-    from grants.projections import VIEWS
+    from grants.bootstrap import bootstrap, rebuilding
     from grants.projections.rebuild import rebuild
 
-    # The rebuild reads the next batch while each view writes this one, each on a
-    # connection of its own.
-    wanted = SIDE_POOL + len(VIEWS) + 2
-    budget = replace(settings, db_connections=max(settings.db_connections, wanted))
-    services = bootstrap(url, budget, role="rebuild")
+    services = bootstrap(url, rebuilding(settings), role="rebuild")
     views = services.views.by_name()
     if name is not None and name not in views:
         print(f"no view is called {name!r}: {', '.join(views)}", file=sys.stderr)

@@ -117,7 +117,13 @@ def _cash_flow_section(t: Translator, lines: int, hint: str) -> Section:
                 required=False,
             ),
         ]
-    return Section(fields, legend=t("project.cash_flow"), hint=t(hint), name="cash_flow")
+    return Section(
+        fields,
+        legend=t("project.cash_flow"),
+        hint=t(hint),
+        name="cash_flow",
+        total=t("field.cash_flow_total"),
+    )
 
 
 def _cash_flow_values(t: Translator, project: Project) -> dict[str, str]:

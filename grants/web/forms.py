@@ -50,6 +50,8 @@ class Section:
     legend: str | None = None
     hint: str | None = None
     name: str | None = None
+    # The label of a running total of the section's amounts, shown as they are typed.
+    total: str | None = None
 
 
 @dataclass

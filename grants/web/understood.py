@@ -20,6 +20,8 @@ from grants.web.layout import translator
 class Understood(msgspec.Struct, omit_defaults=True):
     understood: str | None = None
     refused: str | None = None
+    # For a running total of several amounts.
+    cents: int | None = None
 
 
 @get("/money/understood")
@@ -33,7 +35,7 @@ async def understood(request: Request[Any, Any, Any], value: TextQuery = None) -
         return Understood(refused=t("error.money"))
     except DomainError as error:
         return Understood(refused=t.refusal(error))
-    return Understood(understood=f"= {t.money(amount)}")
+    return Understood(understood=f"= {t.money(amount)}", cents=amount)
 
 
 UNDERSTOOD_PAGES = [understood]

@@ -116,6 +116,7 @@ def test_a_payment_from_application_to_the_dashboard_in_both_languages(
     expect(page.locator('[name="cash_flow[0].amount"]')).to_have_value("150,000.00")
     checked.check("approval-form-refused")
     fill(page, {"cash_flow[0].amount": "100,000.00"})
+    expect(page.locator('output[data-total-of="cash_flow"]')).to_have_text("$100,000.00")
     page.get_by_role("button", name="Save").click()
     # Put in words to confirm before anything is recorded.
     expect(page.locator("#to-confirm")).to_contain_text("Approve $100,000.00 for")
