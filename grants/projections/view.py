@@ -18,6 +18,7 @@ from psycopg.rows import DictRow
 from psycopg.sql import SQL, Composed, Identifier
 
 from grants.application import Grants
+from grants.projections.columns import column
 
 Event = DomainEventProtocol[Any]
 # An event with its position in the store.
@@ -110,8 +111,8 @@ def upsert_rows(
     """Runs a statement written over ``unnest`` of one array per column, with the
     rows given as key columns followed by value columns."""
     columns = [
-        list(column)
-        for column in zip(*(key + tuple(values) for key, values in rows.items()), strict=True)
+        column(values)
+        for values in zip(*(key + tuple(values) for key, values in rows.items()), strict=True)
     ]
     curs.execute(statement, columns)
     return curs.fetchall() if curs.description else []
