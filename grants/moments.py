@@ -29,6 +29,13 @@ class Moment:
     def __bool__(self) -> bool:
         return self.as_of is not None or self.known_at is not None
 
+    def day(self, today: date) -> date:
+        """The day the question judges dates against (a target's, a deadline's): the day
+        asked, or else the day of the moment known at, or else today."""
+        if self.as_of is not None:
+            return self.as_of
+        return today if self.known_at is None else self.known_at.date()
+
     def keeps(self, event: Any) -> bool:
         """Whether the question keeps the event (for folds of a few events)."""
         return (self.as_of is None or event.effective_on <= self.as_of) and (

@@ -16,7 +16,7 @@ from litestar.params import FromPath, FromQuery, JSONBody, Parameter
 from grants.access import STRATEGY
 from grants.api.commands import Answer
 from grants.api.projects import HistoryEntry
-from grants.api.views import reached
+from grants.api.views import AsOfQuery, KnownAtQuery, reached, views_of
 from grants.application import Context, Grants
 from grants.bootstrap import Services
 from grants.commands import (
@@ -35,6 +35,7 @@ from grants.domain.reference import Pillar
 from grants.eventstore import as_builtins
 from grants.exports.horizontal_initiatives import horizontal_initiative_zip
 from grants.http_values import DepartmentQuery, PositionQuery
+from grants.moments import NOW, Moment
 from grants.projections.performance import IndicatorRow, SpendingRow, TargetOut
 
 IndicatorCode = Annotated[str, Parameter(pattern=CODE, description="The indicator's code")]
@@ -205,14 +206,18 @@ def performance(
     pillar: str | None,
     department: str | None,
     today: date,
+    moment: Moment = NOW,
 ) -> tuple[list[SpendingRow], list[IndicatorRow]]:
     chosen: dict[str, Any] = {
         "fiscal_year": fiscal_year,
         "pillar": pillar,
         "department": department,
     }
-    view = services.views.performance
-    return view.spending(**chosen), view.indicators(today, **chosen)
+    views = services.views
+    return (
+        views.performance.spending(moment, views.as_of, **chosen),
+        views.performance.indicators(today, moment, **chosen),
+    )
 
 
 class PerformanceView(Controller):
@@ -226,16 +231,20 @@ class PerformanceView(Controller):
         fiscal_year: FromQuery[FiscalYear | None] = None,
         pillar: FromQuery[Pillar | None] = None,
         department: DepartmentQuery = None,
+        as_of: AsOfQuery = None,
+        known_at: KnownAtQuery = None,
         min_position: PositionQuery = None,
     ) -> PerformanceOut:
         """Planned, allocated, committed and spent per department, pillar and fiscal
         year; each indicator's target, actual and status per fiscal year (of the owner
-        ``department``), and the missed targets still to explain."""
-        views = services.views
-        reached_views = (views.performance, views.funding, views.commitments, views.outcomes)
-        position = await reached(services, reached_views, min_position)
+        ``department``), and the missed targets still to explain. As of a day
+        (``as_of``), as known at a moment (``known_at``), or both: the facts the moment
+        keeps, targets judged on its day."""
+        views, moment = services.views, Moment(as_of, known_at)
+        money = views_of(services, moment, views.funding, views.commitments, views.outcomes)
+        position = await reached(services, [views.performance, *money], min_position)
         spending, indicators = await anyio.to_thread.run_sync(
-            performance, services, fiscal_year, pillar, department, date.today()
+            performance, services, fiscal_year, pillar, department, date.today(), moment
         )
         tasks = [Task(row.code, row.fiscal_year) for row in indicators if row.unexplained]
         return PerformanceOut(spending, indicators, tasks, position)

@@ -147,6 +147,16 @@ _KEPT = """
   AND (%(known_at)s::timestamptz IS NULL OR recorded_at <= %(known_at)s)
 """
 
+# Each program's allocation per fiscal year (of one program, or in one year): the one
+# set last among those kept.
+_ALLOCATIONS_KEPT = f"""
+    SELECT DISTINCT ON (program_id, fiscal_year) program_id, fiscal_year, amount_cents
+    FROM allocation_changes
+    WHERE (%(program_id)s::uuid IS NULL OR program_id = %(program_id)s)
+      AND (%(fiscal_year)s::text IS NULL OR fiscal_year = %(fiscal_year)s) {_KEPT}
+    ORDER BY program_id, fiscal_year, version DESC
+"""
+
 # Any day and moment: what each project holds in each row, summed from the changes.
 _PAIRS_KEPT = f"""
 WITH pairs AS (
@@ -187,13 +197,7 @@ WITH money AS (
     WHERE (%(program_id)s::uuid IS NULL OR program_id = %(program_id)s)
       AND (%(fiscal_year)s::text IS NULL OR fiscal_year = %(fiscal_year)s) {_KEPT}
     GROUP BY program_id, fiscal_year
-), allocations AS (
-    SELECT DISTINCT ON (program_id, fiscal_year) program_id, fiscal_year, amount_cents
-    FROM allocation_changes
-    WHERE (%(program_id)s::uuid IS NULL OR program_id = %(program_id)s)
-      AND (%(fiscal_year)s::text IS NULL OR fiscal_year = %(fiscal_year)s) {_KEPT}
-    ORDER BY program_id, fiscal_year, version DESC
-)
+), allocations AS ({_ALLOCATIONS_KEPT})
 SELECT program_id, fiscal_year, coalesce(a.amount_cents, 0) AS allocation_cents,
        coalesce(m.committed_cents, 0) AS committed_cents,
        coalesce(m.disbursed_cents, 0) AS disbursed_cents,
@@ -219,6 +223,12 @@ class ProgramYear(msgspec.Struct):
     year: CommitmentRow
     # Certified and awaiting release.
     pending_cents: int
+
+
+class Allocation(msgspec.Struct):
+    program_id: UUID
+    fiscal_year: str
+    amount_cents: int
 
 
 class ClosingStatement(msgspec.Struct):
@@ -442,6 +452,18 @@ class AsOfView(View):
                 )
                 for row in curs.fetchall()
             ]
+
+    def allocations(self, moment: Moment, *, fiscal_year: str | None = None) -> list[Allocation]:
+        """Each program's allocation per fiscal year (in one year), as of the moment."""
+        params = {
+            "as_of": moment.as_of,
+            "known_at": moment.known_at,
+            "program_id": None,
+            "fiscal_year": fiscal_year,
+        }
+        with self.datastore.get_connection() as conn, conn.cursor() as curs:
+            curs.execute(_ALLOCATIONS_KEPT, params)
+            return [Allocation(**row) for row in curs.fetchall()]
 
     def closing_statement(self, fiscal_year: str) -> ClosingStatement | None:
         """The year's funding as of its latest close, if it was ever closed."""

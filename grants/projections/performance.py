@@ -1,73 +1,87 @@
 """The Strategy's performance story: planned against actual spending by department,
 pillar and fiscal year, and each indicator's target, actual and status per year.
 
-The view folds the results framework, the spending plan and where each program's
-allocation counts (its department and first pillar). What the tracker knows of grant
-money and of projects' results is already kept by the funding, commitments and
-outcomes views: a query reads their tables beside this view's own, so a rebuild folds
-disbursements and results once, not twice."""
+The view keeps every fact of the results framework, the spending plan and projects'
+results reports with the day it took effect and the moment it was recorded, and where
+each program's allocation counts (its department and first pillar). A question reads
+the latest fact of each key among those it keeps: all of them today, those effective by
+a day (``as_of``) and recorded by a moment (``known_at``) otherwise, as a fold of those
+events alone would leave them.
+
+Grant money is kept by other views, so a rebuild folds disbursements once: today's is
+read from the funding and commitments views' tables beside this view's own; as of a
+moment, the as-of view answers it. Projects' results today are the outcomes view's
+totals."""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Sequence
 from datetime import date
-from typing import Any
+from typing import Any, cast
 from uuid import UUID
 
 import msgspec
 from psycopg import Cursor
 from psycopg.rows import DictRow
+from psycopg.types.json import Jsonb
 
+from grants.domain.aggregate import Aggregate
 from grants.domain.framework import Framework
 from grants.domain.program import Program
+from grants.domain.project import Project
 from grants.domain.spending import SpendingPlan
 from grants.domain.targets import Status, Target, TargetKind, status
+from grants.moments import NOW, Moment
+from grants.projections.as_of import AsOfView
 from grants.projections.view import Event, Tables, View, upsert_rows
 
-_INDICATORS = """
-INSERT INTO {performance_indicators} AS i
-    (code, pillar, expected_result, name_en, name_fr, unit, direction, owner, defined_at)
-SELECT * FROM unnest(%b::text[], %b::text[], %b::text[], %b::text[], %b::text[], %b::text[],
-                     %b::text[], %b::text[], %b::bigint[])
-ON CONFLICT (code) DO UPDATE SET
-    pillar = excluded.pillar, expected_result = excluded.expected_result,
-    name_en = excluded.name_en, name_fr = excluded.name_fr, unit = excluded.unit,
-    direction = excluded.direction, owner = excluded.owner
+# Each fact with its key, the version of its aggregate (the order it was recorded in),
+# the day it took effect and the moment it was recorded.
+_DATED = "%b::integer[], %b::date[], %b::timestamptz[]"
+
+_INDICATORS = f"""
+INSERT INTO {{performance_indicator_history}} (code, version, effective_on, recorded_at,
+    pillar, expected_result, name_en, name_fr, unit, direction, owner)
+SELECT * FROM unnest(%b::text[], {_DATED}, %b::text[], %b::text[], %b::text[], %b::text[],
+                     %b::text[], %b::text[], %b::text[])
 """
 
-_RETIRE = """
-UPDATE {performance_indicators} AS i SET retired = r.reason
-FROM unnest(%b::text[], %b::text[]) AS r (code, reason) WHERE i.code = r.code
+_RETIREMENTS = f"""
+INSERT INTO {{performance_retirement_history}} (code, version, effective_on, recorded_at, reason)
+SELECT * FROM unnest(%b::text[], {_DATED}, %b::text[])
 """
 
-_TARGETS = """
-INSERT INTO {performance_targets} (code, fiscal_year, kind, low, high, achieve_by)
-SELECT * FROM unnest(%b::text[], %b::text[], %b::text[], %b::bigint[], %b::bigint[], %b::date[])
-ON CONFLICT (code, fiscal_year) DO UPDATE SET
-    kind = excluded.kind, low = excluded.low, high = excluded.high,
-    achieve_by = excluded.achieve_by
+_TARGETS = f"""
+INSERT INTO {{performance_target_history}}
+    (code, fiscal_year, version, effective_on, recorded_at, kind, low, high, achieve_by)
+SELECT * FROM unnest(%b::text[], %b::text[], {_DATED}, %b::text[], %b::bigint[], %b::bigint[],
+                     %b::date[])
 """
 
-_RESULTS = """
-INSERT INTO {performance_results} (code, department, starts_on, ends_on, fiscal_year, value)
-SELECT * FROM unnest(%b::text[], %b::text[], %b::date[], %b::date[], %b::text[], %b::bigint[])
-ON CONFLICT (code, department, starts_on, ends_on) DO UPDATE SET value = excluded.value
+_RESULTS = f"""
+INSERT INTO {{performance_result_history}} (code, department, starts_on, ends_on, version,
+    effective_on, recorded_at, fiscal_year, value)
+SELECT * FROM unnest(%b::text[], %b::text[], %b::date[], %b::date[], {_DATED}, %b::text[],
+                     %b::bigint[])
 """
 
-_EXPLANATIONS = """
-INSERT INTO {performance_explanations} (code, fiscal_year, explanation_en, explanation_fr)
-SELECT * FROM unnest(%b::text[], %b::text[], %b::text[], %b::text[])
-ON CONFLICT (code, fiscal_year) DO UPDATE SET
-    explanation_en = excluded.explanation_en, explanation_fr = excluded.explanation_fr
+_EXPLANATIONS = f"""
+INSERT INTO {{performance_explanation_history}}
+    (code, fiscal_year, version, effective_on, recorded_at, explanation_en, explanation_fr)
+SELECT * FROM unnest(%b::text[], %b::text[], {_DATED}, %b::text[], %b::text[])
 """
 
-_SPENDING = """
-INSERT INTO {performance_spending} AS s
-    (department, pillar, fiscal_year, planned_cents, reported_cents)
-SELECT * FROM unnest(%b::text[], %b::text[], %b::text[], %b::bigint[], %b::bigint[])
-ON CONFLICT (department, pillar, fiscal_year) DO UPDATE SET
-    planned_cents = coalesce(excluded.planned_cents, s.planned_cents),
-    reported_cents = coalesce(excluded.reported_cents, s.reported_cents)
+_SPENDING = f"""
+INSERT INTO {{performance_spending_history}} (department, pillar, fiscal_year, version,
+    effective_on, recorded_at, planned_cents, reported_cents)
+SELECT * FROM unnest(%b::text[], %b::text[], %b::text[], {_DATED}, %b::bigint[], %b::bigint[])
+"""
+
+_PROJECT_RESULTS = f"""
+INSERT INTO {{performance_project_results}}
+    (project_id, fiscal_year, version, effective_on, recorded_at, figures)
+SELECT * FROM unnest(%b::uuid[], %b::text[], {_DATED}, %b::jsonb[])
 """
 
 _PROGRAMS = """
@@ -76,18 +90,94 @@ SELECT * FROM unnest(%b::uuid[], %b::text[], %b::text[])
 ON CONFLICT (program_id) DO NOTHING
 """
 
+# The facts a question keeps: effective by the day asked, recorded by the moment asked.
+_KEPT = """(%(as_of)s::date IS NULL OR effective_on <= %(as_of)s)
+      AND (%(known_at)s::timestamptz IS NULL OR recorded_at <= %(known_at)s)"""
+
+
+def _latest(table: str, key: str, columns: str) -> str:
+    """The latest row of each key among those kept: the state a fold of the kept facts
+    leaves."""
+    return f"""
+    SELECT DISTINCT ON ({key}) {key}, {columns} FROM {table}
+    WHERE {_KEPT} ORDER BY {key}, version DESC"""
+
+
+# An indicator keeps the place its first definition gave it in the framework, and stays
+# retired once retired.
+_DEFINED = (
+    "pillar, name_en, name_fr, unit, owner, min(version) OVER (PARTITION BY code) AS defined_at"
+)
+_FRAMEWORK = ", ".join(
+    f"{name} AS ({_latest(table, key, columns)})"
+    for name, table, key, columns in (
+        ("performance_indicators", "performance_indicator_history", "code", _DEFINED),
+        ("retirements", "performance_retirement_history", "code", "reason"),
+        (
+            "performance_targets",
+            "performance_target_history",
+            "code, fiscal_year",
+            "kind, low, high, achieve_by",
+        ),
+        (
+            "performance_results",
+            "performance_result_history",
+            "code, department, starts_on, ends_on",
+            "fiscal_year, value",
+        ),
+        (
+            "performance_explanations",
+            "performance_explanation_history",
+            "code, fiscal_year",
+            "explanation_en, explanation_fr",
+        ),
+    )
+)
+
+_PLAN = f"""
+performance_spending AS (
+    SELECT department, pillar, fiscal_year,
+           (array_agg(planned_cents ORDER BY version DESC)
+                FILTER (WHERE planned_cents IS NOT NULL))[1] AS planned_cents,
+           (array_agg(reported_cents ORDER BY version DESC)
+                FILTER (WHERE reported_cents IS NOT NULL))[1] AS reported_cents
+    FROM performance_spending_history WHERE {_KEPT}
+    GROUP BY department, pillar, fiscal_year
+)"""
+
+# Grant money today: the funding and commitments views' tables.
+_MONEY_TODAY = """
+funding AS (
+    SELECT department, pillar, fiscal_year, committed_cents, disbursed_cents
+    FROM funding_by_pillar
+), allocations AS (
+    SELECT program_id, fiscal_year, allocation_cents FROM program_years
+)"""
+
+# Grant money as of a moment: the as-of view's answer, sent along with the question.
+_MONEY_KEPT = """
+funding AS (
+    SELECT * FROM unnest(%(departments)s::text[], %(pillars)s::text[], %(years)s::text[],
+                         %(committed)s::bigint[], %(disbursed)s::bigint[])
+        AS f (department, pillar, fiscal_year, committed_cents, disbursed_cents)
+), allocations AS (
+    SELECT * FROM unnest(%(programs)s::uuid[], %(allocated_years)s::text[],
+                         %(allocated)s::bigint[])
+        AS a (program_id, fiscal_year, allocation_cents)
+)"""
+
 _SPENDING_ROWS = """
-WITH lines AS (
+WITH {plan}, {money}, lines AS (
     SELECT department, pillar, fiscal_year, planned_cents AS planned,
            reported_cents AS reported, 0::bigint AS allocated, 0::bigint AS committed,
            0::bigint AS disbursed
     FROM performance_spending
     UNION ALL
     SELECT department, pillar, fiscal_year, NULL, NULL, 0, committed_cents, disbursed_cents
-    FROM funding_by_pillar
+    FROM funding
     UNION ALL
     SELECT p.department, p.pillar, y.fiscal_year, NULL, NULL, y.allocation_cents, 0, 0
-    FROM program_years y JOIN performance_programs p USING (program_id)
+    FROM allocations y JOIN performance_programs p USING (program_id)
 )
 SELECT department, pillar, fiscal_year,
        coalesce(sum(planned), 0)::bigint AS planned_cents,
@@ -105,11 +195,26 @@ HAVING coalesce(sum(planned), 0) <> 0 OR sum(allocated) <> 0 OR sum(committed) <
 ORDER BY fiscal_year, pillar, department
 """
 
-_INDICATOR_ROWS = """
-WITH projects AS (
+# Projects' results today: the outcomes view's totals, kept as reports arrive, rather
+# than every report read again.
+_PROJECTS_TODAY = """
+projects AS (
     SELECT indicator AS code, fiscal_year, sum(total)::bigint AS actual
     FROM outcome_totals WHERE projects <> 0 GROUP BY indicator, fiscal_year
-), departments AS (
+)"""
+
+# As of a moment: each project's latest report per year among those kept.
+_PROJECTS_KEPT = f"""
+projects AS (
+    SELECT r.code, latest.fiscal_year, sum(r.figure::bigint)::bigint AS actual
+    FROM ({_latest("performance_project_results", "project_id, fiscal_year", "figures")}
+    ) latest
+    CROSS JOIN LATERAL jsonb_each_text(latest.figures) AS r (code, figure)
+    GROUP BY r.code, latest.fiscal_year
+)"""
+
+_INDICATOR_ROWS = f"""
+WITH {_FRAMEWORK}, {{projects}}, departments AS (
     SELECT code, fiscal_year, sum(value)::bigint AS actual
     FROM performance_results GROUP BY code, fiscal_year
 ), years AS (
@@ -117,13 +222,14 @@ WITH projects AS (
     UNION SELECT code, fiscal_year FROM departments
     UNION SELECT code, fiscal_year FROM projects
 )
-SELECT i.code, i.name_en, i.name_fr, i.pillar, i.owner, i.unit, i.retired IS NOT NULL AS retired,
+SELECT i.code, i.name_en, i.name_fr, i.pillar, i.owner, i.unit, r.code IS NOT NULL AS retired,
        y.fiscal_year, t.kind, t.low, t.high, t.achieve_by,
        p.actual AS from_projects, d.actual AS from_departments,
        coalesce(e.explanation_en, '') AS explanation_en,
        coalesce(e.explanation_fr, '') AS explanation_fr
 FROM performance_indicators i
 JOIN years y USING (code)
+LEFT JOIN retirements r USING (code)
 LEFT JOIN performance_targets t USING (code, fiscal_year)
 LEFT JOIN projects p USING (code, fiscal_year)
 LEFT JOIN departments d USING (code, fiscal_year)
@@ -184,11 +290,13 @@ class IndicatorRow(msgspec.Struct):
 class PerformanceView(View):
     name = "performance"
     tables = (
-        "performance_indicators",
-        "performance_targets",
-        "performance_results",
-        "performance_explanations",
-        "performance_spending",
+        "performance_indicator_history",
+        "performance_retirement_history",
+        "performance_target_history",
+        "performance_result_history",
+        "performance_explanation_history",
+        "performance_spending_history",
+        "performance_project_results",
         "performance_programs",
     )
 
@@ -202,24 +310,23 @@ class PerformanceView(View):
             Framework.ResultExplained,
             SpendingPlan.PlannedSpendingSet,
             SpendingPlan.SpendingReported,
+            Project.ResultsReported,
         }
     )
 
     def fold(self, curs: Cursor[DictRow], events: Sequence[Event], tables: Tables) -> None:
-        # The last of each key in the batch wins, as it would one event at a time.
-        indicators: dict[tuple[str], list[Any]] = {}
-        retired: dict[tuple[str], list[str]] = {}
-        targets: dict[tuple[str, str], list[Any]] = {}
-        results: dict[tuple[str, str, date, date], list[Any]] = {}
-        explanations: dict[tuple[str, str], list[str]] = {}
-        spending: dict[tuple[str, str, str], list[int | None]] = {}
+        # Every fact is kept: each key's rows are told apart by their version.
         programs: dict[tuple[UUID], list[str]] = {}
+        facts: dict[str, dict[tuple[Any, ...], list[Any]]] = defaultdict(dict)
         for event in events:
+            # Every event of the tracker's aggregates has both (grants.domain.aggregate).
+            dated = cast(Aggregate.Event, event)
+            when = (event.originator_version, dated.effective_on, dated.timestamp)
             match event:
                 case Program.Registered():
                     programs[(event.originator_id,)] = [event.department, event.pillars[0]]
                 case Framework.IndicatorDefined():
-                    indicators[(event.code,)] = [
+                    facts[_INDICATORS][(event.code, *when)] = [
                         event.pillar,
                         event.expected_result,
                         event.name_en,
@@ -227,53 +334,54 @@ class PerformanceView(View):
                         event.unit,
                         event.direction,
                         event.owner,
-                        event.originator_version,
                     ]
                 case Framework.IndicatorRetired():
-                    retired[(event.code,)] = [event.reason]
+                    facts[_RETIREMENTS][(event.code, *when)] = [event.reason]
                 case Framework.TargetSet():
-                    targets[(event.indicator, event.fiscal_year)] = [
-                        event.kind,
-                        event.low,
-                        event.high,
-                        event.achieve_by,
-                    ]
+                    target = [event.kind, event.low, event.high, event.achieve_by]
+                    facts[_TARGETS][(event.indicator, event.fiscal_year, *when)] = target
                 case Framework.DepartmentalResultReported():
-                    key = (event.indicator, event.department, event.starts_on, event.ends_on)
-                    results[key] = [event.fiscal_year, event.value]
+                    period = (event.indicator, event.department, event.starts_on, event.ends_on)
+                    facts[_RESULTS][(*period, *when)] = [event.fiscal_year, event.value]
                 case Framework.ResultExplained():
-                    explanations[(event.indicator, event.fiscal_year)] = [
+                    facts[_EXPLANATIONS][(event.indicator, event.fiscal_year, *when)] = [
                         event.explanation_en,
                         event.explanation_fr,
                     ]
                 case SpendingPlan.PlannedSpendingSet():
                     line = (event.department, event.pillar, event.fiscal_year)
-                    spending.setdefault(line, [None, None])[0] = event.amount_cents
+                    facts[_SPENDING][(*line, *when)] = [event.amount_cents, None]
                 case SpendingPlan.SpendingReported():
                     line = (event.department, event.pillar, event.fiscal_year)
-                    spending.setdefault(line, [None, None])[1] = event.amount_cents
-        for statement, rows in (
-            (_PROGRAMS, programs),
-            (_INDICATORS, indicators),
-            (_RETIRE, retired),
-            (_TARGETS, targets),
-            (_RESULTS, results),
-            (_EXPLANATIONS, explanations),
-            (_SPENDING, spending),
-        ):
-            if rows:
-                upsert_rows(curs, tables.sql(statement), rows)
+                    facts[_SPENDING][(*line, *when)] = [None, event.amount_cents]
+                case Project.ResultsReported():
+                    report = (event.originator_id, event.fiscal_year, *when)
+                    facts[_PROJECT_RESULTS][report] = [Jsonb(event.indicators)]
+        if programs:
+            upsert_rows(curs, tables.sql(_PROGRAMS), programs)
+        for statement, rows in facts.items():
+            upsert_rows(curs, tables.sql(statement), rows)
 
     def spending(
         self,
+        moment: Moment = NOW,
+        as_of: AsOfView | None = None,
         *,
         fiscal_year: str | None = None,
         pillar: str | None = None,
         department: str | None = None,
     ) -> list[SpendingRow]:
         """Per department, pillar and fiscal year: planned, allocated, committed and
-        spent (with what was disbursed and what the department reported)."""
-        rows = self._read(_SPENDING_ROWS, fiscal_year, pillar, department)
+        spent (with what was disbursed and what the department reported); as of a
+        moment, with the grant money the as-of view (``as_of``) keeps for it."""
+        chosen = {"fiscal_year": fiscal_year, "pillar": pillar, "department": department}
+        if not moment:
+            rows = self._read(_SPENDING_ROWS.format(plan=_PLAN, money=_MONEY_TODAY), moment, chosen)
+        elif as_of is None:
+            raise TypeError("the grant money as of a moment is the as-of view's")
+        else:
+            money = _kept_money(as_of, moment, chosen)
+            rows = self._read(_SPENDING_ROWS.format(plan=_PLAN, money=_MONEY_KEPT), moment, money)
         return [
             SpendingRow(
                 **row,
@@ -287,15 +395,19 @@ class PerformanceView(View):
     def indicators(
         self,
         today: date,
+        moment: Moment = NOW,
         *,
         fiscal_year: str | None = None,
         pillar: str | None = None,
         department: str | None = None,
     ) -> list[IndicatorRow]:
         """Each indicator of the framework (of the owner ``department``), per fiscal
-        year with a target or an actual, judged as of ``today``."""
+        year with a target or an actual, judged as of ``today`` (or the moment's day)."""
+        chosen = {"fiscal_year": fiscal_year, "pillar": pillar, "department": department}
+        projects = _PROJECTS_KEPT if moment else _PROJECTS_TODAY
+        judged_on = moment.day(today)
         judged = []
-        for row in self._read(_INDICATOR_ROWS, fiscal_year, pillar, department):
+        for row in self._read(_INDICATOR_ROWS.format(projects=projects), moment, chosen):
             kind, low, high, by = (row.pop(k) for k in ("kind", "low", "high", "achieve_by"))
             target = None if kind is None else Target(TargetKind(kind), low, high, by)
             parts = [row["from_projects"], row["from_departments"]]
@@ -305,15 +417,31 @@ class PerformanceView(View):
                     **row,
                     target=None if target is None else TargetOut(target.kind, low, high, by),
                     actual=actual,
-                    status=status(target, actual, today),
+                    status=status(target, actual, judged_on),
                 )
             )
         return judged
 
-    def _read(
-        self, query: str, fiscal_year: str | None, pillar: str | None, department: str | None
-    ) -> list[DictRow]:
-        params = {"fiscal_year": fiscal_year, "pillar": pillar, "department": department}
+    def _read(self, query: str, moment: Moment, params: dict[str, Any]) -> list[DictRow]:
+        kept = {"as_of": moment.as_of, "known_at": moment.known_at, **params}
         with self.datastore.get_connection() as conn, conn.cursor() as curs:
-            curs.execute(query, params, prepare=True)
+            curs.execute(query, kept, prepare=True)
             return curs.fetchall()
+
+
+def _kept_money(as_of: AsOfView, moment: Moment, chosen: dict[str, Any]) -> dict[str, Any]:
+    """The grant money the moment keeps, as the as-of view answers it, in the columns
+    the question reads it from."""
+    funding, _ = as_of.funding(moment, **chosen, program_id=None)
+    allocations = as_of.allocations(moment, fiscal_year=chosen["fiscal_year"])
+    return {
+        **chosen,
+        "departments": [row.department for row in funding],
+        "pillars": [row.pillar for row in funding],
+        "years": [row.fiscal_year for row in funding],
+        "committed": [row.committed_cents for row in funding],
+        "disbursed": [row.disbursed_cents for row in funding],
+        "programs": [a.program_id for a in allocations],
+        "allocated_years": [a.fiscal_year for a in allocations],
+        "allocated": [a.amount_cents for a in allocations],
+    }

@@ -1,7 +1,8 @@
 """The performance story, a page per pillar: planned against actual spending by
 department (a chart and its table), the pillar's indicators with their target, actual,
 status and explanation, the trend across fiscal years, and the missed targets still to
-explain; each table also as CSV."""
+explain; each table also as CSV. The "as of" date picker tells the story of the facts
+in effect on a day."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
+from urllib.parse import urlencode
 
 from litestar import Request, Response, get
 from litestar.di import NamedDependency
@@ -19,10 +21,12 @@ from litestar.response import Redirect, Template
 from grants import money
 from grants.domain.reference import Pillar
 from grants.http_values import TextQuery
+from grants.moments import Moment
 from grants.projections import Views
 from grants.projections.performance import IndicatorRow, SpendingRow, TargetOut
 from grants.spreadsheet import Number
 from grants.users import Role, User
+from grants.web.as_of import asked
 from grants.web.charts import Series, bar_chart
 from grants.web.i18n import Translator
 from grants.web.layout import page, translator
@@ -61,15 +65,17 @@ class Story:
     fiscal_years: list[str]
 
 
-def story(views: Views, t: Translator, pillar: Pillar, fiscal_year: str | None) -> Story:
-    """The pillar's story, in the fiscal year chosen (or all); the trend spans every
-    year whatever is chosen."""
+def story(
+    views: Views, t: Translator, pillar: Pillar, fiscal_year: str | None, moment: Moment
+) -> Story:
+    """The pillar's story, in the fiscal year chosen (or all), as of the moment; the
+    trend spans every year whatever is chosen."""
     view = views.performance
-    spending = view.spending(pillar=pillar)
+    spending = view.spending(moment, views.as_of, pillar=pillar)
     chosen = [r for r in spending if fiscal_year in (None, r.fiscal_year)]
     departments = sorted({r.department for r in chosen}, key=t.department)
     years = sorted({r.fiscal_year for r in spending})
-    indicators = view.indicators(date.today(), pillar=pillar, fiscal_year=fiscal_year)
+    indicators = view.indicators(date.today(), moment, pillar=pillar, fiscal_year=fiscal_year)
     return Story(
         pillar=pillar,
         by_department=[
@@ -104,6 +110,12 @@ def _pillar(code: str) -> Pillar:
         raise NotFoundException(f"no pillar is called {code}") from None
 
 
+def _query(**chosen: str | None) -> str:
+    """The query string that keeps what was chosen, for the page's other links."""
+    kept = {name: value for name, value in chosen.items() if value}
+    return f"?{urlencode(kept)}" if kept else ""
+
+
 @get("/performance")
 async def performance_home() -> Redirect:
     return Redirect(f"/performance/{Pillar.EMPOWERMENT.value}", status_code=303)
@@ -115,11 +127,13 @@ def performance_page(
     pillar: FromPath[str],
     views: NamedDependency[Views],
     fiscal_year: TextQuery = None,
+    as_of: TextQuery = None,
     saved: FromQuery[bool] = False,
 ) -> Template:
     t = translator(request)
     chosen = _pillar(pillar)
-    told = story(views, t, chosen, fiscal_year or None)
+    moment = asked(as_of)
+    told = story(views, t, chosen, fiscal_year or None, moment)
     planned = Series(t("field.planned"), "committed")
     spent = Series(t("field.spent"), "disbursed")
     chart = bar_chart(
@@ -136,7 +150,7 @@ def performance_page(
         [(m.label, (m.planned_cents, m.spent_cents)) for m in told.by_year],
         t.money,
     )
-    query = f"?fiscal_year={fiscal_year}" if fiscal_year else ""
+    query = _query(fiscal_year=fiscal_year, as_of=as_of)
     return page(
         request,
         "performance.html",
@@ -146,6 +160,8 @@ def performance_page(
         target_words=lambda row: target_words(t, row.target, row.fiscal_year),
         pillars=[(p.value, t.pillar(p)) for p in Pillar],
         fiscal_year=fiscal_year or "",
+        as_of=moment.as_of,
+        trend_query=_query(as_of=as_of),
         year_options=[(year, year) for year in told.fiscal_years],
         query=query,
         keeps=request.user.role in (Role.STRATEGY_ANALYST, Role.ADMIN),
@@ -180,19 +196,23 @@ def spending_csv(
     pillar: FromPath[str],
     views: NamedDependency[Views],
     fiscal_year: TextQuery = None,
+    as_of: TextQuery = None,
 ) -> Response[str]:
     t = translator(request)
-    told = story(views, t, _pillar(pillar), fiscal_year or None)
+    told = story(views, t, _pillar(pillar), fiscal_year or None, asked(as_of))
     header, *rows = _money_csv(t, t("field.department"), told.by_department)
     return csv_download(f"spending-{pillar}.csv", header, rows)
 
 
 @get("/performance/{pillar:str}/trend.csv", sync_to_thread=True)
 def trend_csv(
-    request: Request[Any, Any, Any], pillar: FromPath[str], views: NamedDependency[Views]
+    request: Request[Any, Any, Any],
+    pillar: FromPath[str],
+    views: NamedDependency[Views],
+    as_of: TextQuery = None,
 ) -> Response[str]:
     t = translator(request)
-    told = story(views, t, _pillar(pillar), None)
+    told = story(views, t, _pillar(pillar), None, asked(as_of))
     header, *rows = _money_csv(t, t("field.fiscal_year"), told.by_year)
     return csv_download(f"spending-trend-{pillar}.csv", header, rows)
 
@@ -203,9 +223,10 @@ def indicators_csv(
     pillar: FromPath[str],
     views: NamedDependency[Views],
     fiscal_year: TextQuery = None,
+    as_of: TextQuery = None,
 ) -> Response[str]:
     t = translator(request)
-    told = story(views, t, _pillar(pillar), fiscal_year or None)
+    told = story(views, t, _pillar(pillar), fiscal_year or None, asked(as_of))
     header = [
         t("field.indicator"),
         t("field.fiscal_year"),

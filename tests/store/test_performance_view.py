@@ -82,7 +82,8 @@ def keep(grants: Grants, operations: list[tuple[Any, ...]]) -> None:
             _do(grants, op)
 
 
-def _do(grants: Grants, op: tuple[Any, ...]) -> None:
+def _do(grants: Grants, op: tuple[Any, ...], on: date = ON) -> None:
+    """One step of the Strategy team's keeping, in effect on a day."""
     match op:
         case ("define", code, result):
             defined = DefineIndicator(
@@ -96,14 +97,14 @@ def _do(grants: Grants, op: tuple[Any, ...]) -> None:
                 data_source="s",
                 owner="PS",
                 frequency=Frequency.ANNUAL,
-                effective_on=ON,
+                effective_on=on,
             )
             grants.handle(SASHA, defined, code=code)
         case ("retire", code):
-            grants.handle(SASHA, RetireIndicator(reason="fewer", effective_on=ON), code=code)
+            grants.handle(SASHA, RetireIndicator(reason="fewer", effective_on=on), code=code)
         case ("target", code, fy, kind, low, span, day):
             by = None if day is None else fy.starts_on + timedelta(days=day)
-            target = SetTarget(kind=kind, low=low, high=low + span, achieve_by=by, effective_on=ON)
+            target = SetTarget(kind=kind, low=low, high=low + span, achieve_by=by, effective_on=on)
             grants.handle(SASHA, target, indicator=code, fiscal_year=fy)
         case ("result", code, department, fy, dated, value):
             period: dict[str, Any] = (
@@ -112,19 +113,19 @@ def _do(grants: Grants, op: tuple[Any, ...]) -> None:
                 else {"fiscal_year": fy}
             )
             reported = ReportDepartmentalResult(
-                department=department, value=value, source="s", effective_on=ON, **period
+                department=department, value=value, source="s", effective_on=on, **period
             )
             grants.handle(SASHA, reported, indicator=code)
         case ("explain", code, fy):
-            explained = ExplainResult(explanation_en="e", explanation_fr="f", effective_on=ON)
+            explained = ExplainResult(explanation_en="e", explanation_fr="f", effective_on=on)
             grants.handle(SASHA, explained, indicator=code, fiscal_year=fy)
         case ("plan", (department, pillar), fy, cents):
             line = {"department": department, "pillar": pillar, "fiscal_year": fy}
-            planned = SetPlannedSpending(**line, amount_cents=cents, reason="r", effective_on=ON)
+            planned = SetPlannedSpending(**line, amount_cents=cents, reason="r", effective_on=on)
             grants.handle(SASHA, planned)
         case ("spend", (department, pillar), fy, cents):
             line = {"department": department, "pillar": pillar, "fiscal_year": fy}
-            spent = ReportSpending(**line, amount_cents=cents, source="s", effective_on=ON)
+            spent = ReportSpending(**line, amount_cents=cents, source="s", effective_on=on)
             grants.handle(SASHA, spent)
 
 
