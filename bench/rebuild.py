@@ -17,21 +17,22 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench import figures
 from bench.store import Generator, bench_database, cores, peak_rss_mb
-from grants.bootstrap import bootstrap, rebuilding
-from grants.projections.rebuild import batches, rebuild
+from grants.bootstrap import bootstrap
+from grants.projections import VIEWS
+from grants.projections.rebuild import batches, rebuild_in_processes
+from grants.settings import Settings
 
 
 def measure(url: str) -> dict[str, float]:
-    services = bootstrap(url, rebuilding(), role="rebuild")  # as `grants projections rebuild`
-    grants = services.grants
+    services = bootstrap(url)
     started, read = time.perf_counter(), 0
-    for events in batches(grants, 0, None):
+    for events in batches(services.grants, 0, None):
         read += len(events)
     read_rate = read / (time.perf_counter() - started)
-    started = time.perf_counter()
-    head = rebuild(grants, list(services.views.by_name().values()))
-    rebuild_seconds = time.perf_counter() - started
     services.close()
+    started = time.perf_counter()
+    head = rebuild_in_processes(url, Settings.from_env(), list(VIEWS))  # as the command line
+    rebuild_seconds = time.perf_counter() - started
     return {
         "events": head,
         "read_rate": read_rate,

@@ -164,10 +164,14 @@ class Generator:
 
 
 def peak_rss_mb() -> float:
-    """This process's peak resident memory, in MB (Linux reports kilobytes)."""
+    """The peak resident memory of this process or of the largest of its children that
+    ended, in MB (Linux reports kilobytes)."""
     import resource
 
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return max(
+        resource.getrusage(who).ru_maxrss / 1024
+        for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)
+    )
 
 
 def cores() -> int:

@@ -165,13 +165,11 @@ def _rebuild(settings: Settings, url: str, name: str | None) -> int:
         TimeRemainingColumn,
     )
 
-    from grants.bootstrap import bootstrap, rebuilding
-    from grants.projections.rebuild import rebuild
+    from grants.projections import VIEWS
+    from grants.projections.rebuild import rebuild_in_processes
 
-    services = bootstrap(url, rebuilding(settings), role="rebuild")
-    views = services.views.by_name()
-    if name is not None and name not in views:
-        print(f"no view is called {name!r}: {', '.join(views)}", file=sys.stderr)
+    if name is not None and name not in VIEWS:
+        print(f"no view is called {name!r}: {', '.join(VIEWS)}", file=sys.stderr)
         return 2
     columns = (
         TextColumn("{task.description}"),
@@ -180,19 +178,16 @@ def _rebuild(settings: Settings, url: str, name: str | None) -> int:
         TextColumn("events  {task.fields[rate]:>9} events/s"),
         TimeRemainingColumn(),
     )
-    chosen = [view for view_name, view in views.items() if name in (None, view_name)]
-    try:
-        with Progress(*columns) as progress:
-            task = progress.add_task(", ".join(v.name for v in chosen), total=None, rate="")
+    chosen = [view_name for view_name in VIEWS if name in (None, view_name)]
+    with Progress(*columns) as progress:
+        task = progress.add_task(", ".join(chosen), total=None, rate="")
 
-            def show(done: int, total: int) -> None:
-                progress.update(task, completed=done, total=total)
-                speed = progress.tasks[task].speed
-                progress.update(task, rate=f"{speed:,.0f}" if speed else "")
+        def show(done: int, total: int) -> None:
+            progress.update(task, completed=done, total=total)
+            speed = progress.tasks[task].speed
+            progress.update(task, rate=f"{speed:,.0f}" if speed else "")
 
-            rebuild(services.grants, chosen, show)
-    finally:
-        services.close()
+        rebuild_in_processes(url, settings, chosen, show)
     return 0
 
 

@@ -109,6 +109,13 @@ class MsgspecMapper(Mapper[UUID]):
         return decode(stored_event.topic, stored_event.state)
 
 
+@cache
+def event_class(topic: str) -> type:
+    """The class a stored event's topic names (as the store's decoder resolves it)."""
+    cls: type = resolve_topic(topic)
+    return cls
+
+
 def decode(topic: str, state: bytes) -> DomainEventProtocol[UUID]:
     """A stored event's state as its class, upcast from an older version if need be."""
     event: DomainEventProtocol[UUID] = _decoder(topic)(state)
