@@ -34,6 +34,7 @@ from grants.commands import (
     RecoverOverpayment,
     RegisterProgram,
     ReopenFiscalYear,
+    ReportResults,
     SetPublicationDetails,
 )
 from grants.domain.aggregate import Aggregate
@@ -154,6 +155,10 @@ class Grants(Application[UUID]):
                     arguments["lapses"] = command.fiscal_year in self._books(cached).closed
                 if isinstance(command, CorrectApplication):
                     arguments["program"] = self._load(Program, project.program_id, cached=cached)
+                if isinstance(command, ReportResults):
+                    # As the store has it, not as this process last read it: the
+                    # project's save does not check the framework's version.
+                    arguments["in_use"] = self.framework().in_use
                 return getattr(project, command.method)(**arguments, effective_on=on)
 
             return self._on_project(ctx, target, carry_out)

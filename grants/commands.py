@@ -265,6 +265,9 @@ class RecoverOverpayment(Dated, frozen=True, kw_only=True):
 
 
 class ReportResults(Dated, frozen=True, kw_only=True):
+    """The year's counts by indicator: the codes of indicators the results framework
+    has in use (``GET /api/performance/framework``)."""
+
     method = "report_results"
     fiscal_year: FiscalYear
     indicators: Annotated[

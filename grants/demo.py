@@ -88,6 +88,8 @@ def load(grants: Grants, database_url: str, data: Path = DATA) -> int:
         add_user(database_url, name, role, token=token(name), password=password(name))
     demo = tomllib.loads(data.read_text())
     loader = _Loader(grants)
+    # First: projects report their results against the framework's indicators.
+    loader.framework(demo)
     programs = {p["key"]: loader.program(p) for p in demo["programs"]}
     calls = {c["key"]: loader.call(c, programs[c["program"]]) for c in demo["calls"]}
     for project in demo["projects"]:
@@ -98,7 +100,6 @@ def load(grants: Grants, database_url: str, data: Path = DATA) -> int:
         for n, share in enumerate(_shares(group), start=1):
             recipient = f"{group['title_en']} recipient {n}"
             loader.project(group, share, programs[group["program"]], call, recipient, n)
-    loader.framework(demo)
     loader.planned_spending(planned_lines(demo))
     return loader.position
 

@@ -7,6 +7,8 @@ from typing import Any
 from litestar import Litestar
 from litestar.testing import TestClient
 
+from tests.results_framework import EXPECTED_RESULT, body, definition
+
 PROGRAM = {
     "department": "JUS",
     "name_en": "Victims Fund",
@@ -121,3 +123,15 @@ class Api:
 
     def position(self) -> Any:
         return self.client.get("/health").json()["position"]
+
+    def indicators(self, *codes: str) -> None:
+        """The results framework with these indicators in use, defined by the Strategy
+        team."""
+        self.post("/api/performance/expected-results", body(EXPECTED_RESULT), who="sasha")
+        for code in codes:
+            response = self.client.put(
+                f"/api/performance/indicators/{code}",
+                json=body(definition(code)),
+                headers=self.as_["sasha"],
+            )
+            assert response.status_code == 200, response.text

@@ -27,19 +27,24 @@ from grants.commands import (
     ReportResults,
     Reprofile,
     RequestPayment,
+    RetireIndicator,
     SetAllocation,
     SignAgreement,
     Withdraw,
 )
 from grants.domain.errors import DomainError
 from grants.domain.fiscal_year import FiscalYear
+from grants.domain.framework import FRAMEWORK_ID
 from grants.domain.recipient import Recipient
 from grants.domain.reference import PaymentBasis, Pillar, TransferType
+from tests.results_framework import STRATEGY, in_use
 from tests.stories import DISCLOSURE
 
 YEARS = (FiscalYear("2021-22"), FiscalYear("2022-23"))
 OFFICER, FINANCE = Context(actor="olivia"), Context(actor="fiona")
 ON = date(2021, 4, 2)
+# In use in the results framework; "retired_output" was, and is refused since.
+INDICATORS = ("referrals", "survivors_served", "partnerships", "retired_output")
 PROGRAMS = (("JUS", Pillar.PROTECTION), ("WAGE", Pillar.EMPOWERMENT))
 
 cents = st.integers(1, 60_000)
@@ -65,7 +70,7 @@ operation = st.one_of(
         project,
         year,
         st.dictionaries(
-            st.sampled_from(["referrals", "survivors_served", "partnerships"]),
+            st.sampled_from(INDICATORS),
             st.integers(0, 500),
             min_size=1,
         ),
@@ -104,6 +109,11 @@ def play(grants: Grants, operations: list[tuple[Any, ...]]) -> Played:
                 fiscal_year=fiscal_year,
             )
         played.programs.append(program_id)
+    # The framework is at an id every history shares: forget an earlier history's.
+    with contextlib.suppress(KeyError):
+        grants.repository.cache.get(FRAMEWORK_ID, evict=True)  # type: ignore[union-attr]
+    in_use(grants, *INDICATORS)
+    grants.handle(STRATEGY, RetireIndicator(reason="fewer indicators"), code="retired_output")
     for op in operations:
         with contextlib.suppress(DomainError, NotFound):  # refusals belong to histories
             _do(grants, played, op)

@@ -17,7 +17,6 @@ from litestar.params import FromPath, FromQuery, Parameter, QueryParameter
 
 from grants.bootstrap import Services
 from grants.domain.fiscal_year import FiscalYear
-from grants.domain.indicators import CATALOGUE
 from grants.domain.reference import Pillar
 from grants.finance import standard_flags
 from grants.finance.service_standards import AtRisk, ServiceStandards, service_standards
@@ -164,14 +163,18 @@ class ViewsController(Controller):
         pillar: FromQuery[Pillar | None] = None,
         min_position: PositionQuery = None,
     ) -> OutcomesOut:
+        """Projects' reported results totalled by pillar, fiscal year and indicator,
+        each indicator named as the results framework names it (by its code, for one
+        reported before the framework existed and never defined in it)."""
         view = services.views.outcomes
         position = await reached(services, [view], min_position)
         totals = await anyio.to_thread.run_sync(
             lambda: view.totals(fiscal_year=fiscal_year, pillar=pillar)
         )
+        framework = await anyio.to_thread.run_sync(services.grants.framework)
         rows = []
         for row in totals:
-            indicator = CATALOGUE[row.indicator]
+            indicator = framework.indicator_names(row.indicator)
             rows.append(
                 OutcomeOut(
                     pillar=row.pillar,

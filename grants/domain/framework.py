@@ -91,6 +91,12 @@ class Period:
 
 
 @dataclass(frozen=True)
+class Names:
+    name_en: str
+    name_fr: str
+
+
+@dataclass(frozen=True)
 class Explanation:
     explanation_en: str
     explanation_fr: str
@@ -196,6 +202,18 @@ class Framework(Aggregate):
             framework.explanations[(self.indicator, self.fiscal_year)] = Explanation(
                 self.explanation_en, self.explanation_fr
             )
+
+    @property
+    def in_use(self) -> tuple[str, ...]:
+        """The codes of the indicators not retired, in the order defined: what projects
+        report their results against."""
+        return tuple(code for code, i in self.indicators.items() if i.retired is None)
+
+    def indicator_names(self, code: str) -> Names:
+        """What people call an indicator; a code the framework never defined (results
+        a project reported before the framework existed) goes by the code itself."""
+        indicator = self.indicators.get(code)
+        return Names(indicator.name_en, indicator.name_fr) if indicator else Names(code, code)
 
     @classmethod
     def open(cls, *, actor: str, effective_on: date) -> Framework:

@@ -6,7 +6,7 @@ the events' ``apply`` methods only change state, so replaying history never re-j
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from enum import StrEnum
@@ -41,10 +41,10 @@ from grants.domain.errors import (
     rule,
 )
 from grants.domain.fiscal_year import FiscalYear
-from grants.domain.indicators import indicator_values
 from grants.domain.program import Program
 from grants.domain.recipient import Recipient
 from grants.domain.reference import PaymentBasis, PaymentKind, Pillar, TransferType
+from grants.domain.results import indicator_values
 from grants.domain.values import TEXT_LENGTH, cents, day, text
 
 
@@ -864,15 +864,18 @@ class Project(Aggregate):
         fiscal_year: FiscalYear,
         indicators: Mapping[str, int],
         *,
+        in_use: Collection[str],
         actor: str,
         effective_on: date,
     ) -> None:
+        """The year's figures against ``in_use``, the codes of the indicators the
+        results framework has in use."""
         self._under_agreement(Action.REPORT_RESULTS, effective_on)
         self.trigger_event(
             self.ResultsReported,
             **self._where(),
             fiscal_year=fiscal_year,
-            indicators=indicator_values(indicators),
+            indicators=indicator_values(indicators, in_use),
             actor=actor,
             effective_on=effective_on,
         )

@@ -44,7 +44,7 @@ from grants.domain.disclosure import (
     required_since,
 )
 from grants.domain.fiscal_year import FiscalYear
-from grants.domain.indicators import CATALOGUE
+from grants.domain.framework import Framework
 from grants.domain.program import Program
 from grants.domain.project import ALLOWS, Action, Project, Status
 from grants.domain.reference import PaymentBasis, PaymentKind
@@ -90,6 +90,9 @@ class Step:
     confirm: Callable[[Translator, Project, Any], str] | None = None
     # The figures the form is filled with: the request, the allocation, the cash flow.
     facts: Callable[[Translator, Project, Program], list[str]] | None = None
+    # For a report against the results framework: its section of the indicators in use,
+    # after the others.
+    indicators: Callable[[Translator, Framework], Section] | None = None
 
 
 def _dated(t: Translator, label: str = "field.effective_on") -> Field:
@@ -534,7 +537,10 @@ PAYMENT_REQUEST = Step(
 
 def _report(form: Form, _: Project) -> ReportResults:
     year = form.fiscal_year("fiscal_year")
-    values = {code: form.whole(f"indicators.{code}", required=False) for code in CATALOGUE}
+    # Every indicator the form sent, as in use when it was drawn: one retired since is
+    # refused by the rule, which names it.
+    sent = [name for name in form.data if name.startswith("indicators.")]
+    values = {name.removeprefix("indicators."): form.whole(name, required=False) for name in sent}
     day = form.day("effective_on")
     form.check()
     assert year and day
@@ -542,26 +548,33 @@ def _report(form: Form, _: Project) -> ReportResults:
     return ReportResults(fiscal_year=year, indicators=indicators, effective_on=day)
 
 
+def _indicators_in_use(t: Translator, framework: Framework) -> Section:
+    return Section(
+        [
+            Field(
+                f"indicators.{code}", t.name(framework.indicators[code]), "number", required=False
+            )
+            for code in framework.in_use
+        ],
+        legend=t("project.results"),
+        hint=t("hint.results") if framework.in_use else t("hint.no_indicators"),
+        name="indicators",
+    )
+
+
 RESULTS = Step(
     action=Action.REPORT_RESULTS,
     sections=lambda t, project: [
-        Section([Field("fiscal_year", t("field.fiscal_year"), "select", _years(project))]),
         Section(
-            [
-                Field(f"indicators.{code}", t.indicator(code), "number", required=False)
-                for code in CATALOGUE
-            ],
-            legend=t("project.results"),
-            hint=t("hint.results"),
-            name="indicators",
+            [Field("fiscal_year", t("field.fiscal_year"), "select", _years(project)), _dated(t)]
         ),
-        Section([_dated(t)]),
     ],
     defaults=lambda t, project: {
         "fiscal_year": str(FiscalYear.of(date.today())),
         "effective_on": date.today().isoformat(),
     },
     command=_report,
+    indicators=_indicators_in_use,
 )
 
 
@@ -780,7 +793,10 @@ def _form(t: Translator, grants: Grants, project: Project, name: str, step: Step
         action=f"/projects/{project.id}/{name}",
         submit=t("common.save"),
         cancel=f"/projects/{project.id}",
-        sections=step.sections(t, project),
+        sections=[
+            *step.sections(t, project),
+            *([step.indicators(t, grants.framework())] if step.indicators else []),
+        ],
         values=step.defaults(t, project),
         version=project.version,
         intro=t.name(project),

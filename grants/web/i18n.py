@@ -13,7 +13,6 @@ from babel.numbers import format_decimal, format_percent
 
 from grants import money, wording
 from grants.domain.errors import DomainError
-from grants.domain.indicators import CATALOGUE
 from grants.domain.reference import DEPARTMENTS, FRENCH_ACRONYMS, Pillar
 from grants.wording import Language
 
@@ -81,10 +80,6 @@ class Translator:
     def acronym(self, code: str) -> str:
         """A department's acronym as the page's language writes it: PS, SP."""
         return FRENCH_ACRONYMS.get(code, code) if self.language is Language.FR else code
-
-    def indicator(self, code: str) -> str:
-        indicator = CATALOGUE.get(code)
-        return self.name(indicator) if indicator else code
 
     def refusal(self, error: DomainError) -> str:
         """Why a command was refused, in the page's language, its amounts written as

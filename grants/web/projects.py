@@ -146,6 +146,8 @@ def project_page(
         program=program,
         years=years,
         timeline=timeline,
+        # Names its results' indicators.
+        framework=grants.framework() if project.results else None,
         saved=saved,
         steps=[] if moment else next_steps(project.status, request.user.role),
         as_of=moment.as_of,

@@ -14,6 +14,8 @@ from litestar.di import NamedDependency
 from litestar.response import Template
 
 from grants import money
+from grants.application import Grants
+from grants.domain.framework import Framework
 from grants.domain.reference import Pillar
 from grants.finance.downloads import Download
 from grants.http_values import TextQuery
@@ -216,7 +218,7 @@ def _outcomes(
     return chosen, sorted({r.fiscal_year for r in rows})
 
 
-def _outcome_charts(t: Translator, rows: list[OutcomeRow]) -> list[BarChart]:
+def _outcome_charts(t: Translator, rows: list[OutcomeRow], framework: Framework) -> list[BarChart]:
     """An indicator's reported totals year by year: one chart each, since indicators
     count different things and share no scale."""
     years: dict[tuple[str, str], list[tuple[str, int]]] = defaultdict(list)
@@ -226,7 +228,7 @@ def _outcome_charts(t: Translator, rows: list[OutcomeRow]) -> list[BarChart]:
     return [
         bar_chart(
             f"outcome-chart-{pillar}-{indicator}",
-            f"{t.indicator(indicator)} · {t.pillar(pillar)}",
+            f"{t.name(framework.indicator_names(indicator))} · {t.pillar(pillar)}",
             [reported],
             [(year, (total,)) for year, total in totals],
             t.number,
@@ -239,10 +241,12 @@ def _outcome_charts(t: Translator, rows: list[OutcomeRow]) -> list[BarChart]:
 def outcomes_page(
     request: Request[Any, Any, Any],
     views: NamedDependency[Views],
+    grants: NamedDependency[Grants],
     fiscal_year: TextQuery = None,
     pillar: TextQuery = None,
 ) -> Template:
     rows, years = _outcomes(views, _chosen(fiscal_year), _chosen(pillar))
+    framework = grants.framework()
     by_pillar: dict[str, list[OutcomeRow]] = defaultdict(list)
     for row in rows:
         by_pillar[row.pillar].append(row)
@@ -252,7 +256,8 @@ def outcomes_page(
         request,
         "outcomes.html",
         by_pillar=by_pillar,
-        charts=_outcome_charts(t, rows),
+        charts=_outcome_charts(t, rows, framework),
+        framework=framework,
         year_options=[(year, year) for year in years],
         pillar_options=[(p.value, t.pillar(p)) for p in Pillar],
         fiscal_year=fiscal_year or "",
@@ -265,11 +270,13 @@ def outcomes_page(
 def outcomes_csv(
     request: Request[Any, Any, Any],
     views: NamedDependency[Views],
+    grants: NamedDependency[Grants],
     fiscal_year: TextQuery = None,
     pillar: TextQuery = None,
 ) -> Response[str]:
     t = translator(request)
     rows, _ = _outcomes(views, _chosen(fiscal_year), _chosen(pillar))
+    framework = grants.framework()
     header = [
         t("field.pillar"),
         t("field.indicator"),
@@ -281,7 +288,13 @@ def outcomes_csv(
         "outcomes-by-pillar.csv",
         header,
         (
-            [t.pillar(r.pillar), t.indicator(r.indicator), r.fiscal_year, r.total, r.projects]
+            [
+                t.pillar(r.pillar),
+                t.name(framework.indicator_names(r.indicator)),
+                r.fiscal_year,
+                r.total,
+                r.projects,
+            ]
             for r in rows
         ),
     )

@@ -46,6 +46,7 @@ from grants.domain.fiscal_year import FiscalYear
 from grants.domain.recipient import Recipient
 from grants.domain.reference import PaymentBasis, Pillar, TransferType
 from grants.idempotency import Receipt
+from tests.results_framework import in_use
 from tests.stories import DISCLOSURE
 
 YEARS = (FiscalYear("2021-22"), FiscalYear("2022-23"))
@@ -74,6 +75,7 @@ class CommitmentControl(RuleBasedStateMachine):
         ).id
         for fiscal_year, amount in zip(YEARS, (first, second), strict=True):
             self.allocate(fiscal_year, amount)
+        in_use(self.grants, "referrals")
         self.ids: list[UUID] = []
 
     @rule(target=projects, requested=st.integers(1, 120_000))

@@ -14,6 +14,7 @@ from grants.domain.framework import (
     Direction,
     Framework,
     Frequency,
+    Names,
     NoTarget,
     RetiredIndicator,
 )
@@ -153,6 +154,16 @@ def test_a_retired_indicator_keeps_its_history_and_takes_no_new_target() -> None
             achieve_by=None,
             **SASHA,
         )
+
+
+def test_projects_report_against_the_indicators_in_use_named_as_the_framework_names_them() -> None:
+    kept = framework()
+    assert kept.in_use == ("permits",)
+    kept.retire_indicator(code="permits", reason="An output, not an outcome.", **SASHA)
+    assert kept.in_use == ()
+    # Retired, it is still named; a code reported before the framework, by itself.
+    assert kept.indicator_names("permits").name_fr == "Permis de séjour temporaire aux victimes"
+    assert kept.indicator_names("referrals") == Names("referrals", "referrals")
 
 
 def test_planned_spending_is_amended_only_with_a_reason() -> None:

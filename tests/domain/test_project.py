@@ -39,13 +39,17 @@ from tests.stories import (
 )
 
 LATER = date(2022, 6, 1)
+# The codes of the indicators the results framework has in use.
+IN_USE = ("referrals", "survivors_served")
 
 
 def test_a_whole_life_from_application_to_close_out() -> None:
     project = under_agreement(holdback_percent=10)
     paid(project, Y1, 60_000)
     paid(project, Y2, 30_000)  # up to the value less the 10% holdback
-    project.report_results(Y2, {"survivors_served": 120}, actor="olivia", effective_on=LATER)
+    project.report_results(
+        Y2, {"survivors_served": 120}, in_use=IN_USE, actor="olivia", effective_on=LATER
+    )
     project.accept_final_report(actor="olivia", effective_on=LATER)
     holdback = project.request_payment(
         Y2, 10_000, PaymentKind.HOLDBACK, actor="olivia", effective_on=LATER
@@ -128,7 +132,7 @@ def test_a_payment_is_released_in_the_fiscal_year_it_is_charged_to() -> None:
 def test_nothing_is_paid_after_close_out_but_overpayments_are_still_recovered() -> None:
     project = under_agreement(holdback_percent=0)
     paid(project, Y1, 50_000)
-    project.report_results(Y1, {"referrals": 3}, actor="olivia", effective_on=LATER)
+    project.report_results(Y1, {"referrals": 3}, in_use=IN_USE, actor="olivia", effective_on=LATER)
     project.accept_final_report(actor="olivia", effective_on=LATER)
     project.close(actor="olivia", effective_on=LATER)
     assert project.cash_flow == {Y1: 50_000}  # the rest lapsed
@@ -226,19 +230,31 @@ def test_the_final_report_needs_results_and_close_out_needs_no_pending_payment()
     project = under_agreement(holdback_percent=0)
     with pytest.raises(ResultsMissing):
         project.accept_final_report(actor="olivia", effective_on=LATER)
-    with pytest.raises(UnknownIndicator):
-        project.report_results(Y1, {"smiles": 3}, actor="olivia", effective_on=LATER)
-    project.report_results(Y1, {"referrals": 3}, actor="olivia", effective_on=LATER)
+    project.report_results(Y1, {"referrals": 3}, in_use=IN_USE, actor="olivia", effective_on=LATER)
     project.accept_final_report(actor="olivia", effective_on=LATER)
     project.request_payment(Y1, 1, None, actor="olivia", effective_on=LATER)
     with pytest.raises(PaymentsPending):
         project.close(actor="olivia", effective_on=LATER)
 
 
+def test_results_are_reported_against_the_indicators_in_use_and_no_other() -> None:
+    project = under_agreement()
+    with pytest.raises(UnknownIndicator) as refused:
+        project.report_results(
+            Y1, {"referrals": 1, "smiles": 3}, in_use=IN_USE, actor="olivia", effective_on=LATER
+        )
+    assert refused.value.field == "indicators.smiles"
+    assert refused.value.figures == {"given": "'smiles'", "codes": IN_USE}
+    with pytest.raises(UnknownIndicator) as refused:
+        project.report_results(Y1, {"referrals": 1}, in_use=(), actor="olivia", effective_on=LATER)
+    assert refused.value.field == "indicators"
+    assert project.results == {}
+
+
 def test_a_later_results_report_for_a_year_replaces_the_earlier_one() -> None:
     project = under_agreement()
-    project.report_results(Y1, {"referrals": 3}, actor="olivia", effective_on=LATER)
-    project.report_results(Y1, {"referrals": 5}, actor="olivia", effective_on=LATER)
+    project.report_results(Y1, {"referrals": 3}, in_use=IN_USE, actor="olivia", effective_on=LATER)
+    project.report_results(Y1, {"referrals": 5}, in_use=IN_USE, actor="olivia", effective_on=LATER)
     assert project.results == {Y1: {"referrals": 5}}
 
 
@@ -271,7 +287,9 @@ def test_a_copy_of_a_project_changes_independently_of_the_original() -> None:
     before = dict(vars(original))
     copied = copy.deepcopy(original)
     copied.release_payment(request, "PAY-1", actor="fiona", effective_on=SIGNED_ON)
-    copied.report_results(Y1, {"referrals": 1}, actor="olivia", effective_on=SIGNED_ON)
+    copied.report_results(
+        Y1, {"referrals": 1}, in_use=IN_USE, actor="olivia", effective_on=SIGNED_ON
+    )
     assert vars(original) == before
     assert original.payment_requests[request].paid_on is None
     assert original.disbursed == {} and original.results == {}
@@ -297,6 +315,6 @@ def test_each_status_allows_what_the_one_table_says_and_refuses_the_rest() -> No
         "statuses": (Status.ASSESSED,),
     }
     with pytest.raises(AgreementNotSigned):
-        project.report_results(Y1, {"referrals": 1}, actor="olivia", effective_on=ON)
+        project.report_results(Y1, {"referrals": 1}, in_use=IN_USE, actor="olivia", effective_on=ON)
     assert all(not ALLOWS[s] for s in (Status.REJECTED, Status.WITHDRAWN))
     assert ALLOWS[Status.CLOSED] == {Action.RECOVER}

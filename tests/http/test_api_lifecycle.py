@@ -86,6 +86,7 @@ def test_a_whole_life_through_the_api(
         },
         who="fiona",
     )
+    api.indicators("survivors_served", "referrals")
     api.post(
         f"{base}/results",
         {

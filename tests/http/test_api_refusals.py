@@ -94,6 +94,7 @@ def test_a_payment_before_the_agreement_is_refused(api: Api) -> None:
 
 
 def test_a_payment_after_close_out_is_refused(api: Api, project_id: str) -> None:
+    api.indicators("referrals")
     api.post(
         f"/api/projects/{project_id}/results",
         {"fiscal_year": "2021-22", "indicators": {"referrals": 12}},
@@ -223,6 +224,7 @@ def test_an_unknown_project_is_a_404_and_an_unknown_program_a_bad_field(api: Api
 
 
 def test_a_stale_version_is_a_409(api: Api, project_id: str) -> None:
+    api.indicators("referrals")
     version = api.get(f"/api/projects/{project_id}")["version"]
     api.client.post(
         f"/api/projects/{project_id}/results",
@@ -246,3 +248,31 @@ def test_a_stale_version_is_a_409(api: Api, project_id: str) -> None:
         headers={"If-Match": current.headers["etag"]},
     )
     assert answer["version"] == version + 2
+
+
+def test_results_name_only_indicators_the_framework_has_in_use(api: Api, project_id: str) -> None:
+    def report(indicators: dict[str, int]) -> Any:
+        return api.client.post(
+            f"/api/projects/{project_id}/results",
+            json={"fiscal_year": "2021-22", "indicators": indicators},
+            headers=api.as_["olivia"],
+        )
+
+    problem = refused(api, 422, "unknown_indicator", lambda: report({"referrals": 1}))
+    assert problem["field"] == "indicators"  # nothing in use yet
+    api.indicators("referrals", "old_output")
+    api.post("/api/performance/indicators/old_output/retirement", {"reason": "Fewer."}, "sasha")
+    for code in ("old_output", "smiles"):
+        problem = refused(
+            api,
+            422,
+            "unknown_indicator",
+            lambda code=code: report({"referrals": 1, code: 2}),  # type: ignore[misc]
+        )
+        assert problem["field"] == f"indicators.{code}"
+        assert problem["figures"]["codes"] == ["referrals"]
+        assert "(referrals)" in problem["detail"]
+    api.post(
+        f"/api/projects/{project_id}/results",
+        {"fiscal_year": "2021-22", "indicators": {"referrals": 1}},
+    )

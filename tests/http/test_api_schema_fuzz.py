@@ -145,6 +145,7 @@ def seeded(
             f"/api/projects/{project_id}/payment-requests",
             {"fiscal_year": YEAR, "amount_cents": 5_000_00, "effective_on": "2021-11-01"},
         )["id"]
+        api.indicators("referrals")
         api.post(
             f"/api/projects/{project_id}/results",
             {"fiscal_year": YEAR, "indicators": {"referrals": 12}, "effective_on": "2022-04-30"},

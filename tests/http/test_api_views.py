@@ -58,6 +58,7 @@ def test_funding_and_outcomes_by_pillar_read_their_own_writes(api: Api) -> None:
     assert funding["totals"]["committed_cents"] == 70_000_00
     assert funding["position"] >= answer["position"]
 
+    api.indicators("survivors_served", "referrals")
     results = api.post(
         f"/api/projects/{first}/results",
         {"fiscal_year": "2021-22", "indicators": {"survivors_served": 40, "referrals": 12}},
@@ -68,6 +69,11 @@ def test_funding_and_outcomes_by_pillar_read_their_own_writes(api: Api) -> None:
         ("survivors_served", 40, 1),
     }
     assert outcomes["rows"][0]["pillar_name_fr"] == "Protection"
+    # Named as the results framework names them.
+    assert {(r["indicator"], r["name_fr"]) for r in outcomes["rows"]} == {
+        ("referrals", "Referrals (FR)"),
+        ("survivors_served", "Survivors served (FR)"),
+    }
 
     commitments = api.get(
         f"/api/views/programs/{program_id}/commitments?min_position={results['position']}"
@@ -224,6 +230,7 @@ def test_the_outcome_totals_read_summaries_never_each_projects_results(
     """The outcomes are totalled as results arrive: a read touches the totals only."""
     program_id = api.program({"2021-22": 100_000_00})
     project = api.under_agreement(program_id, {"2021-22": 10_000_00})
+    api.indicators("survivors_served")
     api.post(
         f"/api/projects/{project}/results",
         {"fiscal_year": "2021-22", "indicators": {"survivors_served": 12},

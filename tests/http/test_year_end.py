@@ -30,6 +30,7 @@ def test_what_is_left_at_year_end_and_what_falls_due(
         {"fiscal_year": "2021-22", "amount_cents": 2_000_00, "effective_on": "2022-03-01"},
     )
     api.approved(program_id, {"2022-23": 10_000_00})
+    api.indicators("survivors_served")
     api.post(
         f"/api/projects/{held}/results",
         {"fiscal_year": "2021-22", "indicators": {"survivors_served": 12},

@@ -4,14 +4,16 @@ offered by the project's status to the roles that may send it, and to no one els
 
 from __future__ import annotations
 
+import html
 import re
 from datetime import date
 from uuid import UUID
 
 from grants.application import Context
 from grants.bootstrap import Services
-from grants.commands import ReleasePayment, SetAllocation
+from grants.commands import ReleasePayment, RetireIndicator, SetAllocation
 from grants.domain.project import Status
+from tests.results_framework import STRATEGY, in_use
 from tests.waiting import wait_for
 from tests.web import stories
 from tests.web.conftest import Browser
@@ -122,6 +124,7 @@ def test_final_report_then_holdback_then_close_out(browser: Browser, services: S
     project_id = signed(browser, services, holdback="10")
     record(browser, f"/projects/{project_id}/payment_request", stories.payment_request("90,000"))
     assert f"/projects/{project_id}/close_out" not in offered(browser, project_id)
+    in_use(services.grants, "survivors_served")
     results = {"fiscal_year": stories.THIS_YEAR, "effective_on": stories.TODAY}
     record(
         browser, f"/projects/{project_id}/results", {**results, "indicators.survivors_served": "12"}
@@ -223,3 +226,27 @@ def test_the_application_form_presets_nothing_a_person_should_choose(
     response = browser.submit("/projects/new", fields)
     assert response.status_code == 422
     assert 'id="pillar-error">This field is required.' in response.text
+
+
+def test_results_are_reported_against_the_framework_s_indicators_in_use(
+    browser: Browser, services: Services
+) -> None:
+    project_id = signed(browser, services)
+    path = f"/projects/{project_id}/results"
+    browser.get(path)
+    assert "no indicator in use yet" in browser.page
+    in_use(services.grants, "referrals", "old_output")
+    browser.get(f"/language/fr?next={path}")
+    assert "Referrals (FR)" in browser.page and "Old output (FR)" in browser.page
+    # Retired while the form was open: refused by its field, the others named.
+    services.grants.handle(STRATEGY, RetireIndicator(reason="Fewer."), code="old_output")
+    fields = {"fiscal_year": stories.THIS_YEAR, "effective_on": stories.TODAY}
+    refused = browser.submit(path, {**fields, "indicators.old_output": "3"})
+    assert refused.status_code == 422
+    said = "'old_output' n'est pas un indicateur en usage dans le cadre de résultats (referrals)"
+    assert said in html.unescape(refused.text)
+    browser.get("/language/en?next=/")
+    record(browser, path, {**fields, "indicators.referrals": "7"})
+    assert "old_output" not in browser.get(path).text
+    assert services.grants.project(project_id).results == {stories.THIS_YEAR: {"referrals": 7}}
+    assert "Referrals (EN)" in browser.get(f"/projects/{project_id}").text
