@@ -1,10 +1,10 @@
 """A view's rows go to PostgreSQL as one array per column (``unnest(%b::uuid[], ...)``).
 psycopg dumps a list one element at a time in Python, which took two fifths of a
 rebuild's folding; a ``Column`` is encoded in PostgreSQL's binary array format by
-struct and bytes joins working on the whole column at once.
+struct and bytes joins working on the whole column at once (a column with nulls, one
+value at a time).
 
-Columns holding ``None`` or values of other types (rare in a batch) are left to
-psycopg's own list dumper."""
+Columns mixing types, or of types not here, are left to psycopg's own list dumper."""
 
 from __future__ import annotations
 
@@ -46,6 +46,7 @@ def _fixed(code: str, size: int) -> Callable[[Sequence[Any]], bytes]:
 
 
 _int8, _int4 = _fixed("q", 8), _fixed("i", 4)
+_BIGINT, _DAY = struct.Struct(">q"), struct.Struct(">i")
 
 
 def _varying(values: Sequence[bytes]) -> bytes:
@@ -67,28 +68,35 @@ def _days(values: Sequence[date]) -> bytes:
     return _int4([value.toordinal() - _DAY_ZERO for value in values])
 
 
+def _json(value: Jsonb) -> bytes:
+    return b"\x01" + msgspec.json.encode(value.obj)  # jsonb's version, then the text
+
+
 def _jsons(values: Sequence[Jsonb]) -> bytes:
-    return _varying([b"\x01" + msgspec.json.encode(value.obj) for value in values])
-
-
-# Python type of the elements: PostgreSQL element type, encoder. Moments stay with
-# psycopg: they are few, and its C dumper is faster than arithmetic on them here.
-_ENCODERS: dict[type, tuple[str, Callable[[Sequence[Any]], bytes]]] = {
-    UUID: ("uuid", _uuids),
-    str: ("text", _texts),
-    int: ("int8", _int8),
-    date: ("date", _days),
-    Jsonb: ("jsonb", _jsons),
-}
+    return _varying(list(map(_json, values)))
 
 
 class _Kind(NamedTuple):
-    column: type[Column]
-    head: bytes  # one dimension, no nulls, the element type
-    encode: Callable[[Sequence[Any]], bytes]
+    element: str  # PostgreSQL's type of the elements
+    encode: Callable[[Sequence[Any]], bytes]  # a column without nulls, at once
+    one: Callable[[Any], bytes]  # one value, for a column with nulls
 
 
-def _kind(element: str, encode: Callable[[Sequence[Any]], bytes]) -> _Kind:
+# Moments stay with psycopg: they are few, and its C dumper is faster than arithmetic
+# on them here.
+_ENCODERS: dict[type, _Kind] = {
+    UUID: _Kind("uuid", _uuids, lambda value: value.bytes),
+    str: _Kind("text", _texts, str.encode),
+    int: _Kind("int8", _int8, _BIGINT.pack),
+    date: _Kind("date", _days, lambda value: _DAY.pack(value.toordinal() - _DAY_ZERO)),
+    Jsonb: _Kind("jsonb", _jsons, _json),
+}
+_NULL = _LENGTH.pack(-1)
+
+
+def _column_class(element: str) -> tuple[type[Column], int]:
+    """A Column class for arrays of ``element``, dumped as they are; and the element's
+    type."""
     info = types.get(element)
     assert info is not None and info.array_oid
     array_oid = info.array_oid
@@ -102,20 +110,31 @@ def _kind(element: str, encode: Callable[[Sequence[Any]], bytes]) -> _Kind:
             return obj.data
 
     adapters.register_dumper(column, ColumnDumper)
-    return _Kind(column, struct.pack(">iii", 1, 0, info.oid), encode)
+    return column, info.oid
 
 
-_KINDS = {kind: _kind(element, encode) for kind, (element, encode) in _ENCODERS.items()}
+_CLASSES = {kind: _column_class(found.element) for kind, found in _ENCODERS.items()}
 
 
 def column(values: Sequence[Any]) -> Column | list[Any]:
-    """The values as one binary array if they are all of one type this module encodes
-    (``bool`` is an int, but not one of them), else as a list for psycopg."""
-    if not values:
-        return []
-    kind = type(values[0])
-    found = _KINDS.get(kind)
-    if found is None or any(type(value) is not kind for value in values):
+    """The values as one binary array if, nulls aside, they are all of one type this
+    module encodes (``bool`` is an int, but not one of them), else as a list for
+    psycopg."""
+    present = set(map(type, values))
+    nulls = type(None) in present
+    present.discard(type(None))
+    if len(present) != 1 or (kind := present.pop()) not in _ENCODERS:
         return list(values)
-    dimension = struct.pack(">ii", len(values), 1)  # length, lower bound
-    return found.column(found.head + dimension + found.encode(values))
+    found, (cls, oid) = _ENCODERS[kind], _CLASSES[kind]
+    # One dimension, whether it holds nulls, the elements' type, length, lower bound.
+    head = struct.pack(">iiiii", 1, nulls, oid, len(values), 1)
+    if not nulls:
+        return cls(head + found.encode(values))
+    one = found.one
+    return cls(
+        head
+        + b"".join(
+            _NULL if value is None else _LENGTH.pack(len(data := one(value))) + data
+            for value in values
+        )
+    )
