@@ -22,6 +22,11 @@ LAYOUT = yaml.safe_load(
 )
 
 
+def test_a_table_s_layout_is_verified_only_against_the_published_source_it_names() -> None:
+    for name, table in LAYOUT["tables"].items():
+        assert bool(table["source"]) == table["verified"], name
+
+
 @pytest.mark.slow
 def test_the_demo_year_files_as_the_database_lays_its_tables_out(
     services: Services, client: TestClient[Litestar], projections: None
