@@ -31,11 +31,15 @@ async def year_end_view(
     min_position: PositionQuery = None,
 ) -> YearEndOut:
     """Per program and in total: allocation, committed, disbursed, uncommitted, unpaid,
-    payable at year-end, holdbacks retained, lapsing; as of a day (``as_of``) or as
-    known at a moment (``known_at``), the money the moment keeps (holdbacks retained
-    and deadlines stay today's)."""
+    payable at year-end, holdbacks retained, lapsing; the agreements ending within 90
+    days and the year's results reports overdue. As of a day (``as_of``), as known at a
+    moment (``known_at``), or both: every figure and deadline is what the facts the
+    moment keeps make it, the deadlines worked out on its day (the day asked, else the
+    moment's); without them, the deadlines are those the nightly job last worked out."""
     views, moment = services.views, Moment(as_of, known_at)
     read = views_of(services, moment, views.commitments, views.payments)
+    if moment:
+        read.append(views.agreements)
     position = await reached(services, [*read, views.awards], min_position)
     report = await anyio.to_thread.run_sync(
         lambda: fiscal_year_end(

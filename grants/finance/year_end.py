@@ -1,13 +1,14 @@
 """The fiscal year-end, per program: what was allocated, committed and paid, and what
 is left: commitments unpaid, of which payables at year-end (certified, releasable until
 April 30), holdbacks retained, and what lapses unless it is reprofiled; beside it, the
-deadlines the nightly job last worked out."""
+deadlines the nightly job last worked out, or those as of the moment asked."""
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime
+from typing import Protocol
 from uuid import UUID
 
 import msgspec
@@ -20,7 +21,6 @@ from grants.finance import deadlines
 from grants.finance.deadlines import Due, Kind
 from grants.moments import NOW, Moment
 from grants.projections import Views
-from grants.projections.awards import Award
 from grants.projections.commitments import CommitmentRow
 
 
@@ -37,6 +37,18 @@ class YearEndTotals(msgspec.Struct):
     lapsing_cents: int
 
 
+class Holding(Protocol):
+    """An agreement as the year-end reads it: the award register's today, or one as of
+    a moment."""
+
+    @property
+    def program_id(self) -> UUID: ...
+    @property
+    def end_on(self) -> date | None: ...
+    @property
+    def holdback_retained_cents(self) -> int: ...
+
+
 class ProgramYearEnd(YearEndTotals):
     program_id: UUID
     department: str
@@ -49,7 +61,7 @@ def year_end(
     programs: Iterable[Program],
     years: Mapping[UUID, CommitmentRow],
     pending: Mapping[UUID, int],
-    awards: Iterable[Award],
+    awards: Iterable[Holding],
 ) -> list[ProgramYearEnd]:
     """Per program with anything in the year. A holdback is counted in the year its
     agreement ends, when it is due once the final report is in."""
@@ -87,7 +99,8 @@ class YearEnd(msgspec.Struct):
     fiscal_year: FiscalYear
     programs: list[ProgramYearEnd]
     totals: YearEndTotals
-    # The day the deadlines were last worked out (each night), if ever.
+    # The day the deadlines were last worked out (each night), if ever; as of a moment,
+    # the moment's day.
     deadlines_as_of: date | None
     agreements_ending: list[Due]
     # The fiscal year's results reports overdue (a page of them, when one is asked for),
@@ -110,34 +123,42 @@ def fiscal_year_end(
 ) -> YearEnd:
     """The year-end of the programs of one department (or all), as the views hold it;
     ``overdue_page``: the results overdue as (limit, offset), all of them otherwise.
-    As of a day or as known at a moment, the allocations, commitments, payments and
-    payables are those the moment keeps; holdbacks retained and deadlines are today's."""
+    As of a day or as known at a moment, everything is what the facts the moment keeps
+    make it, the deadlines worked out on the moment's day."""
     programs = [p for p in grants.programs() if department is None or p.department == department]
+    limit, offset = overdue_page or (None, 0)
+    worked_out: tuple[list[deadlines.Deadline], date] | None = None
+    holdings: Iterable[Holding]
     if moment:
         kept = views.as_of.program_years(moment, fiscal_year=fiscal_year)
         years = {p.program_id: p.year for p in kept}
         pending = {p.program_id: p.pending_cents for p in kept}
+        holdings = views.agreements.agreements(moment)
+        day = moment.day(date.today())
+        terms = [a for a in holdings if a.status != "closed"]
+        reported = {a.project_id: set(a.reported) for a in terms}
+        worked_out = (deadlines.deadlines(terms, reported, day), day)
+        deadlines_as_of: date | None = day
     else:
         years, pending = views.commitments.year(fiscal_year), views.payments.pending(fiscal_year)
-    rows = year_end(
-        fiscal_year, programs, years, pending, views.awards.awards(ending_in=fiscal_year)
-    )
+        holdings = views.awards.awards(ending_in=fiscal_year)
+        deadlines_as_of = deadlines.last_run(pool)
+    rows = year_end(fiscal_year, programs, years, pending, holdings)
     totals = YearEndTotals(
         **{
             name: sum(getattr(row, name) for row in rows)
             for name in YearEndTotals.__struct_fields__
         }
     )
-    ending, _ = deadlines.due(pool, department, Kind.AGREEMENT_ENDING)
-    limit, offset = overdue_page or (None, 0)
+    ending, _ = deadlines.due(pool, department, Kind.AGREEMENT_ENDING, worked_out=worked_out)
     overdue, overdue_count = deadlines.due(
-        pool, department, Kind.RESULTS_OVERDUE, fiscal_year, limit, offset
+        pool, department, Kind.RESULTS_OVERDUE, fiscal_year, limit, offset, worked_out
     )
     return YearEnd(
         fiscal_year=fiscal_year,
         programs=rows,
         totals=totals,
-        deadlines_as_of=deadlines.last_run(pool),
+        deadlines_as_of=deadlines_as_of,
         agreements_ending=ending,
         results_overdue=overdue,
         results_overdue_count=overdue_count,

@@ -8,6 +8,7 @@ from typing import Any
 
 from eventsourcing.postgres import PostgresDatastore
 
+from grants.projections.agreements import AgreementsView
 from grants.projections.as_of import AsOfView
 from grants.projections.awards import AwardsView
 from grants.projections.commitments import CommitmentsView
@@ -31,6 +32,7 @@ VIEWS: dict[str, type[View]] = {
         StandardsView,
         AsOfView,
         PerformanceView,
+        AgreementsView,
     )
 }
 
@@ -48,6 +50,7 @@ class Views:
     standards: StandardsView
     as_of: AsOfView
     performance: PerformanceView
+    agreements: AgreementsView
 
     def by_name(self) -> dict[str, View]:
         return {view.name: view for view in vars(self).values()}

@@ -4,6 +4,7 @@ problem details), and the view sets results against targets and plans against mo
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -109,6 +110,38 @@ def test_planned_spending_stands_beside_the_money_the_tracker_knows(api: Api) ->
     assert spending["IRCC"]["spent_cents"] == 400_000_00
     only = api.get("/api/views/performance?department=IRCC&fiscal_year=2021-22")
     assert [row["department"] for row in only["spending"]] == ["IRCC"]
+
+
+def test_the_view_answers_as_of_a_day_and_as_known_at_a_moment(api: Api) -> None:
+    program_id = api.program({"2021-22": 100_000_00})
+    project_id = api.under_agreement(program_id, {"2021-22": 60_000_00})
+    api.pay(project_id, "2021-22", 25_000_00, "PAY-1")  # paid 2021-09-15
+    line = {"department": "JUS", "pillar": "protection", "fiscal_year": "2021-22"}
+    api.post(
+        "/api/performance/planned-spending",
+        {**line, "amount_cents": 1_000_000_00, "effective_on": "2021-04-01"},
+        "sasha",
+    )
+    known = datetime.now(UTC).isoformat().replace("+00:00", "Z")
+    # Recorded now, in effect from July 2021: the plan was $900,000 from then on.
+    api.post(
+        "/api/performance/planned-spending",
+        {**line, "amount_cents": 900_000_00, "reason": "cut", "effective_on": "2021-07-01"},
+        "sasha",
+    )
+
+    def jus(query: str) -> tuple[int, int, int]:
+        view = api.get(f"/api/views/performance?min_position={api.position()}&{query}")
+        row = next(r for r in view["spending"] if r["department"] == "JUS")
+        return row["planned_cents"], row["committed_cents"], row["spent_cents"]
+
+    assert jus("") == (900_000_00, 60_000_00, 25_000_00)
+    assert jus("as_of=2021-08-01") == (900_000_00, 60_000_00, 0)
+    assert jus("as_of=2021-06-30") == (1_000_000_00, 60_000_00, 0)
+    assert jus(f"as_of=2021-08-01&known_at={known}") == (1_000_000_00, 60_000_00, 0)
+    assert jus(f"known_at={known}") == (1_000_000_00, 60_000_00, 25_000_00)
+    refused = api.client.get("/api/views/performance?as_of=2021-13-01", headers=api.as_["sasha"])
+    assert refused.status_code == 422 and "as_of" in refused.text
 
 
 def test_the_strategy_team_keeps_the_framework_under_every_command_convention(api: Api) -> None:

@@ -71,6 +71,14 @@ def test_the_strategy_team_builds_a_story_the_pillar_page_tells(
     french = browser.get("/performance/protection").text
     assert "Récit du rendement : Protection" in french and "Non atteinte" in french
 
+    # The day before the framework and the plan took effect, the story had neither.
+    before = browser.get("/performance/protection?fiscal_year=&as_of=2022-04-30").text
+    assert "En date du 2022-04-30" in before and "Non atteinte" not in before
+    assert 'value="2022-04-30"' in before and "trend.csv?as_of=2022-04-30" in before
+    spending = browser.get("/performance/protection/spending.csv?as_of=2022-04-30").text
+    assert len(list(csv.reader(io.StringIO(spending.lstrip("\ufeff"))))) == 1
+    assert browser.get("/performance/protection?as_of=30/04/2022").status_code == 400
+
 
 def test_a_too_long_explanation_is_refused_beside_its_field_and_nothing_is_kept(
     browser: Browser, services: Services
