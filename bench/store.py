@@ -138,6 +138,7 @@ class Generator:
             project.report_results(
                 year,
                 {r.choice(INDICATORS): r.randrange(1000)},
+                in_use=INDICATORS,
                 actor="olivia",
                 effective_on=year.ends_on,
             )

@@ -59,11 +59,14 @@ def _read(grants: Grants, views: Sequence[View], upto: int, size: int) -> Iterat
     after = 0
     while after < upto and (stored := recorder.stored_after(after, size, upto)):
         after = stored[-1][0]
-        yield after, [
-            decode(topic, state)
-            for _, topic, state in stored
-            if read is None or event_class(topic) in read
-        ]
+        yield (
+            after,
+            [
+                decode(topic, state)
+                for _, topic, state in stored
+                if read is None or event_class(topic) in read
+            ],
+        )
 
 
 def catch_up(grants: Grants, view: View, size: int = BATCH) -> int:
