@@ -31,10 +31,11 @@ class Moment:
 
     def day(self, today: date) -> date:
         """The day the question judges dates against (a target's, a deadline's): the day
-        asked, or else the day of the moment known at, or else today."""
+        asked, or else the day of the moment known at (today at the latest), or else
+        today."""
         if self.as_of is not None:
             return self.as_of
-        return today if self.known_at is None else self.known_at.date()
+        return today if self.known_at is None else min(self.known_at.date(), today)
 
     def keeps(self, event: Any) -> bool:
         """Whether the question keeps the event (for folds of a few events)."""
