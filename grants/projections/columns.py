@@ -128,13 +128,19 @@ def column(values: Sequence[Any]) -> Column | list[Any]:
     found, (cls, oid) = _ENCODERS[kind], _CLASSES[kind]
     # One dimension, whether it holds nulls, the elements' type, length, lower bound.
     head = struct.pack(">iiiii", 1, nulls, oid, len(values), 1)
-    if not nulls:
-        return cls(head + found.encode(values))
-    one = found.one
-    return cls(
-        head
-        + b"".join(
-            _NULL if value is None else _LENGTH.pack(len(data := one(value))) + data
-            for value in values
+    try:
+        if not nulls:
+            return cls(head + found.encode(values))
+        one = found.one
+        return cls(
+            head
+            + b"".join(
+                _NULL if value is None else _LENGTH.pack(len(data := one(value))) + data
+                for value in values
+            )
         )
-    )
+    except (struct.error, OverflowError):
+        # A number past bigint: psycopg sends it as numeric and the server's refusal
+        # names the column's type ("bigint out of range"), which the view's failure
+        # then says.
+        return list(values)

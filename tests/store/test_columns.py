@@ -31,13 +31,15 @@ def _read(conn: psycopg.Connection[Any], kind: str, values: Any) -> list[Any]:
 
 
 def _values(kind: str) -> st.SearchStrategy[Any]:
+    # PostgreSQL stores no NUL in text, nor in JSON's strings.
+    text = st.text(st.characters(exclude_categories=["Cs"], exclude_characters="\x00"))
     return {
         "uuid": st.uuids(),
-        "text": st.text(st.characters(exclude_categories=["Cs"], exclude_characters="\x00")),
+        "text": text,
         "bigint": st.integers(-(2**63), 2**63 - 1),
         "integer": st.integers(-(2**31), 2**31 - 1),
         "date": st.dates(date(1, 1, 1), date(9999, 12, 31)),
-        "jsonb": st.dictionaries(st.text(max_size=5), st.integers(-(10**12), 10**12)).map(Jsonb),
+        "jsonb": st.dictionaries(text, st.integers(-(10**12), 10**12) | text).map(Jsonb),
     }[kind]
 
 
@@ -64,3 +66,4 @@ def test_columns_of_one_type_are_encoded_here_and_the_rest_left_to_psycopg() -> 
     assert column([None, None]) == [None, None]
     assert column([True, False]) == [True, False]  # booleans are ints, not one of ours
     assert column([1, "1"]) == [1, "1"]
+    assert column([2**63]) == [2**63]  # past bigint: the server's refusal names the type
