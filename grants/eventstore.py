@@ -250,7 +250,12 @@ class IdempotentRecorder(PostgresApplicationRecorder):
         """The position, topic and state of the events after a position (up to another):
         what the views read, in batches of thousands, as plain rows rather than
         eventsourcing's notifications (a rebuild spent a tenth of its time making those)."""
-        with self.datastore.get_connection() as conn, conn.cursor(row_factory=tuple_row) as curs:
+        # In binary, the states come as they are stored: as text, bytea is sent in hex,
+        # twice its size, and decoded back (half the time of reading a batch).
+        with (
+            self.datastore.get_connection() as conn,
+            conn.cursor(row_factory=tuple_row, binary=True) as curs,
+        ):
             curs.execute(
                 self._stored_after,
                 (after, upto if upto is not None else 2**63 - 1, limit),
