@@ -9,7 +9,7 @@ from typing import Any
 from arq import cron
 from arq.worker import Worker
 
-from grants.bootstrap import Services, bootstrap
+from grants.bootstrap import SIDE_POOL, Services, bootstrap
 from grants.projections.follower import follow
 from grants.queue import queue_name, redis_settings
 from grants.settings import Settings
@@ -41,6 +41,11 @@ def worker(services: Services, redis_url: str, **options: Any) -> Worker:
         redis_settings=redis_settings(redis_url),
         queue_name=queue_name(services.database_url),
         on_startup=startup,
+        # A job holds one of the side pool's connections while it works, and takes
+        # another for a moment (a lease renewed, its report): as many jobs as
+        # connections would leave none for those moments, and a busy pool would fail a
+        # reconciliation as if the database had stopped answering.
+        max_jobs=SIDE_POOL - 1,
         **options,
     )
 

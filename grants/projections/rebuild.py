@@ -25,9 +25,22 @@ BATCH = 10_000
 Progress = Callable[[int, int], None]  # position reached, position aimed at
 Batch = tuple[int, list[Event]]  # the position read to, and the events of the batch
 
-# Each view's share of a rebuild's Python time (bench/rebuild.py, 1,000,000 events),
-# for sharing views among processes; a view not named weighs 1.
-_WEIGHTS = {"as_of": 9, "awards": 6, "projects": 3, "standards": 2, "payments": 2, "funding": 2}
+# Each view's CPU seconds (its process's and the database's) when rebuilt alone from
+# bench/rebuild.py's million events, less the reading they share, for sharing views
+# among processes; a view not named here is taken for an average one.
+_WEIGHTS = {
+    "awards": 30,
+    "as_of": 28,
+    "projects": 15,
+    "standards": 11,
+    "payments": 11,
+    "agreements": 8,
+    "funding": 6,
+    "outcomes": 5,
+    "performance": 3,
+    "commitments": 2,
+}
+_AVERAGE = 12
 
 
 def batches(
@@ -149,10 +162,10 @@ def shares(names: Sequence[str], processes: int) -> list[list[str]]:
     heaviest share first."""
     parts: list[list[str]] = [[] for _ in range(max(1, min(processes, len(names))))]
     weights = [0] * len(parts)
-    for name in sorted(names, key=lambda name: -_WEIGHTS.get(name, 1)):
+    for name in sorted(names, key=lambda name: -_WEIGHTS.get(name, _AVERAGE)):
         lightest = weights.index(min(weights))
         parts[lightest].append(name)
-        weights[lightest] += _WEIGHTS.get(name, 1)
+        weights[lightest] += _WEIGHTS.get(name, _AVERAGE)
     return [part for _, part in sorted(zip(weights, parts, strict=True), reverse=True)]
 
 

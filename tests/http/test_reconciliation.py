@@ -106,6 +106,9 @@ def test_french_and_english_ledgers_read_the_same_and_a_rerun_gives_the_same_rep
     work(services, redis_url)
 
     reports = [report(api, r["id"]) for r in (english, again, french.json())]
+    assert [r["reconciliation"]["status"] for r in reports] == ["done"] * 3, [
+        r["reconciliation"]["error"] for r in reports
+    ]
     assert reports[0]["lines"] == reports[1]["lines"]
     assert reports[0]["reconciliation"]["counts"] == reports[2]["reconciliation"]["counts"]
     assert [(line["class"], line["payment_ref"], (line["ledger"] or {}).get("amount_cents"))
