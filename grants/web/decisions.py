@@ -47,7 +47,7 @@ from grants.domain.fiscal_year import FiscalYear
 from grants.domain.framework import Framework
 from grants.domain.program import Program
 from grants.domain.project import ALLOWS, Action, Project, Status
-from grants.domain.reference import PaymentBasis, PaymentKind
+from grants.domain.reference import PaymentBasis, PaymentKind, Pillar
 from grants.idempotency import Receipt
 from grants.users import Role, User
 from grants.web.applications import (
@@ -90,9 +90,9 @@ class Step:
     confirm: Callable[[Translator, Project, Any], str] | None = None
     # The figures the form is filled with: the request, the allocation, the cash flow.
     facts: Callable[[Translator, Project, Program], list[str]] | None = None
-    # For a report against the results framework: its section of the indicators in use,
-    # after the others.
-    indicators: Callable[[Translator, Framework], Section] | None = None
+    # For a report against the results framework: its sections of the indicators in
+    # use, after the others.
+    indicators: Callable[[Translator, Framework], list[Section]] | None = None
 
 
 def _dated(t: Translator, label: str = "field.effective_on") -> Field:
@@ -548,18 +548,24 @@ def _report(form: Form, _: Project) -> ReportResults:
     return ReportResults(fiscal_year=year, indicators=indicators, effective_on=day)
 
 
-def _indicators_in_use(t: Translator, framework: Framework) -> Section:
-    return Section(
-        [
-            Field(
-                f"indicators.{code}", t.name(framework.indicators[code]), "number", required=False
-            )
-            for code in framework.in_use
-        ],
-        legend=t("project.results"),
-        hint=t("hint.results") if framework.in_use else t("hint.no_indicators"),
-        name="indicators",
-    )
+def _indicators_in_use(t: Translator, framework: Framework) -> list[Section]:
+    """The indicators in use, a section per pillar in the Strategy's order: the
+    framework has a score of them, too many to read as one list. The first section
+    carries the hint and a refusal of the report as a whole."""
+    by_pillar: dict[Pillar, list[Field]] = {pillar: [] for pillar in Pillar}
+    for code in framework.in_use:
+        indicator = framework.indicators[code]
+        by_pillar[indicator.pillar].append(
+            Field(f"indicators.{code}", t.name(indicator), "number", required=False)
+        )
+    sections = [
+        Section(fields, legend=t("project.results_of", pillar=t.pillar(pillar)))
+        for pillar, fields in by_pillar.items()
+        if fields
+    ] or [Section([], legend=t("project.results"))]
+    hint = t("hint.results") if framework.in_use else t("hint.no_indicators")
+    sections[0] = replace(sections[0], hint=hint, name="indicators")
+    return sections
 
 
 RESULTS = Step(
@@ -795,7 +801,7 @@ def _form(t: Translator, grants: Grants, project: Project, name: str, step: Step
         cancel=f"/projects/{project.id}",
         sections=[
             *step.sections(t, project),
-            *([step.indicators(t, grants.framework())] if step.indicators else []),
+            *(step.indicators(t, grants.framework()) if step.indicators else []),
         ],
         values=step.defaults(t, project),
         version=project.version,

@@ -238,6 +238,7 @@ def test_results_are_reported_against_the_framework_s_indicators_in_use(
     in_use(services.grants, "referrals", "old_output")
     browser.get(f"/language/fr?next={path}")
     assert "Referrals (FR)" in browser.page and "Old output (FR)" in browser.page
+    assert "<legend>Résultats : Autonomisation" in html.unescape(browser.page)  # by pillar
     # Retired while the form was open: refused by its field, the others named.
     services.grants.handle(STRATEGY, RetireIndicator(reason="Fewer."), code="old_output")
     fields = {"fiscal_year": stories.THIS_YEAR, "effective_on": stories.TODAY}
