@@ -19,9 +19,11 @@ from grants.projections.view import Event, Tables, View, upsert_rows
 
 _RECEIVE = """
 INSERT INTO {project_list} (project_id, program_id, call_id, department, pillar, status,
-                            title_en, title_fr, recipient, province, requested_cents, received_on)
+                            title_en, title_fr, recipient, province, requested_cents, received_on,
+                            committed_cents, disbursed_cents)
 SELECT * FROM unnest(%b::uuid[], %b::uuid[], %b::uuid[], %b::text[], %b::text[], %b::text[],
-                     %b::text[], %b::text[], %b::text[], %b::text[], %b::bigint[], %b::date[])
+                     %b::text[], %b::text[], %b::text[], %b::text[], %b::bigint[], %b::date[],
+                     %b::bigint[], %b::bigint[])
 """
 
 _CORRECT = """
@@ -33,16 +35,14 @@ FROM unnest(%b::uuid[], %b::text[], %b::text[], %b::text[], %b::text[], %b::text
 WHERE p.project_id = c.project_id
 """
 
-_STATUS = """
-UPDATE {project_list} AS p SET status = s.status
-FROM unnest(%b::uuid[], %b::text[]) AS s(project_id, status) WHERE p.project_id = s.project_id
-"""
-
-_ADD = """
-UPDATE {project_list} AS p SET committed_cents = p.committed_cents + d.committed,
-                              disbursed_cents = p.disbursed_cents + d.disbursed
-FROM unnest(%b::uuid[], %b::bigint[], %b::bigint[]) AS d(project_id, committed, disbursed)
-WHERE p.project_id = d.project_id
+# A project's status and money, changed by the batch's events, in one new row version.
+_CHANGE = """
+UPDATE {project_list} AS p SET status = coalesce(c.status, p.status),
+    committed_cents = p.committed_cents + c.committed,
+    disbursed_cents = p.disbursed_cents + c.disbursed
+FROM unnest(%b::uuid[], %b::text[], %b::bigint[], %b::bigint[])
+     AS c(project_id, status, committed, disbursed)
+WHERE p.project_id = c.project_id
 """
 
 _YEARS = """
@@ -92,8 +92,9 @@ class ProjectListView(View):
     def fold(self, curs: Cursor[DictRow], events: Sequence[Event], tables: Tables) -> None:
         received: dict[tuple[UUID], list[Any]] = {}
         corrected: dict[tuple[UUID], list[Any]] = {}
-        statuses: dict[tuple[UUID], list[str]] = {}
-        money: dict[tuple[UUID], list[int]] = defaultdict(lambda: [0, 0])
+        # Per project: the status the batch leaves it in (None if unchanged), committed
+        # and disbursed added.
+        changed: dict[tuple[UUID], list[Any]] = defaultdict(lambda: [None, 0, 0])
         years: dict[tuple[UUID, str], list[int]] = defaultdict(lambda: [0])
         for event in events:
             match event:
@@ -123,24 +124,27 @@ class ProjectListView(View):
                         event.requested_cents,
                     ]
                 case Program.CommitmentChanged():
-                    money[(event.project_id,)][0] += sum(event.changes.values())
+                    changed[(event.project_id,)][1] += sum(event.changes.values())
                     for year, cents in event.changes.items():
                         years[(event.project_id, year)][0] += cents
                 case Project.DisbursementReleased():
-                    money[(event.originator_id,)][1] += event.amount_cents
+                    changed[(event.originator_id,)][2] += event.amount_cents
                 case Project.OverpaymentRecovered():
-                    money[(event.originator_id,)][1] -= event.amount_cents
+                    changed[(event.originator_id,)][2] -= event.amount_cents
             # The status each event leaves a project in, as the domain says it.
             if (status := getattr(type(event), "leaves", None)) is not None:
-                statuses[(event.originator_id,)] = [status]
+                changed[(event.originator_id,)][0] = status
+        # A project received in this batch is inserted as the batch leaves it.
+        for key, row in received.items():
+            status, committed, disbursed = changed.pop(key, (None, 0, 0))
+            row[4] = status or row[4]
+            row += [committed, disbursed]
         if received:
             upsert_rows(curs, tables.sql(_RECEIVE), received)
         if corrected:
             upsert_rows(curs, tables.sql(_CORRECT), corrected)
-        if statuses:
-            upsert_rows(curs, tables.sql(_STATUS), statuses)
-        if money:
-            upsert_rows(curs, tables.sql(_ADD), money)
+        if changed:
+            upsert_rows(curs, tables.sql(_CHANGE), changed)
         if years:
             upsert_rows(curs, tables.sql(_YEARS), years)
 
