@@ -27,6 +27,7 @@ from grants.commands import (
     Withdraw,
 )
 from grants.domain.errors import DomainError
+from grants.domain.project import Project
 from grants.domain.recipient import Recipient
 from grants.domain.reference import PaymentBasis
 from grants.moments import Moment, project_at
@@ -162,12 +163,28 @@ def answers_agree(services: Services, played: Played, moment: Moment, events: li
         for p in services.views.as_of.program_years(moment)
     }
     assert years == expected_commitments(kept)
+    agreements = {a.project_id: a for a in services.views.agreements.agreements(moment)}
     for project_id in played.projects:
         project = project_as_of(services, project_id, moment)
         received = [e for e in kept if e.originator_id == project_id]
         assert (project is None) == (not received)
         if project is not None:
             assert project.version == received[-1].originator_version
+        # The agreements view (the year-end's holdbacks and deadlines) holds a project
+        # as its own events the moment keeps leave it.
+        agreement = agreements.get(project_id)
+        signed = project is not None and any(
+            isinstance(e, Project.AgreementSigned) for e in received
+        )
+        assert (agreement is not None) == signed
+        if agreement is not None and project is not None and project.agreement is not None:
+            assert (agreement.status, agreement.start_on, agreement.end_on) == (
+                project.status,
+                project.agreement.start_on,
+                project.agreement.end_on,
+            )
+            assert agreement.value_cents == project.value_cents
+            assert agreement.holdback_percent == project.agreement.holdback_percent
 
 
 def project_as_of(services: Services, project_id: UUID, moment: Moment) -> Any:
@@ -193,10 +210,12 @@ def test_as_of_and_known_at_answer_as_a_fold_of_the_events_they_keep(
             live(services, played, op)
     size = data.draw(st.integers(1, 7))
     # Followed as events arrive, or rebuilt (which remembers its rows between batches).
+    views = [services.views.as_of, services.views.awards, services.views.agreements]
     if data.draw(st.booleans(), label="rebuilt"):
-        rebuild(services.grants, [services.views.as_of], size=size)
+        rebuild(services.grants, views, size=size)
     else:
-        catch_up(services.grants, services.views.as_of, size=size)
+        for view in views:
+            catch_up(services.grants, view, size=size)
     events = all_events(services.grants)
     moments = [e.timestamp for e in events]
     for _ in range(4):
