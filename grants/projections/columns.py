@@ -118,12 +118,15 @@ _CLASSES = {kind: _column_class(found.element) for kind, found in _ENCODERS.item
 
 def column(values: Sequence[Any]) -> Column | list[Any]:
     """The values as one binary array if, nulls aside, they are all of one type this
-    module encodes (``bool`` is an int, but not one of them), else as a list for
-    psycopg."""
+    module encodes or texts of any class (``bool`` is an int, but not one of them),
+    else as a list for psycopg."""
     present = set(map(type, values))
     nulls = type(None) in present
     present.discard(type(None))
-    if len(present) != 1 or (kind := present.pop()) not in _ENCODERS:
+    # A text's subclasses (the domain's enumerations, fiscal years) are texts to the
+    # server, and most text columns hold them.
+    kinds = {str if issubclass(kind, str) else kind for kind in present}
+    if len(kinds) != 1 or (kind := kinds.pop()) not in _ENCODERS:
         return list(values)
     found, (cls, oid) = _ENCODERS[kind], _CLASSES[kind]
     # One dimension, whether it holds nulls, the elements' type, length, lower bound.

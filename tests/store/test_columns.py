@@ -14,6 +14,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from psycopg.types.json import Jsonb
 
+from grants.domain.fiscal_year import FiscalYear
+from grants.domain.reference import Pillar
 from grants.projections.columns import Column, column
 
 _TYPES = ("uuid", "text", "bigint", "integer", "date", "jsonb")
@@ -35,7 +37,8 @@ def _values(kind: str) -> st.SearchStrategy[Any]:
     text = st.text(st.characters(exclude_categories=["Cs"], exclude_characters="\x00"))
     return {
         "uuid": st.uuids(),
-        "text": text,
+        # The domain's texts: its enumerations and fiscal years are str's subclasses.
+        "text": text | st.sampled_from(Pillar) | st.integers(1990, 2100).map(FiscalYear.starting),
         "bigint": st.integers(-(2**63), 2**63 - 1),
         "integer": st.integers(-(2**31), 2**31 - 1),
         "date": st.dates(date(1, 1, 1), date(9999, 12, 31)),
@@ -63,6 +66,7 @@ def test_columns_of_one_type_are_encoded_here_and_the_rest_left_to_psycopg() -> 
     assert isinstance(column(["a", "é"]), Column)
     assert isinstance(column([date(2024, 4, 1)]), Column)
     assert isinstance(column(["a", None]), Column)
+    assert isinstance(column([Pillar.PROTECTION, FiscalYear.starting(2024), "a"]), Column)
     assert column([None, None]) == [None, None]
     assert column([True, False]) == [True, False]  # booleans are ints, not one of ours
     assert column([1, "1"]) == [1, "1"]
