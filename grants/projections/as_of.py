@@ -358,12 +358,18 @@ class AsOfView(View):
             upsert_rows(curs, tables.sql(_PROJECTS), projects)
         if not requests:
             return
-        curs.execute(tables.sql(_WHERE_PROJECTS), (list({r.originator_id for r in requests}),))
-        charged = {row["project_id"]: row for row in curs.fetchall()}
+        # Where a project received in the batch charges is known; the others are read.
+        charged = {project: tuple(where) for (project,), where in projects.items()}
+        if unknown := list({r.originator_id for r in requests} - charged.keys()):
+            curs.execute(tables.sql(_WHERE_PROJECTS), (unknown,))
+            charged.update(
+                (row["project_id"], (row["program_id"], row["pillar"], row["department"]))
+                for row in curs
+            )
         for request in requests:
-            project = charged[request.originator_id]
-            charge = (project["program_id"], request.fiscal_year, project["pillar"])
-            when = (project["department"], request.effective_on, request.timestamp)
+            program, pillar, department = charged[request.originator_id]
+            charge = (program, request.fiscal_year, pillar)
+            when = (department, request.effective_on, request.timestamp)
             change = log[(request.originator_id, *charge, *when)]
             change[3] += request.amount_cents
 

@@ -51,12 +51,40 @@ FROM unnest(%b::uuid[], %b::text[], %b::text[], %b::text[], %b::jsonb[], %b::big
 WHERE a.project_id = c.project_id
 """
 
-_RECEIVE = """
-INSERT INTO {awards} (project_id, program_id, call_id, department, pillar, transfer_type,
-                      status, title_en, title_fr, recipient, requested_cents, received_on)
-SELECT * FROM unnest(%b::uuid[], %b::uuid[], %b::uuid[], %b::text[], %b::text[], %b::text[],
-                     %b::text[], %b::text[], %b::text[], %b::jsonb[], %b::bigint[], %b::date[])
-"""
+# What the application says; the rest of a project received in the batch is as the
+# batch leaves it (one row version rather than an insert and an update of a wide row).
+_APPLICATION = (
+    ("program_id", "uuid"),
+    ("call_id", "uuid"),
+    ("department", "text"),
+    ("pillar", "text"),
+    ("transfer_type", "text"),
+    ("title_en", "text"),
+    ("title_fr", "text"),
+    ("recipient", "jsonb"),
+    ("requested_cents", "bigint"),
+    ("received_on", "date"),
+)
+# Where each column is in an application's row, and the ones a correction sets (rare).
+_APPLIED = {column: at for at, (column, _) in enumerate(_APPLICATION)}
+_CORRECTED = ("pillar", "title_en", "title_fr", "recipient", "requested_cents")
+_UNCHANGED = {"status": "'received'", "holdback_percent": "0", "value_cents": "0"}
+_RECEIVE = (
+    "INSERT INTO {awards} (project_id, "
+    + ", ".join(column for column, _ in (*_APPLICATION, *_CHANGED))
+    + ", holdback_paid_cents) SELECT project_id, "
+    + ", ".join(column for column, _ in _APPLICATION)
+    + ", "
+    + ", ".join(
+        f"coalesce({column}, {_UNCHANGED[column]})" if column in _UNCHANGED else column
+        for column, _ in _CHANGED
+    )
+    + ", holdback_paid FROM unnest(%b::uuid[], "
+    + ", ".join(f"%b::{kind}[]" for _, kind in (*_APPLICATION, *_CHANGED))
+    + ", %b::bigint[]) AS r(project_id, "
+    + ", ".join(column for column, _ in (*_APPLICATION, *_CHANGED))
+    + ", holdback_paid)"
+)
 
 _CHANGE = (
     "UPDATE {awards} AS a SET "
@@ -187,7 +215,7 @@ class AwardsView(View):
     )
 
     def fold(self, curs: Cursor[DictRow], events: Sequence[Event], tables: Tables) -> None:
-        received: dict[tuple[UUID], list[Any]] = {}
+        received: dict[UUID, list[Any]] = {}
         corrected: dict[tuple[UUID], list[Any]] = {}
         changed: dict[UUID, dict[str, Any]] = defaultdict(dict)
         holdback_paid: dict[UUID, int] = defaultdict(int)
@@ -199,13 +227,12 @@ class AwardsView(View):
             project = event.originator_id
             match event:
                 case Project.ApplicationReceived():
-                    received[(project,)] = [
+                    received[project] = [
                         event.program_id,
                         event.call_id,
                         event.department,
                         event.pillar,
                         event.transfer_type,
-                        "received",
                         event.title_en,
                         event.title_fr,
                         Jsonb(msgspec.to_builtins(event.recipient)),
@@ -213,13 +240,18 @@ class AwardsView(View):
                         event.effective_on,
                     ]
                 case Project.ApplicationCorrected():
-                    corrected[(project,)] = [
+                    correction = [
                         event.pillar,
                         event.title_en,
                         event.title_fr,
                         Jsonb(msgspec.to_builtins(event.recipient)),
                         event.requested_cents,
                     ]
+                    if (application := received.get(project)) is not None:
+                        for column, value in zip(_CORRECTED, correction, strict=True):
+                            application[_APPLIED[column]] = value
+                    else:
+                        corrected[(project,)] = correction
                 case Project.ApplicationApproved():
                     changed[project]["approved_on"] = event.effective_on
                 case Project.AgreementSigned():
@@ -266,12 +298,20 @@ class AwardsView(View):
                 changed[project]["modified_at"] = event.timestamp
             elif isinstance(event, Program.CommitmentChanged):
                 changed[event.project_id]["modified_at"] = event.timestamp
+        if signings:
+            self._number(curs, tables, signings, changed, received)
         if received:
-            upsert_rows(curs, tables.sql(_RECEIVE), received)
+            applications: dict[tuple[UUID], list[Any]] = {}
+            for project, application in received.items():
+                columns = changed.pop(project, {})
+                applications[(project,)] = [
+                    *application,
+                    *(columns.get(column) for column, _ in _CHANGED),
+                    holdback_paid.pop(project, 0),
+                ]
+            upsert_rows(curs, tables.sql(_RECEIVE), applications)
         if corrected:
             upsert_rows(curs, tables.sql(_CORRECT), corrected)
-        if signings:
-            self._number(curs, tables, signings, changed)
         touched = {
             (project,): [columns.get("modified_at"), columns.get("status")]
             for project, columns in changed.items()
@@ -301,12 +341,17 @@ class AwardsView(View):
         tables: Tables,
         signings: list[tuple[UUID, date]],
         changed: dict[UUID, dict[str, Any]],
+        received: dict[UUID, list[Any]],
     ) -> None:
         """Numbers each agreement signed among its department's agreements of that
         fiscal quarter, in the order they were recorded: the sequence of its
         disclosure's reference number, which a rebuild gives again."""
-        curs.execute(tables.sql(_DEPARTMENTS), ([project for project, _ in signings],))
-        department = {row["project_id"]: row["department"] for row in curs.fetchall()}
+        department = {
+            project: received[project][2] for project, _ in signings if project in received
+        }
+        if unknown := [project for project, _ in signings if project not in department]:
+            curs.execute(tables.sql(_DEPARTMENTS), (unknown,))
+            department.update((row["project_id"], row["department"]) for row in curs)
         keys = [
             (department[project], FiscalYear.of(day), FiscalYear.quarter(day))
             for project, day in signings

@@ -33,11 +33,13 @@ class Paid:
     agreement_number: str
 
 
+# A project received in the batch is inserted as the batch leaves it: corrected, and
+# numbered if it signed.
 _PROJECTS = """
 INSERT INTO {payment_projects} (project_id, program_id, department, pillar, title_en,
-                                title_fr, recipient)
+                                title_fr, recipient, agreement_number)
 SELECT * FROM unnest(%b::uuid[], %b::uuid[], %b::text[], %b::text[], %b::text[],
-                     %b::text[], %b::text[])
+                     %b::text[], %b::text[], %b::text[])
 """
 
 _CORRECT = """
@@ -264,16 +266,25 @@ class PaymentsView(View):
                         event.title_en,
                         event.title_fr,
                         event.recipient.legal_name,
+                        "",
                     ]
                 case Project.ApplicationCorrected():
-                    corrected[(event.originator_id,)] = [
+                    correction = [
                         event.pillar,
                         event.title_en,
                         event.title_fr,
                         event.recipient.legal_name,
                     ]
+                    if (project := projects.get((event.originator_id,))) is not None:
+                        project[2:6] = correction
+                    else:
+                        corrected[(event.originator_id,)] = correction
                 case Project.AgreementSigned():
-                    numbers[(event.originator_id,)] = [event.disclosure.agreement_number]
+                    number = event.disclosure.agreement_number
+                    if (project := projects.get((event.originator_id,))) is not None:
+                        project[6] = number
+                    else:
+                        numbers[(event.originator_id,)] = [number]
                 case Project.PaymentRequested():
                     requests[(event.payment_request_id,)] = [
                         event.originator_id,

@@ -8,6 +8,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Mapping, Sequence
 from datetime import date
+from operator import add
 from typing import Any
 
 from psycopg import Cursor
@@ -86,20 +87,28 @@ ON CONFLICT ({", ".join([*names, "effective_on"])}) DO UPDATE SET
                 known[key].append((row["effective_on"], tuple(row[f] for f in self.figures)))
         zero = (0,) * len(self.figures)
         changes: Changes = {}
-        written: dict[Key, list[int]] = {}
+        written: dict[Key, tuple[int, ...]] = {}
         for key, days in deltas.items():
-            rows = sorted(known[key])
-            row_days = [day for day, _ in rows]
+            rows, first = known[key], since[key]
+            row_days: list[date] | None = None
+            if len(rows) > 1 or (rows and rows[0][0] > first):
+                rows.sort()
+                row_days = [day for day, _ in rows]
+                visit = sorted(set(days).union(d for d in row_days if d >= first))
+            else:  # at most one row, on or before the first day changed: the base of all
+                visit = sorted(days)
+            before = rows[0][1] if rows else zero
             changed = changes[key] = []
-            running = list(zero)
-            for day in sorted(set(days) | {d for d in row_days if d >= since[key]}):
-                at = bisect_right(row_days, day)
-                before = rows[at - 1][1] if at else zero
-                if day in days:
-                    running = [r + d for r, d in zip(running, days[day], strict=True)]
-                after = tuple(b + r for b, r in zip(before, running, strict=True))
+            running = zero
+            for day in visit:
+                if row_days is not None:
+                    at = bisect_right(row_days, day)
+                    before = rows[at - 1][1] if at else zero
+                if (delta := days.get(day)) is not None:
+                    running = tuple(map(add, running, delta))
+                after = tuple(map(add, before, running))
                 changed.append((day, before, after))
-                written[(*key, day)] = list(after)
+                written[(*key, day)] = after
             if latest is not None:
                 newest_day, _, newest = changed[-1]
                 if key not in latest or newest_day >= latest[key][0]:

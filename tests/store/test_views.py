@@ -222,9 +222,17 @@ def awards_agree(services: Services, played: Played) -> None:
             msgspec.to_builtins(project.recipient),
             project.requested_cents,
         )
-        assert (award.start_on, award.end_on) == (
-            (agreement.start_on, agreement.end_on) if agreement else (None, None)
+        assert (award.signed_on, award.start_on, award.end_on, award.holdback_percent) == (
+            (agreement.signed_on, agreement.start_on, agreement.end_on, agreement.holdback_percent)
+            if agreement
+            else (None, None, None, 0)
         )
+        assert award.value_cents == (project.value_cents if agreement else 0)
+        assert (award.disclosure is not None, award.ref_sequence is not None) == (
+            agreement is not None,
+            agreement is not None,
+        )
+        assert award.modified_at is not None
         assert sum(c.amount_cents for c in commitments.get(project_id, [])) == project.value_cents
     numbered: dict[tuple[Any, ...], list[int]] = defaultdict(list)
     for award in awards.values():
