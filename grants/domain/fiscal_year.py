@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from functools import cache
 
 from grants.domain.errors import InvalidValue, rule
 from grants.domain.values import FIRST_YEAR, LAST_YEAR
@@ -46,7 +47,7 @@ class FiscalYear(str):
 
     @classmethod
     def starting(cls, year: int) -> FiscalYear:
-        return cls(f"{year:04d}-{(year + 1) % 100:02d}")
+        return _starting(year)
 
     @classmethod
     def of(cls, day: date) -> FiscalYear:
@@ -78,3 +79,9 @@ class FiscalYear(str):
     def quarter(day: date) -> int:
         """The fiscal quarter a day falls in: April to June is the first."""
         return (day.month - 4) % 12 // 3 + 1
+
+
+@cache
+def _starting(year: int) -> FiscalYear:
+    # Views work out the fiscal year of millions of days, of a hundred or so years.
+    return FiscalYear(f"{year:04d}-{(year + 1) % 100:02d}")

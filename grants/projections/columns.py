@@ -61,7 +61,14 @@ def _uuids(values: Sequence[UUID]) -> bytes:
 
 
 def _texts(values: Sequence[str]) -> bytes:
-    return _varying(list(map(str.encode, values)))
+    encoded = list(map(str.encode, values))
+    distinct = set(encoded)
+    if len(distinct) * 4 > len(encoded):
+        return _varying(encoded)
+    # Most text columns repeat a few values (pillars, departments, fiscal years): each
+    # is framed once.
+    framed = {value: _LENGTH.pack(len(value)) + value for value in distinct}
+    return b"".join(map(framed.__getitem__, encoded))
 
 
 def _days(values: Sequence[date]) -> bytes:

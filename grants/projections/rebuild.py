@@ -25,22 +25,26 @@ BATCH = 10_000
 Progress = Callable[[int, int], None]  # position reached, position aimed at
 Batch = tuple[int, list[Event]]  # the position read to, and the events of the batch
 
-# Each view's CPU seconds (its process's and the database's) when rebuilt alone from
-# bench/rebuild.py's million events, less the reading they share, for sharing views
-# among processes; a view not named here is taken for an average one.
+# Each view's share of a rebuild, for sharing views among processes: its Python CPU
+# seconds when rebuilt alone from bench/rebuild.py's million events, less the reading
+# they share (a process's Python runs on one core at a time, while the database works
+# for its views in processes of its own); the as-of view's is what made the processes'
+# folding end together in a rebuild of all views (alone, its Python takes 9.4 s, but
+# its seven tables load the database the most). A view not named here is taken for an
+# average one.
 _WEIGHTS = {
-    "awards": 30,
-    "as_of": 28,
-    "projects": 15,
-    "standards": 11,
-    "payments": 11,
-    "agreements": 8,
-    "funding": 6,
-    "outcomes": 5,
-    "performance": 3,
-    "commitments": 2,
+    "as_of": 16.0,
+    "awards": 7.0,
+    "projects": 3.8,
+    "standards": 3.1,
+    "payments": 2.7,
+    "funding": 2.1,
+    "agreements": 1.7,
+    "performance": 1.0,
+    "outcomes": 0.8,
+    "commitments": 0.6,
 }
-_AVERAGE = 12
+_AVERAGE = 3.0
 
 
 def batches(
@@ -161,7 +165,7 @@ def shares(names: Sequence[str], processes: int) -> list[list[str]]:
     """The views in at most ``processes`` shares of weights as even as they allow, the
     heaviest share first."""
     parts: list[list[str]] = [[] for _ in range(max(1, min(processes, len(names))))]
-    weights = [0] * len(parts)
+    weights = [0.0] * len(parts)
     for name in sorted(names, key=lambda name: -_WEIGHTS.get(name, _AVERAGE)):
         lightest = weights.index(min(weights))
         parts[lightest].append(name)

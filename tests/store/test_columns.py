@@ -71,3 +71,11 @@ def test_columns_of_one_type_are_encoded_here_and_the_rest_left_to_psycopg() -> 
     assert column([True, False]) == [True, False]  # booleans are ints, not one of ours
     assert column([1, "1"]) == [1, "1"]
     assert column([2**63]) == [2**63]  # past bigint: the server's refusal names the type
+
+
+def test_a_column_repeating_a_few_texts_reads_back_as_psycopg_would_send_it(
+    conn: psycopg.Connection[Any],
+) -> None:
+    values = [*Pillar, "é", ""] * 9
+    assert isinstance(column(values), Column)
+    assert _read(conn, "text", column(values)) == _read(conn, "text", values)
