@@ -149,6 +149,7 @@ class Grants(Application[UUID]):
         if isinstance(command, SetPublicationDetails):
             arguments["programs"] = [p for p in self.programs() if p.id != target]
         if isinstance(command, PROJECT_COMMANDS):
+            reads: dict[UUID, int] = {}
 
             def carry_out(project: Project, cached: bool) -> object:
                 if isinstance(command, RecoverOverpayment):
@@ -156,12 +157,15 @@ class Grants(Application[UUID]):
                 if isinstance(command, CorrectApplication):
                     arguments["program"] = self._load(Program, project.program_id, cached=cached)
                 if isinstance(command, ReportResults):
-                    # As the store has it, not as this process last read it: the
-                    # project's save does not check the framework's version.
-                    arguments["in_use"] = self.framework().in_use
+                    # As the store has it, and the save checks that it still is: an
+                    # indicator retired meanwhile has the report decided again.
+                    framework = self.framework()
+                    arguments["in_use"] = framework.in_use
+                    if framework.in_use:
+                        reads[framework.id] = framework.version
                 return getattr(project, command.method)(**arguments, effective_on=on)
 
-            return self._on_project(ctx, target, carry_out)
+            return self._on_project(ctx, target, carry_out, reads)
         kind: type[Program | Call] = Program if isinstance(command, PROGRAM_COMMANDS) else Call
 
         def attempt(cached: bool) -> Receipt:
@@ -267,10 +271,16 @@ class Grants(Application[UUID]):
     # How commands run
 
     def _on_project(
-        self, ctx: Context, project_id: UUID, command: Callable[[Project, bool], object]
+        self,
+        ctx: Context,
+        project_id: UUID,
+        command: Callable[[Project, bool], object],
+        reads: Mapping[UUID, int] | None = None,
     ) -> Receipt:
         """Runs a project command; when it changes what the project has committed, the
-        program's commitment control must accept the change, in the same save."""
+        program's commitment control must accept the change, in the same save.
+        ``reads``: the versions of other aggregates the command decided on, as it
+        fills them in."""
 
         def attempt(cached: bool) -> Receipt:
             project = self._load(Project, project_id, ctx, cached=cached)
@@ -278,7 +288,9 @@ class Grants(Application[UUID]):
             result = command(project, cached)
             programs: dict[UUID, Program] = {}
             self._change_commitment(project, committed_before, programs, cached=cached)
-            return self._save(ctx, *programs.values(), project, answer_for=result, cached=cached)
+            return self._save(
+                ctx, *programs.values(), project, answer_for=result, cached=cached, reads=reads
+            )
 
         return self._run(ctx, attempt)
 
@@ -346,13 +358,15 @@ class Grants(Application[UUID]):
         *aggregates: Aggregate,
         answer_for: object = None,
         cached: bool,
+        reads: Mapping[UUID, int] | None = None,
     ) -> Receipt:
         """Saves the aggregates in one transaction, unless what they changed falls in a
         closed fiscal year. The last one is the command's subject; a payment request's
         id, when the command made one, is the answer's. ``cached``: the books as this
         process last knew them will do (the store checks again, and a refusal there
-        has the command decided again on the store's state). Saving nothing answers
-        the subject as it is."""
+        has the command decided again on the store's state). ``reads``: the versions of
+        aggregates the decision read and does not save, which the store checks likewise.
+        Saving nothing answers the subject as it is."""
         events = [cast(Aggregate.Event, e) for a in aggregates for e in a.pending_events]
         books = next((a for a in aggregates if isinstance(a, Books)), None)
         check_open(books.frozen if books else self._frozen(cached), touched(events))
@@ -364,7 +378,7 @@ class Grants(Application[UUID]):
         )
         if not events or ctx.trial:
             return Receipt(id=subject.id, version=subject.version, position=0)
-        kwargs: dict[str, Any] = {"periods": guard(events)}
+        kwargs: dict[str, Any] = {"periods": guard(events), "reads": reads}
         if ctx.claim is not None:
             kwargs["idempotency"] = (ctx.claim, receipt)
         recordings = self.save(*aggregates, **kwargs)

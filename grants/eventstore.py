@@ -4,7 +4,7 @@ twin in memory, for the application's tests)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -132,11 +132,13 @@ _GUARDED: tuple[Callable[[Guard], frozenset[FiscalYear]], ...] = (
 
 @dataclass(frozen=True)
 class _Write:
-    """One command's write: its events and, if it came with a key, its answer."""
+    """One command's write: its events and, if it came with a key, its answer; the
+    versions of the aggregates its decision read without saving them."""
 
     events: Sequence[StoredEvent]
     answer: tuple[idempotency.Claim, idempotency.Receipt] | None
     periods: Guard | None
+    reads: Mapping[UUID, int]
 
 
 # Writes the events of several commands and their idempotency answers in one statement,
@@ -150,12 +152,23 @@ CREATE OR REPLACE FUNCTION {schema}.{function}(
     ids uuid[], versions bigint[], topics text[], states bytea[],
     users text[], keys text[], fingerprints text[], receipts uuid[],
     receipt_versions integer[], projects uuid[], last_events integer[],
-    touched text[], freezing text[], unfreezing text[]
+    touched text[], freezing text[], unfreezing text[], read_ids uuid[], read_versions bigint[]
 ) RETURNS SETOF bigint LANGUAGE plpgsql AS $$
 DECLARE
     positions bigint[];
 BEGIN
     LOCK TABLE {schema}.{table} IN EXCLUSIVE MODE;
+    -- The aggregates a decision read without saving them (the framework a results
+    -- report is checked against), checked under the lock: as they were read, and not
+    -- changed by another write of the batch, whose writes then go one by one.
+    IF cardinality(read_ids) > 0 AND (read_ids && ids OR EXISTS (
+        SELECT 1 FROM unnest(read_ids, read_versions) AS r(id, version)
+        WHERE r.version <> coalesce((SELECT max(originator_version) FROM {schema}.{table}
+                                     WHERE originator_id = r.id), 0)
+    )) THEN
+        RAISE EXCEPTION 'an aggregate the decision read has changed'
+            USING ERRCODE = 'check_violation';
+    END IF;
     -- The books, checked under the lock: nothing is written into a frozen fiscal year
     -- (being closed, or closed). A batch that freezes a year another of its writes
     -- touches is refused whole, and its writes then go one by one.
@@ -215,6 +228,13 @@ class IdempotentRecorder(PostgresApplicationRecorder):
         super().__init__(datastore, events_table_name=events_table_name)
         function = Identifier(f"{events_table_name}_record")
         schema = Identifier(self.datastore.schema)
+        # The function as it was before it checked what a decision read.
+        self.sql_create_statements.append(
+            SQL(
+                "DROP FUNCTION IF EXISTS {}.{}(uuid[], bigint[], text[], bytea[], text[], text[], "
+                "text[], uuid[], integer[], uuid[], integer[], text[], text[], text[])"
+            ).format(schema, function)
+        )
         self.sql_create_statements.append(
             SQL(_RECORD_FUNCTION).format(
                 schema=schema,
@@ -227,7 +247,7 @@ class IdempotentRecorder(PostgresApplicationRecorder):
         self._record = SQL(
             "SELECT * FROM {}.{}(%b::uuid[], %b::bigint[], %b::text[], %b::bytea[], "
             "%b::text[], %b::text[], %b::text[], %b::uuid[], %b::integer[], %b::uuid[], "
-            "%b::integer[], %b::text[], %b::text[], %b::text[])"
+            "%b::integer[], %b::text[], %b::text[], %b::text[], %b::uuid[], %b::bigint[])"
         ).format(schema, function)
         self._stored_after = SQL(
             "SELECT notification_id, topic, state FROM {}.{} WHERE notification_id > %s "
@@ -241,7 +261,12 @@ class IdempotentRecorder(PostgresApplicationRecorder):
         self, stored_events: Sequence[StoredEvent], **kwargs: Any
     ) -> Sequence[int] | None:
         return self._group.submit(
-            _Write(stored_events, kwargs.get("idempotency"), kwargs.get("periods"))
+            _Write(
+                stored_events,
+                kwargs.get("idempotency"),
+                kwargs.get("periods"),
+                kwargs.get("reads") or {},
+            )
         )
 
     def stored_after(
@@ -279,6 +304,7 @@ class IdempotentRecorder(PostgresApplicationRecorder):
                 claim, receipt = write.answer
                 answers.append((*idempotency.insert_params(claim, receipt), last_event))
         guards = [write.periods for write in writes if write.periods is not None]
+        reads = [read for write in writes for read in write.reads.items()]
         params = (
             [e.originator_id for e in events],
             [e.originator_version for e in events],
@@ -286,6 +312,7 @@ class IdempotentRecorder(PostgresApplicationRecorder):
             [e.state for e in events],
             *([list(column) for column in zip(*answers, strict=True)] or [[]] * 7),
             *(sorted({str(y) for g in guards for y in years(g)}) for years in _GUARDED),
+            *([list(column) for column in zip(*reads, strict=True)] or [[]] * 2),
         )
         with self.datastore.get_connection() as conn, conn.cursor() as curs:
             curs.execute(self._record, params, prepare=True)
@@ -320,6 +347,10 @@ class InMemoryRecorder(POPOApplicationRecorder):
         periods: Guard | None = kwargs.get("periods")
         if periods is not None and periods.touched & (self._frozen | periods.freezing):
             raise IntegrityError("the write touches a closed fiscal year")
+        reads: Mapping[UUID, int] = kwargs.get("reads") or {}
+        for read, version in reads.items():
+            if max(self._stored_events_index[str(read)], default=0) != version:
+                raise IntegrityError("an aggregate the decision read has changed")
 
     def _update_table(
         self, stored_events: Sequence[StoredEvent], **kwargs: Any

@@ -10,6 +10,8 @@ import pytest
 from litestar import Litestar
 from litestar.testing import TestClient
 
+from grants.application import Grants
+from grants.bootstrap import Services
 from tests.api import Api
 
 Send = Callable[[Api, str, str], Any]
@@ -248,6 +250,29 @@ def test_a_stale_version_is_a_409(api: Api, project_id: str) -> None:
         headers={"If-Match": current.headers["etag"]},
     )
     assert answer["version"] == version + 2
+
+
+def test_a_report_decided_on_an_indicator_retired_meanwhile_is_decided_again(
+    api: Api, project_id: str, services: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    api.indicators("referrals", "old_output")
+    # The framework as a report being decided read it, just before the retirement.
+    stale = services.grants.framework()
+    api.post("/api/performance/indicators/old_output/retirement", {"reason": "Fewer."}, "sasha")
+    read_again = Grants.framework
+    first = iter([stale])
+    monkeypatch.setattr(Grants, "framework", lambda self: next(first, None) or read_again(self))
+    problem = refused(
+        api,
+        422,
+        "unknown_indicator",
+        lambda: api.client.post(
+            f"/api/projects/{project_id}/results",
+            json={"fiscal_year": "2021-22", "indicators": {"old_output": 2}},
+            headers=api.as_["olivia"],
+        ),
+    )
+    assert problem["field"] == "indicators.old_output"
 
 
 def test_results_name_only_indicators_the_framework_has_in_use(api: Api, project_id: str) -> None:
