@@ -18,15 +18,24 @@ from psycopg.rows import DictRow
 from grants.domain.aggregate import Aggregate
 from grants.domain.project import Project, holdback
 from grants.moments import Moment
-from grants.projections.view import Event, Tables, View, upsert_rows
+from grants.projections.view import Append, Event, Tables, View
 
-_FACTS = """
-INSERT INTO {agreement_history} (project_id, version, effective_on, recorded_at, status,
-    start_on, end_on, value_cents, holdback_percent, holdback_paid_cents, reported_year)
-SELECT * FROM unnest(%b::uuid[], %b::integer[], %b::date[], %b::timestamptz[], %b::text[],
-                     %b::date[], %b::date[], %b::bigint[], %b::integer[], %b::bigint[],
-                     %b::text[])
-"""
+_FACTS = Append(
+    "agreement_history",
+    [
+        ("project_id", "uuid"),
+        ("version", "integer"),
+        ("effective_on", "date"),
+        ("recorded_at", "timestamptz"),
+        ("status", "text"),
+        ("start_on", "date"),
+        ("end_on", "date"),
+        ("value_cents", "bigint"),
+        ("holdback_percent", "integer"),
+        ("holdback_paid_cents", "bigint"),
+        ("reported_year", "text"),
+    ],
+)
 
 
 def _last(column: str) -> str:
@@ -120,8 +129,7 @@ class AgreementsView(View):
                 case Project.ResultsReported():
                     fact[6] = event.fiscal_year
             facts[(*when, dated.timestamp)] = fact
-        if facts:
-            upsert_rows(curs, tables.sql(_FACTS), facts)
+        _FACTS.write(curs, tables, facts)
 
     def agreements(self, moment: Moment) -> list[Agreement]:
         """The agreements signed among the facts the moment keeps, each as those facts

@@ -31,21 +31,36 @@ from grants.moments import Moment
 from grants.projections.commitments import CommitmentRow
 from grants.projections.funding import FundingRow
 from grants.projections.series import Series, steps
-from grants.projections.view import Event, Tables, View, upsert_rows
+from grants.projections.view import Append, Event, Tables, View, upsert_rows
 
-_LOG = """
-INSERT INTO {money_changes} (project_id, program_id, fiscal_year, pillar, department,
-    effective_on, recorded_at, committed_cents, disbursed_cents, lapsed_cents, pending_cents)
-SELECT * FROM unnest(%b::uuid[], %b::uuid[], %b::text[], %b::text[], %b::text[], %b::date[],
-                     %b::timestamptz[], %b::bigint[], %b::bigint[], %b::bigint[], %b::bigint[])
-"""
+_LOG = Append(
+    "money_changes",
+    [
+        ("project_id", "uuid"),
+        ("program_id", "uuid"),
+        ("fiscal_year", "text"),
+        ("pillar", "text"),
+        ("department", "text"),
+        ("effective_on", "date"),
+        ("recorded_at", "timestamptz"),
+        ("committed_cents", "bigint"),
+        ("disbursed_cents", "bigint"),
+        ("lapsed_cents", "bigint"),
+        ("pending_cents", "bigint"),
+    ],
+)
 
-_ALLOCATIONS = """
-INSERT INTO {allocation_changes}
-    (program_id, fiscal_year, version, effective_on, recorded_at, amount_cents)
-SELECT * FROM unnest(%b::uuid[], %b::text[], %b::integer[], %b::date[], %b::timestamptz[],
-                     %b::bigint[])
-"""
+_ALLOCATIONS = Append(
+    "allocation_changes",
+    [
+        ("program_id", "uuid"),
+        ("fiscal_year", "text"),
+        ("version", "integer"),
+        ("effective_on", "date"),
+        ("recorded_at", "timestamptz"),
+        ("amount_cents", "bigint"),
+    ],
+)
 
 _PROJECTS = """
 INSERT INTO {as_of_projects} AS p (project_id, program_id, pillar, department)
@@ -333,10 +348,8 @@ class AsOfView(View):
                 case Books.FiscalYearClosed():
                     self._state_closing(curs, tables, log, event)
         self._where_requests_charge(curs, tables, projects, requests, log)
-        if log:
-            upsert_rows(curs, tables.sql(_LOG), log)
-        if allocations:
-            upsert_rows(curs, tables.sql(_ALLOCATIONS), allocations)
+        _LOG.write(curs, tables, log)
+        _ALLOCATIONS.write(curs, tables, allocations)
         if pairs:
             self._count_projects(curs, tables, pairs, rows, where)
         if rows:
@@ -400,9 +413,8 @@ class AsOfView(View):
     ) -> None:
         """The year's statement, from every change before the close: those of this batch
         are written first."""
-        if log:
-            upsert_rows(curs, tables.sql(_LOG), log)
-            log.clear()
+        _LOG.write(curs, tables, log)
+        log.clear()
         curs.execute(
             tables.sql(_STATEMENT),
             {

@@ -19,7 +19,7 @@ from psycopg.types.json import Jsonb
 from grants.domain.fiscal_year import FiscalYear
 from grants.domain.program import Program
 from grants.domain.project import Project, holdback
-from grants.projections.view import Event, Tables, View, upsert_rows
+from grants.projections.view import Append, Event, Tables, View, upsert_rows
 
 # The columns an event may change after the application, set together by one statement.
 _CHANGED = (
@@ -68,22 +68,11 @@ _APPLICATION = (
 # Where each column is in an application's row, and the ones a correction sets (rare).
 _APPLIED = {column: at for at, (column, _) in enumerate(_APPLICATION)}
 _CORRECTED = ("pillar", "title_en", "title_fr", "recipient", "requested_cents")
-_UNCHANGED = {"status": "'received'", "holdback_percent": "0", "value_cents": "0"}
-_RECEIVE = (
-    "INSERT INTO {awards} (project_id, "
-    + ", ".join(column for column, _ in (*_APPLICATION, *_CHANGED))
-    + ", holdback_paid_cents) SELECT project_id, "
-    + ", ".join(column for column, _ in _APPLICATION)
-    + ", "
-    + ", ".join(
-        f"coalesce({column}, {_UNCHANGED[column]})" if column in _UNCHANGED else column
-        for column, _ in _CHANGED
-    )
-    + ", holdback_paid FROM unnest(%b::uuid[], "
-    + ", ".join(f"%b::{kind}[]" for _, kind in (*_APPLICATION, *_CHANGED))
-    + ", %b::bigint[]) AS r(project_id, "
-    + ", ".join(column for column, _ in (*_APPLICATION, *_CHANGED))
-    + ", holdback_paid)"
+# What a project received in the batch holds where the batch changed nothing.
+_UNCHANGED = {"status": "received", "holdback_percent": 0, "value_cents": 0}
+_RECEIVE = Append(
+    "awards",
+    [("project_id", "uuid"), *_APPLICATION, *_CHANGED, ("holdback_paid_cents", "bigint")],
 )
 
 _CHANGE = (
@@ -107,18 +96,30 @@ WHERE a.project_id = c.project_id
 """
 _TOUCHED = frozenset({"modified_at", "status"})
 
-_AMENDMENTS = """
-INSERT INTO {award_amendments} (project_id, amendment_number, amended_on, value_cents,
-                                start_on, end_on)
-SELECT * FROM unnest(%b::uuid[], %b::integer[], %b::date[], %b::bigint[], %b::date[], %b::date[])
-"""
+_AMENDMENTS = Append(
+    "award_amendments",
+    [
+        ("project_id", "uuid"),
+        ("amendment_number", "integer"),
+        ("amended_on", "date"),
+        ("value_cents", "bigint"),
+        ("start_on", "date"),
+        ("end_on", "date"),
+    ],
+)
 
-_COMMITMENTS = """
-INSERT INTO {award_commitments} (program_id, version, fiscal_year, project_id, amount_cents,
-                                 changed_on, reason)
-SELECT * FROM unnest(%b::uuid[], %b::integer[], %b::text[], %b::uuid[], %b::bigint[],
-                     %b::date[], %b::text[])
-"""
+_COMMITMENTS = Append(
+    "award_commitments",
+    [
+        ("program_id", "uuid"),
+        ("version", "integer"),
+        ("fiscal_year", "text"),
+        ("project_id", "uuid"),
+        ("amount_cents", "bigint"),
+        ("changed_on", "date"),
+        ("reason", "text"),
+    ],
+)
 
 _RESULTS = """
 INSERT INTO {award_results} AS r (project_id, fiscal_year, reported_on)
@@ -306,10 +307,10 @@ class AwardsView(View):
                 columns = changed.pop(project, {})
                 applications[(project,)] = [
                     *application,
-                    *(columns.get(column) for column, _ in _CHANGED),
+                    *(columns.get(column, _UNCHANGED.get(column)) for column, _ in _CHANGED),
                     holdback_paid.pop(project, 0),
                 ]
-            upsert_rows(curs, tables.sql(_RECEIVE), applications)
+            _RECEIVE.write(curs, tables, applications)
         if corrected:
             upsert_rows(curs, tables.sql(_CORRECT), corrected)
         touched = {
@@ -327,13 +328,10 @@ class AwardsView(View):
         }
         if rows:
             upsert_rows(curs, tables.sql(_CHANGE), rows)
-        for statement, batch in (
-            (_AMENDMENTS, amendments),
-            (_COMMITMENTS, commitments),
-            (_RESULTS, results),
-        ):
-            if batch:
-                upsert_rows(curs, tables.sql(statement), batch)
+        _AMENDMENTS.write(curs, tables, amendments)
+        _COMMITMENTS.write(curs, tables, commitments)
+        if results:
+            upsert_rows(curs, tables.sql(_RESULTS), results)
 
     def _number(
         self,

@@ -1,18 +1,19 @@
-"""A view's rows go to PostgreSQL as one array per column (``unnest(%b::uuid[], ...)``).
-psycopg dumps a list one element at a time in Python, which took two fifths of a
-rebuild's folding; a ``Column`` is encoded in PostgreSQL's binary array format by
-struct and bytes joins working on the whole column at once (a column with nulls, one
-value at a time).
+"""A view's rows go to PostgreSQL in its binary format: as one array per column
+(``unnest(%b::uuid[], ...)``) or, for rows only ever added, as COPY's binary rows.
+psycopg dumps a list, or a row, one value at a time in Python, which took two fifths of
+a rebuild's folding; here each column is framed (each value's length, then its bytes)
+by struct and bytes joins, mapped over the whole column at once.
 
 Columns mixing types, or of types not here, are left to psycopg's own list dumper."""
 
 from __future__ import annotations
 
 import struct
-from collections.abc import Callable, Sequence
-from datetime import date
+from collections.abc import Callable, Iterable, Sequence
+from datetime import UTC, date, datetime, timedelta
 from itertools import chain, repeat
-from typing import Any, NamedTuple
+from operator import attrgetter, is_
+from typing import Any
 from uuid import UUID
 
 import msgspec
@@ -23,7 +24,83 @@ from psycopg.pq import Format
 from psycopg.types.json import Jsonb
 
 _LENGTH = struct.Struct(">i")
-_DAY_ZERO = date(2000, 1, 1).toordinal()  # PostgreSQL's epoch
+_NULL = _LENGTH.pack(-1)
+_WORD16 = _LENGTH.pack(16)
+_INT8, _INT4 = struct.Struct(">iq"), struct.Struct(">ii")
+# PostgreSQL's epoch, for days and moments.
+_DAY_ZERO = date(2000, 1, 1).toordinal()
+_MOMENT_ZERO = datetime(2000, 1, 1, tzinfo=UTC)
+_MICROSECOND = timedelta(microseconds=1)
+_NUMBER = attrgetter("int")
+
+
+def _uuids(values: Sequence[UUID]) -> list[bytes]:
+    # A UUID's bytes are its number's, in network order (UUID.bytes, without the call).
+    return list(map(_WORD16.__add__, map(int.to_bytes, map(_NUMBER, values), repeat(16))))
+
+
+def _texts(values: Sequence[str]) -> list[bytes]:
+    encoded = list(map(str.encode, values))
+    distinct = set(encoded)
+    if len(distinct) * 4 > len(encoded):
+        return [_LENGTH.pack(len(value)) + value for value in encoded]
+    # Most text columns repeat a few values (pillars, departments, fiscal years): each
+    # is framed once.
+    framed = {value: _LENGTH.pack(len(value)) + value for value in distinct}
+    return list(map(framed.__getitem__, encoded))
+
+
+def _bigints(values: Sequence[int]) -> list[bytes]:
+    return list(map(_INT8.pack, repeat(8), values))
+
+
+def _integers(values: Sequence[int]) -> list[bytes]:
+    return list(map(_INT4.pack, repeat(4), values))
+
+
+def _days(values: Sequence[date]) -> list[bytes]:
+    return [_INT4.pack(4, value.toordinal() - _DAY_ZERO) for value in values]
+
+
+def _moments(values: Sequence[datetime]) -> list[bytes]:
+    return [_INT8.pack(8, (value - _MOMENT_ZERO) // _MICROSECOND) for value in values]
+
+
+def _jsons(values: Sequence[Jsonb]) -> list[bytes]:
+    # jsonb's version, then the text.
+    data = [b"\x01" + msgspec.json.encode(value.obj) for value in values]
+    return [_LENGTH.pack(len(value)) + value for value in data]
+
+
+# By PostgreSQL's name of the type: each value of a column without nulls, framed.
+_FRAMERS: dict[str, Callable[[Sequence[Any]], list[bytes]]] = {
+    "uuid": _uuids,
+    "text": _texts,
+    "bigint": _bigints,
+    "integer": _integers,
+    "date": _days,
+    "timestamptz": _moments,
+    "jsonb": _jsons,
+}
+
+
+class OutOfRange(ValueError):
+    """A number past its column's type: what the server would refuse."""
+
+
+def framed(kind: str, values: Sequence[Any]) -> list[bytes]:
+    """Each value as PostgreSQL's binary format frames it, in a column of type ``kind``:
+    its length, then its bytes (a null, its length alone)."""
+    nulls = any(map(is_, values, repeat(None)))
+    present = [value for value in values if value is not None] if nulls else values
+    try:
+        done = _FRAMERS[kind](present)
+    except struct.error:
+        raise OutOfRange(f"{kind} out of range: a value of the column is past it") from None
+    if not nulls:
+        return done
+    each = iter(done)
+    return [_NULL if value is None else next(each) for value in values]
 
 
 class Column:
@@ -33,72 +110,6 @@ class Column:
 
     def __init__(self, data: bytes) -> None:
         self.data = data
-
-
-def _fixed(code: str, size: int) -> Callable[[Sequence[Any]], bytes]:
-    """Elements of a fixed size: each its length word then its value, packed at once."""
-
-    def encode(values: Sequence[Any]) -> bytes:
-        pairs = chain.from_iterable(zip(repeat(size), values))
-        return struct.pack(">" + ("i" + code) * len(values), *pairs)
-
-    return encode
-
-
-_int8, _int4 = _fixed("q", 8), _fixed("i", 4)
-_BIGINT, _DAY = struct.Struct(">q"), struct.Struct(">i")
-
-
-def _varying(values: Sequence[bytes]) -> bytes:
-    return b"".join(
-        chain.from_iterable(zip(map(_LENGTH.pack, map(len, values)), values, strict=True))
-    )
-
-
-def _uuids(values: Sequence[UUID]) -> bytes:
-    word = _LENGTH.pack(16)
-    return word + word.join([value.bytes for value in values])
-
-
-def _texts(values: Sequence[str]) -> bytes:
-    encoded = list(map(str.encode, values))
-    distinct = set(encoded)
-    if len(distinct) * 4 > len(encoded):
-        return _varying(encoded)
-    # Most text columns repeat a few values (pillars, departments, fiscal years): each
-    # is framed once.
-    framed = {value: _LENGTH.pack(len(value)) + value for value in distinct}
-    return b"".join(map(framed.__getitem__, encoded))
-
-
-def _days(values: Sequence[date]) -> bytes:
-    return _int4([value.toordinal() - _DAY_ZERO for value in values])
-
-
-def _json(value: Jsonb) -> bytes:
-    return b"\x01" + msgspec.json.encode(value.obj)  # jsonb's version, then the text
-
-
-def _jsons(values: Sequence[Jsonb]) -> bytes:
-    return _varying(list(map(_json, values)))
-
-
-class _Kind(NamedTuple):
-    element: str  # PostgreSQL's type of the elements
-    encode: Callable[[Sequence[Any]], bytes]  # a column without nulls, at once
-    one: Callable[[Any], bytes]  # one value, for a column with nulls
-
-
-# Moments stay with psycopg: they are few, and its C dumper is faster than arithmetic
-# on them here.
-_ENCODERS: dict[type, _Kind] = {
-    UUID: _Kind("uuid", _uuids, lambda value: value.bytes),
-    str: _Kind("text", _texts, str.encode),
-    int: _Kind("int8", _int8, _BIGINT.pack),
-    date: _Kind("date", _days, lambda value: _DAY.pack(value.toordinal() - _DAY_ZERO)),
-    Jsonb: _Kind("jsonb", _jsons, _json),
-}
-_NULL = _LENGTH.pack(-1)
 
 
 def _column_class(element: str) -> tuple[type[Column], int]:
@@ -120,7 +131,10 @@ def _column_class(element: str) -> tuple[type[Column], int]:
     return column, info.oid
 
 
-_CLASSES = {kind: _column_class(found.element) for kind, found in _ENCODERS.items()}
+# An array's type by its values' Python type. Moments stay with psycopg: its C dumper
+# is faster than arithmetic on them here.
+_KINDS = {UUID: "uuid", str: "text", int: "bigint", date: "date", Jsonb: "jsonb"}
+_CLASSES = {kind: _column_class("int8" if kind == "bigint" else kind) for kind in _KINDS.values()}
 
 
 def column(values: Sequence[Any]) -> Column | list[Any]:
@@ -133,24 +147,28 @@ def column(values: Sequence[Any]) -> Column | list[Any]:
     # A text's subclasses (the domain's enumerations, fiscal years) are texts to the
     # server, and most text columns hold them.
     kinds = {str if issubclass(kind, str) else kind for kind in present}
-    if len(kinds) != 1 or (kind := kinds.pop()) not in _ENCODERS:
+    if len(kinds) != 1 or (kind := _KINDS.get(kinds.pop())) is None:
         return list(values)
-    found, (cls, oid) = _ENCODERS[kind], _CLASSES[kind]
+    cls, oid = _CLASSES[kind]
     # One dimension, whether it holds nulls, the elements' type, length, lower bound.
     head = struct.pack(">iiiii", 1, nulls, oid, len(values), 1)
     try:
-        if not nulls:
-            return cls(head + found.encode(values))
-        one = found.one
-        return cls(
-            head
-            + b"".join(
-                _NULL if value is None else _LENGTH.pack(len(data := one(value))) + data
-                for value in values
-            )
-        )
-    except (struct.error, OverflowError):
+        return cls(head + b"".join(framed(kind, values)))
+    except OutOfRange:
         # A number past bigint: psycopg sends it as numeric and the server's refusal
         # names the column's type ("bigint out of range"), which the view's failure
         # then says.
         return list(values)
+
+
+# COPY's binary rows: the signature, no flags, no header extension; a count of -1 ends.
+_SIGNATURE = b"PGCOPY\n\xff\r\n\x00" + bytes(8)
+_TRAILER = struct.pack(">h", -1)
+
+
+def binary_rows(kinds: Sequence[str], columns: Iterable[Sequence[Any]]) -> bytes:
+    """Rows in COPY's binary format, from their columns, of the types ``kinds``."""
+    framed_columns = [framed(kind, values) for kind, values in zip(kinds, columns, strict=True)]
+    fields = struct.pack(">h", len(kinds))
+    rows = chain.from_iterable(zip(repeat(fields), *framed_columns))
+    return _SIGNATURE + b"".join(rows) + _TRAILER

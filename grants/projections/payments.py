@@ -17,7 +17,7 @@ from psycopg.rows import DictRow, class_row
 from psycopg.sql import SQL, Composable, Identifier, Placeholder
 
 from grants.domain.project import Project
-from grants.projections.view import Event, Tables, View, upsert_rows
+from grants.projections.view import Append, Event, Tables, View, upsert_rows
 
 
 @dataclass(frozen=True)
@@ -35,12 +35,19 @@ class Paid:
 
 # A project received in the batch is inserted as the batch leaves it: corrected, and
 # numbered if it signed.
-_PROJECTS = """
-INSERT INTO {payment_projects} (project_id, program_id, department, pillar, title_en,
-                                title_fr, recipient, agreement_number)
-SELECT * FROM unnest(%b::uuid[], %b::uuid[], %b::text[], %b::text[], %b::text[],
-                     %b::text[], %b::text[], %b::text[])
-"""
+_PROJECTS = Append(
+    "payment_projects",
+    [
+        ("project_id", "uuid"),
+        ("program_id", "uuid"),
+        ("department", "text"),
+        ("pillar", "text"),
+        ("title_en", "text"),
+        ("title_fr", "text"),
+        ("recipient", "text"),
+        ("agreement_number", "text"),
+    ],
+)
 
 _CORRECT = """
 UPDATE {payment_projects} AS p SET pillar = c.pillar, title_en = c.title_en,
@@ -111,12 +118,18 @@ WHERE (t.program_id, t.fiscal_year, t.kind, t.requested_on)
 
 _EMPTIED = "DELETE FROM {payment_queue_totals} WHERE requests = 0"
 
-_RECOVERIES = """
-INSERT INTO {payment_recoveries} (project_id, version, payment_ref, fiscal_year,
-                                  amount_cents, recovered_on, recovered_by)
-SELECT * FROM unnest(%b::uuid[], %b::integer[], %b::text[], %b::text[], %b::bigint[],
-                     %b::date[], %b::text[])
-"""
+_RECOVERIES = Append(
+    "payment_recoveries",
+    [
+        ("project_id", "uuid"),
+        ("version", "integer"),
+        ("payment_ref", "text"),
+        ("fiscal_year", "text"),
+        ("amount_cents", "bigint"),
+        ("recovered_on", "date"),
+        ("recovered_by", "text"),
+    ],
+)
 
 # Released payments and recoveries (as negative amounts, as a ledger shows reversals)
 # charged to a fiscal year (any, when none is given) or carrying one of the references.
@@ -311,16 +324,16 @@ class PaymentsView(View):
                         event.effective_on,
                         event.actor,
                     ]
+        _PROJECTS.write(curs, tables, projects)
         for statement, rows in (
-            (_PROJECTS, projects),
             (_CORRECT, corrected),
             (_AGREEMENT_NUMBERS, numbers),
             (_REQUESTS, requests),
             (_RELEASES, releases),
-            (_RECOVERIES, recoveries),
         ):
             if rows:
                 upsert_rows(curs, tables.sql(statement), rows)
+        _RECOVERIES.write(curs, tables, recoveries)
         if releases:
             curs.execute(tables.sql(_EMPTIED))
 

@@ -34,55 +34,56 @@ from grants.domain.spending import SpendingPlan
 from grants.domain.targets import Status, Target, TargetKind, status
 from grants.moments import NOW, Moment
 from grants.projections.as_of import AsOfView
-from grants.projections.view import Event, Tables, View, upsert_rows
+from grants.projections.view import Append, Event, Tables, View, upsert_rows
 
-# Each fact with its key, the version of its aggregate (the order it was recorded in),
-# the day it took effect and the moment it was recorded.
-_DATED = "%b::integer[], %b::date[], %b::timestamptz[]"
 
-_INDICATORS = f"""
-INSERT INTO {{performance_indicator_history}} (code, version, effective_on, recorded_at,
-    pillar, expected_result, name_en, name_fr, unit, direction, owner)
-SELECT * FROM unnest(%b::text[], {_DATED}, %b::text[], %b::text[], %b::text[], %b::text[],
-                     %b::text[], %b::text[], %b::text[])
-"""
+def _facts(table: str, key: Sequence[tuple[str, str]], values: Sequence[tuple[str, str]]) -> Append:
+    """A table of facts: each with its key, the version of its aggregate (the order it
+    was recorded in), the day it took effect and the moment it was recorded, then its
+    values."""
+    dated = [("version", "integer"), ("effective_on", "date"), ("recorded_at", "timestamptz")]
+    return Append(table, [*key, *dated, *values])
 
-_RETIREMENTS = f"""
-INSERT INTO {{performance_retirement_history}} (code, version, effective_on, recorded_at, reason)
-SELECT * FROM unnest(%b::text[], {_DATED}, %b::text[])
-"""
 
-_TARGETS = f"""
-INSERT INTO {{performance_target_history}}
-    (code, fiscal_year, version, effective_on, recorded_at, kind, low, high, achieve_by)
-SELECT * FROM unnest(%b::text[], %b::text[], {_DATED}, %b::text[], %b::bigint[], %b::bigint[],
-                     %b::date[])
-"""
-
-_RESULTS = f"""
-INSERT INTO {{performance_result_history}} (code, department, starts_on, ends_on, version,
-    effective_on, recorded_at, fiscal_year, value)
-SELECT * FROM unnest(%b::text[], %b::text[], %b::date[], %b::date[], {_DATED}, %b::text[],
-                     %b::bigint[])
-"""
-
-_EXPLANATIONS = f"""
-INSERT INTO {{performance_explanation_history}}
-    (code, fiscal_year, version, effective_on, recorded_at, explanation_en, explanation_fr)
-SELECT * FROM unnest(%b::text[], %b::text[], {_DATED}, %b::text[], %b::text[])
-"""
-
-_SPENDING = f"""
-INSERT INTO {{performance_spending_history}} (department, pillar, fiscal_year, version,
-    effective_on, recorded_at, planned_cents, reported_cents)
-SELECT * FROM unnest(%b::text[], %b::text[], %b::text[], {_DATED}, %b::bigint[], %b::bigint[])
-"""
-
-_PROJECT_RESULTS = f"""
-INSERT INTO {{performance_project_results}}
-    (project_id, fiscal_year, version, effective_on, recorded_at, figures)
-SELECT * FROM unnest(%b::uuid[], %b::text[], {_DATED}, %b::jsonb[])
-"""
+_INDICATORS = _facts(
+    "performance_indicator_history",
+    [("code", "text")],
+    [
+        ("pillar", "text"),
+        ("expected_result", "text"),
+        ("name_en", "text"),
+        ("name_fr", "text"),
+        ("unit", "text"),
+        ("direction", "text"),
+        ("owner", "text"),
+    ],
+)
+_RETIREMENTS = _facts("performance_retirement_history", [("code", "text")], [("reason", "text")])
+_TARGETS = _facts(
+    "performance_target_history",
+    [("code", "text"), ("fiscal_year", "text")],
+    [("kind", "text"), ("low", "bigint"), ("high", "bigint"), ("achieve_by", "date")],
+)
+_RESULTS = _facts(
+    "performance_result_history",
+    [("code", "text"), ("department", "text"), ("starts_on", "date"), ("ends_on", "date")],
+    [("fiscal_year", "text"), ("value", "bigint")],
+)
+_EXPLANATIONS = _facts(
+    "performance_explanation_history",
+    [("code", "text"), ("fiscal_year", "text")],
+    [("explanation_en", "text"), ("explanation_fr", "text")],
+)
+_SPENDING = _facts(
+    "performance_spending_history",
+    [("department", "text"), ("pillar", "text"), ("fiscal_year", "text")],
+    [("planned_cents", "bigint"), ("reported_cents", "bigint")],
+)
+_PROJECT_RESULTS = _facts(
+    "performance_project_results",
+    [("project_id", "uuid"), ("fiscal_year", "text")],
+    [("figures", "jsonb")],
+)
 
 _PROGRAMS = """
 INSERT INTO {performance_programs} (program_id, department, pillar)
@@ -317,7 +318,7 @@ class PerformanceView(View):
     def fold(self, curs: Cursor[DictRow], events: Sequence[Event], tables: Tables) -> None:
         # Every fact is kept: each key's rows are told apart by their version.
         programs: dict[tuple[UUID], list[str]] = {}
-        facts: dict[str, dict[tuple[Any, ...], list[Any]]] = defaultdict(dict)
+        facts: dict[Append, dict[tuple[Any, ...], list[Any]]] = defaultdict(dict)
         for event in events:
             # Every event of the tracker's aggregates has both (grants.domain.aggregate).
             dated = cast(Aggregate.Event, event)
@@ -359,8 +360,8 @@ class PerformanceView(View):
                     facts[_PROJECT_RESULTS][report] = [Jsonb(event.indicators)]
         if programs:
             upsert_rows(curs, tables.sql(_PROGRAMS), programs)
-        for statement, rows in facts.items():
-            upsert_rows(curs, tables.sql(statement), rows)
+        for kept, rows in facts.items():
+            kept.write(curs, tables, rows)
 
     def spending(
         self,

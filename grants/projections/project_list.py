@@ -15,16 +15,27 @@ from psycopg.rows import DictRow
 
 from grants.domain.program import Program
 from grants.domain.project import Project, Status
-from grants.projections.view import Event, Tables, View, upsert_rows
+from grants.projections.view import Append, Event, Tables, View, upsert_rows
 
-_RECEIVE = """
-INSERT INTO {project_list} (project_id, program_id, call_id, department, pillar, status,
-                            title_en, title_fr, recipient, province, requested_cents, received_on,
-                            committed_cents, disbursed_cents)
-SELECT * FROM unnest(%b::uuid[], %b::uuid[], %b::uuid[], %b::text[], %b::text[], %b::text[],
-                     %b::text[], %b::text[], %b::text[], %b::text[], %b::bigint[], %b::date[],
-                     %b::bigint[], %b::bigint[])
-"""
+_RECEIVE = Append(
+    "project_list",
+    [
+        ("project_id", "uuid"),
+        ("program_id", "uuid"),
+        ("call_id", "uuid"),
+        ("department", "text"),
+        ("pillar", "text"),
+        ("status", "text"),
+        ("title_en", "text"),
+        ("title_fr", "text"),
+        ("recipient", "text"),
+        ("province", "text"),
+        ("requested_cents", "bigint"),
+        ("received_on", "date"),
+        ("committed_cents", "bigint"),
+        ("disbursed_cents", "bigint"),
+    ],
+)
 
 _CORRECT = """
 UPDATE {project_list} AS p SET pillar = c.pillar, title_en = c.title_en, title_fr = c.title_fr,
@@ -139,8 +150,7 @@ class ProjectListView(View):
             status, committed, disbursed = changed.pop(key, (None, 0, 0))
             row[4] = status or row[4]
             row += [committed, disbursed]
-        if received:
-            upsert_rows(curs, tables.sql(_RECEIVE), received)
+        _RECEIVE.write(curs, tables, received)
         if corrected:
             upsert_rows(curs, tables.sql(_CORRECT), corrected)
         if changed:

@@ -15,12 +15,9 @@ from psycopg.rows import DictRow
 
 from grants.domain.project import Project
 from grants.domain.service_standards import Standard
-from grants.projections.view import Event, Tables, View, upsert_rows
+from grants.projections.view import Append, Event, Tables, View, upsert_rows
 
-_PROJECTS = """
-INSERT INTO {service_projects} (project_id, program_id)
-SELECT * FROM unnest(%b::uuid[], %b::uuid[])
-"""
+_PROJECTS = Append("service_projects", [("project_id", "uuid"), ("program_id", "uuid")])
 
 # A case starts once: a second assessment does not restart the decision's clock. A case
 # that stops in the batch that starts it is written whole; one already started takes the
@@ -114,7 +111,8 @@ class StandardsView(View):
                     start(event.payment_request_id, Standard.PAYMENT, project, received_on)
                 case Project.DisbursementReleased():
                     stop(event.payment_request_id, Standard.PAYMENT, event.effective_on)
-        for statement, rows in ((_PROJECTS, projects), (_START, starts), (_STOP, stops)):
+        _PROJECTS.write(curs, tables, projects)
+        for statement, rows in ((_START, starts), (_STOP, stops)):
             if rows:
                 upsert_rows(curs, tables.sql(statement), rows)
         if withdrawn:
