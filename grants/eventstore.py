@@ -26,6 +26,7 @@ from psycopg.rows import tuple_row
 from psycopg.sql import SQL, Identifier
 
 from grants import idempotency
+from grants.binary import column
 from grants.domain.books import Guard
 from grants.domain.fiscal_year import FiscalYear
 from grants.group_commit import GroupCommit
@@ -305,17 +306,19 @@ class IdempotentRecorder(PostgresApplicationRecorder):
                 answers.append((*idempotency.insert_params(claim, receipt), last_event))
         guards = [write.periods for write in writes if write.periods is not None]
         reads = [read for write in writes for read in write.reads.items()]
-        params = (
+        params: tuple[list[Any], ...] = (
             [e.originator_id for e in events],
             [e.originator_version for e in events],
             [e.topic for e in events],
             [e.state for e in events],
-            *([list(column) for column in zip(*answers, strict=True)] or [[]] * 7),
+            *([list(values) for values in zip(*answers, strict=True)] or [[]] * 7),
             *(sorted({str(y) for g in guards for y in years(g)}) for years in _GUARDED),
-            *([list(column) for column in zip(*reads, strict=True)] or [[]] * 2),
+            *([list(values) for values in zip(*reads, strict=True)] or [[]] * 2),
         )
         with self.datastore.get_connection() as conn, conn.cursor() as curs:
-            curs.execute(self._record, params, prepare=True)
+            # Each array framed at once, not by psycopg a value at a time (a twentieth of
+            # the server's work per command).
+            curs.execute(self._record, [column(values) for values in params], prepare=True)
             positions = iter([row[self._column] for row in curs.fetchall()])
         return [[next(positions) for _ in write.events] for write in writes]
 

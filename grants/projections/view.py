@@ -18,7 +18,7 @@ from psycopg.rows import DictRow
 from psycopg.sql import SQL, Composed, Identifier
 
 from grants.application import Grants
-from grants.projections.columns import binary_rows, column
+from grants.binary import binary_rows, column
 
 Event = DomainEventProtocol[Any]
 # An event with its position in the store.

@@ -1,4 +1,4 @@
-"""The views' columns, encoded for PostgreSQL by grants.projections.columns, read back as
+"""The views' columns, encoded for PostgreSQL by grants.binary, read back as
 the same values psycopg's own dumping gives, for every shape a fold may hand over."""
 
 from __future__ import annotations
@@ -14,9 +14,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from psycopg.types.json import Jsonb
 
+from grants.binary import Column, column
 from grants.domain.fiscal_year import FiscalYear
 from grants.domain.reference import Pillar
-from grants.projections.columns import Column, column
 
 _TYPES = ("uuid", "text", "bigint", "integer", "date", "jsonb")
 

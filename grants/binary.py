@@ -66,6 +66,10 @@ def _moments(values: Sequence[datetime]) -> list[bytes]:
     return [_INT8.pack(8, (value - _MOMENT_ZERO) // _MICROSECOND) for value in values]
 
 
+def _bytes(values: Sequence[bytes]) -> list[bytes]:
+    return [_LENGTH.pack(len(value)) + value for value in values]
+
+
 def _jsons(values: Sequence[Jsonb]) -> list[bytes]:
     # jsonb's version, then the text.
     data = [b"\x01" + msgspec.json.encode(value.obj) for value in values]
@@ -81,6 +85,7 @@ _FRAMERS: dict[str, Callable[[Sequence[Any]], list[bytes]]] = {
     "date": _days,
     "timestamptz": _moments,
     "jsonb": _jsons,
+    "bytea": _bytes,
 }
 
 
@@ -133,7 +138,7 @@ def _column_class(element: str) -> tuple[type[Column], int]:
 
 # An array's type by its values' Python type. Moments stay with psycopg: its C dumper
 # is faster than arithmetic on them here.
-_KINDS = {UUID: "uuid", str: "text", int: "bigint", date: "date", Jsonb: "jsonb"}
+_KINDS = {UUID: "uuid", str: "text", int: "bigint", date: "date", Jsonb: "jsonb", bytes: "bytea"}
 _CLASSES = {kind: _column_class("int8" if kind == "bigint" else kind) for kind in _KINDS.values()}
 
 
