@@ -13,7 +13,7 @@ from psycopg import Cursor
 from psycopg.rows import DictRow
 
 from grants.domain.project import Project
-from grants.projections.view import Event, Tables, View, upsert_rows
+from grants.projections.view import Append, Event, Tables, View, upsert_rows
 
 _FORGET = """
 DELETE FROM {outcome_results}
@@ -21,10 +21,16 @@ WHERE (project_id, fiscal_year) IN (SELECT * FROM unnest(%b::uuid[], %b::text[])
 RETURNING pillar, fiscal_year, indicator, value
 """
 
-_REMEMBER = """
-INSERT INTO {outcome_results} (project_id, fiscal_year, indicator, pillar, value)
-SELECT * FROM unnest(%b::uuid[], %b::text[], %b::text[], %b::text[], %b::bigint[])
-"""
+_REMEMBER = Append(
+    "outcome_results",
+    [
+        ("project_id", "uuid"),
+        ("fiscal_year", "text"),
+        ("indicator", "text"),
+        ("pillar", "text"),
+        ("value", "bigint"),
+    ],
+)
 
 _ADD = """
 INSERT INTO {outcome_totals} AS t (pillar, fiscal_year, indicator, total, projects)
@@ -68,24 +74,22 @@ class OutcomesView(View):
                 latest[(event.originator_id, event.fiscal_year)] = event
         if not latest:
             return
-        keys = list(latest)
-        curs.execute(tables.sql(_FORGET), ([k[0] for k in keys], [k[1] for k in keys]))
         # Each result row is one project reporting one indicator in one year.
         change: dict[tuple[str, str, str], list[int]] = defaultdict(lambda: [0, 0])
-        for row in curs.fetchall():
-            totals = change[(row["pillar"], row["fiscal_year"], row["indicator"])]
-            totals[0] -= row["value"]
+        for forgotten in upsert_rows(curs, tables.sql(_FORGET), {key: [] for key in latest}):
+            totals = change[(forgotten["pillar"], forgotten["fiscal_year"], forgotten["indicator"])]
+            totals[0] -= forgotten["value"]
             totals[1] -= 1
-        rows = [
-            (report.originator_id, report.fiscal_year, code, report.pillar, value)
+        rows: dict[tuple[UUID, str, str], tuple[str, int]] = {
+            (report.originator_id, report.fiscal_year, code): (report.pillar, value)
             for report in latest.values()
             for code, value in report.indicators.items()
-        ]
-        for _, year, code, pillar, value in rows:
+        }
+        for (_, year, code), (pillar, value) in rows.items():
             totals = change[(pillar, year, code)]
             totals[0] += value
             totals[1] += 1
-        curs.execute(tables.sql(_REMEMBER), [list(column) for column in zip(*rows, strict=True)])
+        _REMEMBER.write(curs, tables, rows)
         upsert_rows(curs, tables.sql(_ADD), change)
 
     def totals(
