@@ -105,9 +105,7 @@ def rebuild(
             for table in view.tables:
                 new, live = Identifier(table + REBUILD), Identifier(table)
                 curs.execute(SQL("DROP TABLE IF EXISTS {}").format(new))
-                curs.execute(
-                    SQL("CREATE TABLE {} (LIKE {} INCLUDING ALL)").format(new, live)
-                )
+                curs.execute(SQL("CREATE TABLE {} (LIKE {} INCLUDING ALL)").format(new, live))
     head = grants.recorder.max_notification_id() or 0
     position = 0
     # The next batch is read while the views write this one, each view on a connection

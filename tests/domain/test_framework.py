@@ -5,6 +5,7 @@ it; and the plan of spending, amended with reasons."""
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import pytest
 
@@ -24,7 +25,7 @@ from grants.domain.targets import TargetKind
 
 ON = date(2022, 5, 1)
 Y1 = FiscalYear("2021-22")
-SASHA = {"actor": "sasha", "effective_on": ON}
+SASHA: dict[str, Any] = {"actor": "sasha", "effective_on": ON}
 
 
 def framework() -> Framework:
@@ -61,7 +62,12 @@ def test_an_indicator_takes_the_pillar_of_its_expected_result() -> None:
 
 def test_a_later_report_for_the_same_period_replaces_the_earlier_and_says_so() -> None:
     kept = framework()
-    report = {"indicator": "permits", "department": "IRCC", "source": "DRR", "note": ""}
+    report: dict[str, Any] = {
+        "indicator": "permits",
+        "department": "IRCC",
+        "source": "DRR",
+        "note": "",
+    }
     kept.report_result(**report, fiscal_year=Y1, starts_on=None, ends_on=None, value=80, **SASHA)
     kept.report_result(**report, fiscal_year=Y1, starts_on=None, ends_on=None, value=81, **SASHA)
     latest = kept.pending_events[-1]
@@ -114,7 +120,12 @@ def test_results_and_targets_name_an_indicator_of_the_framework() -> None:
 
 def test_a_date_to_achieve_falls_in_the_year_of_its_target() -> None:
     kept = framework()
-    target = {"indicator": "permits", "kind": TargetKind.MINIMUM, "low": 60, "high": None}
+    target: dict[str, Any] = {
+        "indicator": "permits",
+        "kind": TargetKind.MINIMUM,
+        "low": 60,
+        "high": None,
+    }
     kept.set_target(**target, fiscal_year=Y1, achieve_by=date(2021, 12, 31), **SASHA)
     assert kept.targets[("permits", Y1)].achieve_by == date(2021, 12, 31)
     with pytest.raises(InvalidValue):
@@ -123,7 +134,11 @@ def test_a_date_to_achieve_falls_in_the_year_of_its_target() -> None:
 
 def test_only_a_result_with_a_target_is_explained_and_in_a_thousand_characters() -> None:
     kept = framework()
-    explained = {"indicator": "permits", "fiscal_year": Y1, "explanation_fr": "Moins de cas."}
+    explained: dict[str, Any] = {
+        "indicator": "permits",
+        "fiscal_year": Y1,
+        "explanation_fr": "Moins de cas.",
+    }
     with pytest.raises(NoTarget):
         kept.explain_result(**explained, explanation_en="Fewer cases.", **SASHA)
     kept.set_target(
@@ -160,7 +175,7 @@ def test_projects_report_against_the_indicators_in_use_named_as_the_framework_na
     kept = framework()
     assert kept.in_use == ("permits",)
     kept.retire_indicator(code="permits", reason="An output, not an outcome.", **SASHA)
-    assert kept.in_use == ()
+    assert not kept.in_use
     # Retired, it is still named; a code reported before the framework, by itself.
     assert kept.indicator_names("permits").name_fr == "Permis de séjour temporaire aux victimes"
     assert kept.indicator_names("referrals") == Names("referrals", "referrals")
@@ -168,7 +183,7 @@ def test_projects_report_against_the_indicators_in_use_named_as_the_framework_na
 
 def test_planned_spending_is_amended_only_with_a_reason() -> None:
     plan = SpendingPlan.open(**SASHA)
-    line = {"department": "CBSA", "pillar": Pillar.PROTECTION, "fiscal_year": Y1}
+    line: dict[str, Any] = {"department": "CBSA", "pillar": Pillar.PROTECTION, "fiscal_year": Y1}
     plan.plan(**line, amount_cents=100_000_00, reason="", **SASHA)
     with pytest.raises(InvalidValue, match="amended"):
         plan.plan(**line, amount_cents=90_000_00, reason=" ", **SASHA)

@@ -6,6 +6,7 @@ names the line and the file's own column."""
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import pytest
 
@@ -128,7 +129,12 @@ def test_what_is_not_a_workbook_says_so() -> None:
 
 
 def test_a_mapping_reads_one_amount_column_or_a_debit_and_a_credit() -> None:
-    for columns in ({}, {"amount": "A", "debit": "D", "credit": "C"}, {"debit": "D"}):
+    shapes: list[dict[str, Any]] = [
+        {},
+        {"amount": "A", "debit": "D", "credit": "C"},
+        {"debit": "D"},
+    ]
+    for columns in shapes:
         with pytest.raises(InvalidValue):
             LedgerMapping(payment_ref="R", paid_on="P", **columns)
 

@@ -123,8 +123,8 @@ def test_as_of_and_known_at_tell_the_performance_story_of_the_events_they_keep(
     else:
         for view in (views.performance, views.as_of):
             catch_up(services.grants, view, size=size)
-    for view in (views.funding, views.commitments, views.outcomes):
-        catch_up(services.grants, view)
+    for followed in (views.funding, views.commitments, views.outcomes):
+        catch_up(services.grants, followed)
     events = all_events(services.grants)
     agrees(services, Moment(), events)
     moments = [e.timestamp for e in events]

@@ -152,8 +152,8 @@ def expected_spending(events: list[Any]) -> set[tuple[Any, ...]]:
                 planned[(e.department, e.pillar, e.fiscal_year)] = e.amount_cents
             case SpendingPlan.SpendingReported():
                 reported[(e.department, e.pillar, e.fiscal_year)] = e.amount_cents
-    for (program, fy), cents in allocations.items():
-        money[(*home[program], fy)][0] += cents
+    for (program, allocated_in), cents in allocations.items():
+        money[(*home[program], allocated_in)][0] += cents
     lines = set(money) | set(planned) | set(reported)
     rows = set()
     for line in lines:
