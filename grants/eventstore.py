@@ -23,7 +23,7 @@ from eventsourcing.popo import POPOApplicationRecorder, POPOFactory
 from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore
 from eventsourcing.utils import get_topic, resolve_topic
 from psycopg.rows import tuple_row
-from psycopg.sql import SQL, Identifier
+from psycopg.sql import SQL, Composed, Identifier
 
 from grants import idempotency
 from grants.binary import column
@@ -250,9 +250,16 @@ class IdempotentRecorder(PostgresApplicationRecorder):
             "%b::text[], %b::text[], %b::text[], %b::uuid[], %b::integer[], %b::uuid[], "
             "%b::integer[], %b::text[], %b::text[], %b::text[], %b::uuid[], %b::bigint[])"
         ).format(schema, function)
+        # The upper bound filters the batch, outside the index's range: with both bounds
+        # in the range, a store the planner has no figures for yet (just filled or
+        # restored, not yet analyzed) is taken for a few hundred rows, and every batch
+        # sorted all the events after its start (a rebuild of 100,000 events read its
+        # batches in 0.92 s rather than 0.25 s). One bound is taken for a third of the
+        # table, and the index is walked up to the limit.
         self._stored_after = SQL(
-            "SELECT notification_id, topic, state FROM {}.{} WHERE notification_id > %s "
-            "AND notification_id <= %s ORDER BY notification_id LIMIT %s"
+            "SELECT * FROM (SELECT notification_id, topic, state FROM {}.{} "
+            "WHERE notification_id > %s ORDER BY notification_id LIMIT %s) batch "
+            "WHERE notification_id <= %s"
         ).format(schema, Identifier(events_table_name))
         self._group: GroupCommit[_Write, Sequence[int]] = GroupCommit(
             self._write, conflict=IntegrityError
@@ -282,13 +289,15 @@ class IdempotentRecorder(PostgresApplicationRecorder):
             self.datastore.get_connection() as conn,
             conn.cursor(row_factory=tuple_row, binary=True) as curs,
         ):
-            curs.execute(
-                self._stored_after,
-                (after, upto if upto is not None else 2**63 - 1, limit),
-                prepare=True,
-            )
+            curs.execute(*self.reading(after, limit, upto), prepare=True)
             rows: list[tuple[int, str, bytes]] = curs.fetchall()
             return rows
+
+    def reading(
+        self, after: int, limit: int, upto: int | None = None
+    ) -> tuple[Composed, tuple[int, int, int]]:
+        """The statement ``stored_after`` runs, and its parameters."""
+        return self._stored_after, (after, limit, upto if upto is not None else 2**63 - 1)
 
     def first_answer(self, claim: idempotency.Claim) -> idempotency.Receipt | None:
         """The answer recorded for the claim's key, if a command was recorded with it."""
