@@ -42,11 +42,15 @@ FROM unnest(%b::uuid[], %b::text[], %b::date[]) AS s(case_id, standard, ended_on
 WHERE c.case_id = s.case_id AND c.standard = s.standard
 """
 
-# A withdrawn application's clocks stop counting.
+# A withdrawn application's clocks stop counting: its acknowledgement and its decision,
+# each the project's own case (an application is withdrawn before any payment). Matched
+# on the primary key: a rebuild makes the other indexes once its tables are full.
 _DROP = """
 DELETE FROM {service_cases}
-WHERE project_id = ANY(%b::uuid[]) AND ended_on IS NULL
+WHERE (case_id, standard) IN (SELECT * FROM unnest(%b::uuid[], %b::text[]))
+  AND ended_on IS NULL
 """
+_APPLICATION = (Standard.ACKNOWLEDGEMENT, Standard.DECISION)
 
 
 class Case(msgspec.Struct):
@@ -116,7 +120,10 @@ class StandardsView(View):
             if rows:
                 upsert_rows(curs, tables.sql(statement), rows)
         if withdrawn:
-            curs.execute(tables.sql(_DROP), (withdrawn,))
+            clocks: dict[tuple[UUID, str], list[Any]] = {
+                (project, standard): [] for project in withdrawn for standard in _APPLICATION
+            }
+            upsert_rows(curs, tables.sql(_DROP), clocks)
 
     def cases(self, ended_from: date, ended_to: date, program_id: UUID | None = None) -> list[Case]:
         """The cases whose clock stopped between two days, inclusive."""
