@@ -13,7 +13,7 @@ from litestar import Request
 from litestar.datastructures import State
 from litestar.exceptions import ClientException, ValidationException
 
-from grants.application import Context
+from grants.application import Context, Grants
 from grants.domain.errors import InvalidValue, rule
 from grants.fields import decode_fiscal_year
 from grants.idempotency import Claim, Receipt
@@ -44,9 +44,15 @@ class Answer(msgspec.Struct, omit_defaults=True):
         )
 
 
-async def provide_context(request: Request[User, str, State]) -> Context:
+async def provide_context(request: Request[User, str, State], grants: Grants) -> Context:
     """The command's context. The idempotency fingerprint covers the method, the path
-    and the body, so that one key reused for another request is refused."""
+    and the body, so that one key reused for another request is refused.
+
+    It names ``grants``, which it does not use, so that Litestar resolves the two
+    dependencies every command takes one after the other: side by side, it ran them in
+    a task group of their own for each request, which took a tenth of the server's CPU
+    per command (bench/write_path.py, one server process: 0.76-0.92 ms against
+    0.91-1.10 ms)."""
     user = request.user
     expected_version = None
     if if_match := request.headers.get("if-match"):
