@@ -11,6 +11,7 @@ from uuid import UUID
 import msgspec
 from litestar import Request
 from litestar.datastructures import State
+from litestar.di import NamedDependency
 from litestar.exceptions import ClientException, ValidationException
 
 from grants.application import Context, Grants
@@ -44,7 +45,9 @@ class Answer(msgspec.Struct, omit_defaults=True):
         )
 
 
-async def provide_context(request: Request[User, str, State], grants: Grants) -> Context:
+async def provide_context(
+    request: Request[User, str, State], grants: NamedDependency[Grants]
+) -> Context:
     """The command's context. The idempotency fingerprint covers the method, the path
     and the body, so that one key reused for another request is refused.
 

@@ -252,16 +252,32 @@ def test_a_stale_version_is_a_409(api: Api, project_id: str) -> None:
     assert answer["version"] == version + 2
 
 
-def test_a_report_decided_on_an_indicator_retired_meanwhile_is_decided_again(
-    api: Api, project_id: str, services: Services, monkeypatch: pytest.MonkeyPatch
+def _framework_read_before(
+    api: Api, services: Services, monkeypatch: pytest.MonkeyPatch, retired: str
 ) -> None:
-    api.indicators("referrals", "old_output")
-    # The framework as a report being decided read it, just before the retirement.
+    """The next report is decided on the framework as it was just before an indicator
+    was retired."""
     stale = services.grants.framework()
-    api.post("/api/performance/indicators/old_output/retirement", {"reason": "Fewer."}, "sasha")
+    api.post(f"/api/performance/indicators/{retired}/retirement", {"reason": "Fewer."}, "sasha")
     read_again = Grants.framework
     first = iter([stale])
     monkeypatch.setattr(Grants, "framework", lambda self: next(first, None) or read_again(self))
+
+
+@pytest.mark.parametrize("if_match", [False, True])
+def test_a_report_decided_on_an_indicator_retired_meanwhile_is_decided_again(
+    api: Api,
+    project_id: str,
+    services: Services,
+    monkeypatch: pytest.MonkeyPatch,
+    if_match: bool,
+) -> None:
+    api.indicators("referrals", "old_output")
+    version = api.get(f"/api/projects/{project_id}")["version"]
+    _framework_read_before(api, services, monkeypatch, "old_output")
+    # The project did not change: the version its officer saw holds, and the report is
+    # refused for what did change, not taken for a stale read of the project.
+    seen = {"If-Match": f'"{version}"'} if if_match else {}
     problem = refused(
         api,
         422,
@@ -269,10 +285,25 @@ def test_a_report_decided_on_an_indicator_retired_meanwhile_is_decided_again(
         lambda: api.client.post(
             f"/api/projects/{project_id}/results",
             json={"fiscal_year": "2021-22", "indicators": {"old_output": 2}},
-            headers=api.as_["olivia"],
+            headers={**api.as_["olivia"], **seen},
         ),
     )
     assert problem["field"] == "indicators.old_output"
+
+
+def test_a_report_with_the_version_seen_goes_in_when_only_the_framework_changed(
+    api: Api, project_id: str, services: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    api.indicators("referrals", "old_output")
+    version = api.get(f"/api/projects/{project_id}")["version"]
+    _framework_read_before(api, services, monkeypatch, "old_output")
+    answer = api.post(
+        f"/api/projects/{project_id}/results",
+        {"fiscal_year": "2021-22", "indicators": {"referrals": 2}},
+        headers={"If-Match": f'"{version}"'},
+    )
+    assert answer["version"] == version + 1
+    assert api.get(f"/api/projects/{project_id}")["version"] == version + 1
 
 
 def test_results_name_only_indicators_the_framework_has_in_use(api: Api, project_id: str) -> None:
