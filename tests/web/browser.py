@@ -48,10 +48,18 @@ class Checked:
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
 
     def check(self, name: str) -> None:
+        # A page just navigated to may not have its stylesheets yet: axe then measured
+        # the contrast of a hint in the browser's default colours (a flaky failure).
+        self.page.wait_for_load_state("load")
         results = self.axe.run(self.page, options=WCAG_21_AA)
         found = results.response["violations"]
         if found:
             self.violations[f"{name} ({self.page.url})"] = [
-                {"id": v["id"], "nodes": [n["html"] for n in v["nodes"]][:3]} for v in found
+                {
+                    "id": v["id"],
+                    "nodes": [n["html"] for n in v["nodes"]][:3],
+                    "why": [n.get("failureSummary") for n in v["nodes"]][:1],
+                }
+                for v in found
             ]
         self.page.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=True)
