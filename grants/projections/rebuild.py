@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import re
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 
 from eventsourcing.persistence import Tracking
+from psycopg import Cursor
+from psycopg.rows import DictRow
 from psycopg.sql import SQL, Identifier
 
 from grants.application import Grants
@@ -194,15 +197,30 @@ def _new_tables(view: View) -> list[str]:
             new, live = Identifier(table + REBUILD), Identifier(table)
             curs.execute(SQL("DROP TABLE IF EXISTS {}").format(new))
             curs.execute(SQL("CREATE TABLE {} (LIKE {} INCLUDING ALL)").format(new, live))
-            curs.execute(
-                "SELECT indexrelid::regclass::text AS name, pg_get_indexdef(indexrelid) AS made "
-                "FROM pg_index WHERE indrelid = %s::regclass AND NOT indisunique",
-                (table + REBUILD,),
-            )
-            for index in curs.fetchall():
-                later.append(index["made"])
-                curs.execute(SQL("DROP INDEX {}").format(Identifier(index["name"])))
+            for index in _indexes(curs, table + REBUILD):
+                if not index["unique"]:
+                    later.append(index["made"])
+                    curs.execute(SQL("DROP INDEX {}").format(Identifier(index["name"])))
     return later
+
+
+def _indexes(curs: Cursor[DictRow], table: str) -> list[DictRow]:
+    """The table's indexes: each one's name, whether it is unique, and the statement
+    that makes it."""
+    curs.execute(
+        "SELECT c.relname AS name, i.indisunique AS unique, "
+        "pg_get_indexdef(i.indexrelid) AS made "
+        "FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
+        "WHERE i.indrelid = %s::regclass",
+        (table,),
+    )
+    return curs.fetchall()
+
+
+def _shape(made: str) -> str:
+    """What an index indexes, and how: the statement that makes it, without the names
+    of the index and its table."""
+    return re.sub(r"INDEX \S+ ON \S+", "INDEX ON", made, count=1)
 
 
 def _fold(view: View, events: Sequence[Event], position: int) -> None:
@@ -236,12 +254,23 @@ def _swap(grants: Grants, view: View, position: int, size: int) -> None:
             view.fold(curs, view.relevant([event for _, event in batch]), view.next)
             position = batch[-1][0]
         for table in view.tables:
+            # The indexes keep the names the live ones had (the migrations' names, which
+            # a later migration may refer to), not those made up for the new table.
+            names = {_shape(index["made"]): index["name"] for index in _indexes(curs, table)}
             curs.execute(SQL("DROP TABLE {}").format(Identifier(table)))
             curs.execute(
                 SQL("ALTER TABLE {} RENAME TO {}").format(
                     Identifier(table + REBUILD), Identifier(table)
                 )
             )
+            for index in _indexes(curs, table):
+                name = names.get(_shape(index["made"]))
+                if name is not None and name != index["name"]:
+                    curs.execute(
+                        SQL("ALTER INDEX {} RENAME TO {}").format(
+                            Identifier(index["name"]), Identifier(name)
+                        )
+                    )
         tracking = Identifier(view.tracking_table_name)
         curs.execute(
             SQL(

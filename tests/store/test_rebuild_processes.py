@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import psycopg
+
 from grants.bootstrap import Services
 from grants.projections import VIEWS
 from grants.projections.rebuild import rebuild_in_processes, shares
@@ -38,7 +40,22 @@ def test_a_rebuild_in_two_processes_gives_every_view_its_rows(services: Services
     )
     head = services.grants.recorder.max_notification_id()
     settings = Settings.from_env()
+    named = _index_names(services)
     assert rebuild_in_processes(services.database_url, settings, list(VIEWS), None, 2, 3) == head
     for view in services.views.by_name().values():
         assert view.position() == head
     views_agree_with_the_events(services, played)
+    # Each index keeps its name, whatever a rebuild made up on the way.
+    assert _index_names(services) == named
+    assert not [name for _, name in named if "rebuild" in name]
+
+
+def _index_names(services: Services) -> list[tuple[str, str]]:
+    tables = [table for view in services.views.by_name().values() for table in view.tables]
+    with psycopg.connect(services.database_url) as conn:
+        return sorted(
+            conn.execute(
+                "SELECT tablename, indexname FROM pg_indexes WHERE tablename = ANY(%s)",
+                (tables,),
+            ).fetchall()
+        )
