@@ -35,6 +35,12 @@ def api_server(
                     break
             except httpx.TransportError:
                 time.sleep(0.1)
+        # The first process to answer is not the last to listen: clients connecting
+        # before the others listen would all be that one's.
+        for _ in range(300):
+            if listeners(port) >= workers:
+                break
+            time.sleep(0.1)
         yield port, server
     finally:
         server.terminate()
@@ -71,6 +77,17 @@ def peak_mb(pid: int) -> float:
             if line.startswith("VmHWM:"):
                 total += int(line.split()[1])
     return total / 1024
+
+
+def listeners(port: int) -> int:
+    """How many sockets listen on the port (each server process has its own)."""
+    rows = Path("/proc/net/tcp").read_text().splitlines()[1:]
+    # local address as ADDR:PORT in hex, then the remote address, then the state (0A).
+    return sum(
+        1
+        for row in rows
+        if (fields := row.split())[1].endswith(f":{port:04X}") and fields[3] == "0A"
+    )
 
 
 def children(pid: int) -> list[int]:

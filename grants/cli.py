@@ -86,7 +86,7 @@ def _ask_password() -> str:
 
 
 def _serve(settings: Settings, url: str, host: str, port: int, workers: int) -> int:
-    import uvicorn
+    from grants.serving import serve
 
     # Server processes (and, with --workers, their children) find the database here,
     # the embedded one included, which this process keeps running.
@@ -106,19 +106,11 @@ def _serve(settings: Settings, url: str, host: str, port: int, workers: int) -> 
     # an ordinary exit, so that the worker and the embedded servers stop on the way out.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
-        uvicorn.run(
-            "grants.app:app_from_env",
-            factory=True,
-            host=host,
-            port=port,
-            workers=workers,
-            log_level="warning",
-        )
+        return serve(host, port, workers)
     finally:
         if worker is not None:
             worker.terminate()
             worker.wait(timeout=30)
-    return 0
 
 
 def _redis_url(settings: Settings) -> tuple[str, Any]:
