@@ -139,7 +139,10 @@ def _column_class(element: str) -> tuple[type[Column], int]:
 # An array's type by its values' Python type. Moments stay with psycopg: its C dumper
 # is faster than arithmetic on them here.
 _KINDS = {UUID: "uuid", str: "text", int: "bigint", date: "date", Jsonb: "jsonb", bytes: "bytea"}
-_CLASSES = {kind: _column_class("int8" if kind == "bigint" else kind) for kind in _KINDS.values()}
+_ELEMENTS = {"bigint": "int8", "integer": "int4"}
+_CLASSES = {
+    kind: _column_class(_ELEMENTS.get(kind, kind)) for kind in (*_KINDS.values(), "integer")
+}
 
 
 def column(values: Sequence[Any]) -> Column | list[Any]:
@@ -147,23 +150,33 @@ def column(values: Sequence[Any]) -> Column | list[Any]:
     module encodes or texts of any class (``bool`` is an int, but not one of them),
     else as a list for psycopg."""
     present = set(map(type, values))
-    nulls = type(None) in present
     present.discard(type(None))
     # A text's subclasses (the domain's enumerations, fiscal years) are texts to the
     # server, and most text columns hold them.
     kinds = {str if issubclass(kind, str) else kind for kind in present}
     if len(kinds) != 1 or (kind := _KINDS.get(kinds.pop())) is None:
         return list(values)
-    cls, oid = _CLASSES[kind]
-    # One dimension, whether it holds nulls, the elements' type, length, lower bound.
-    head = struct.pack(">iiiii", 1, nulls, oid, len(values), 1)
     try:
-        return cls(head + b"".join(framed(kind, values)))
+        return array(kind, values)
     except OutOfRange:
         # A number past bigint: psycopg sends it as numeric and the server's refusal
         # names the column's type ("bigint out of range"), which the view's failure
         # then says.
         return list(values)
+
+
+def array(kind: str, values: Sequence[Any]) -> Column:
+    """The values, of PostgreSQL's type ``kind`` or null, as one binary array: for a
+    statement whose parameters' types are known, empty arrays included (which psycopg
+    would dump a value at a time through its list dumper, to find no value)."""
+    cls, oid = _CLASSES[kind]
+    if not values:
+        # No dimension: how the server itself sends an empty array.
+        return cls(struct.pack(">iii", 0, 0, oid))
+    nulls = any(map(is_, values, repeat(None)))
+    # One dimension, whether it holds nulls, the elements' type, length, lower bound.
+    head = struct.pack(">iiiii", 1, nulls, oid, len(values), 1)
+    return cls(head + b"".join(framed(kind, values)))
 
 
 # COPY's binary rows: the signature, no flags, no header extension; a count of -1 ends.

@@ -26,7 +26,7 @@ from psycopg.rows import tuple_row
 from psycopg.sql import SQL, Composed, Identifier
 
 from grants import idempotency
-from grants.binary import column
+from grants.binary import array
 from grants.domain.books import Guard
 from grants.domain.fiscal_year import FiscalYear
 from grants.group_commit import GroupCommit
@@ -122,6 +122,15 @@ def decode(topic: str, state: bytes) -> DomainEventProtocol[UUID]:
     event: DomainEventProtocol[UUID] = _decoder(topic)(state)
     return event
 
+
+# The record function's parameters, arrays of these types: the events' columns, the
+# answers', the years the books guard, the aggregates read.
+_RECORD_PARAMETERS = (
+    *("uuid", "bigint", "text", "bytea"),
+    *("text", "text", "text", "uuid", "integer", "uuid", "integer"),
+    *("text", "text", "text"),
+    *("uuid", "bigint"),
+)
 
 # The books' arrays the record function takes, in its order.
 _GUARDED: tuple[Callable[[Guard], frozenset[FiscalYear]], ...] = (
@@ -245,11 +254,8 @@ class IdempotentRecorder(PostgresApplicationRecorder):
             )
         )
         # Binary: the text form of arrays is escaped element by element, in Python.
-        self._record = SQL(
-            "SELECT * FROM {}.{}(%b::uuid[], %b::bigint[], %b::text[], %b::bytea[], "
-            "%b::text[], %b::text[], %b::text[], %b::uuid[], %b::integer[], %b::uuid[], "
-            "%b::integer[], %b::text[], %b::text[], %b::text[], %b::uuid[], %b::bigint[])"
-        ).format(schema, function)
+        arrays = ", ".join(f"%b::{kind}[]" for kind in _RECORD_PARAMETERS)
+        self._record = SQL(f"SELECT * FROM {{}}.{{}}({arrays})").format(schema, function)
         # The upper bound filters the batch, outside the index's range: with both bounds
         # in the range, a store the planner has no figures for yet (just filled or
         # restored, not yet analyzed) is taken for a few hundred rows, and every batch
@@ -324,10 +330,13 @@ class IdempotentRecorder(PostgresApplicationRecorder):
             *(sorted({str(y) for g in guards for y in years(g)}) for years in _GUARDED),
             *([list(values) for values in zip(*reads, strict=True)] or [[]] * 2),
         )
+        # Each array framed at once, as its parameter's type, not by psycopg a value at a
+        # time (a twentieth of the server's work per command).
+        arrays = [
+            array(kind, values) for kind, values in zip(_RECORD_PARAMETERS, params, strict=True)
+        ]
         with self.datastore.get_connection() as conn, conn.cursor() as curs:
-            # Each array framed at once, not by psycopg a value at a time (a twentieth of
-            # the server's work per command).
-            curs.execute(self._record, [column(values) for values in params], prepare=True)
+            curs.execute(self._record, arrays, prepare=True)
             positions = iter([row[self._column] for row in curs.fetchall()])
         return [[next(positions) for _ in write.events] for write in writes]
 

@@ -14,11 +14,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from psycopg.types.json import Jsonb
 
-from grants.binary import Column, column
+from grants.binary import Column, array, column
 from grants.domain.fiscal_year import FiscalYear
 from grants.domain.reference import Pillar
 
-_TYPES = ("uuid", "text", "bigint", "integer", "date", "jsonb")
+_TYPES = ("uuid", "text", "bigint", "integer", "date", "jsonb", "bytea")
 
 
 @pytest.fixture(scope="module")
@@ -43,6 +43,7 @@ def _values(kind: str) -> st.SearchStrategy[Any]:
         "integer": st.integers(-(2**31), 2**31 - 1),
         "date": st.dates(date(1, 1, 1), date(9999, 12, 31)),
         "jsonb": st.dictionaries(text, st.integers(-(10**12), 10**12) | text).map(Jsonb),
+        "bytea": st.binary(max_size=40),
     }[kind]
 
 
@@ -59,6 +60,18 @@ def test_a_column_reads_back_as_psycopg_would_send_it(
 ) -> None:
     kind, values = drawn
     assert _read(conn, kind, column(values)) == _read(conn, kind, list(values))
+
+
+@settings(max_examples=60, deadline=None)
+@given(_columns())
+def test_an_array_of_a_known_type_reads_back_as_psycopg_would_send_it(
+    conn: psycopg.Connection[Any], drawn: tuple[str, list[Any]]
+) -> None:
+    """The event store's parameters: empty, all nulls, or a type a list would not
+    show (an integer column)."""
+    kind, values = drawn
+    assert _read(conn, kind, array(kind, values)) == _read(conn, kind, list(values))
+    assert _read(conn, kind, array(kind, [])) == []
 
 
 def test_columns_of_one_type_are_encoded_here_and_the_rest_left_to_psycopg() -> None:
