@@ -28,7 +28,7 @@ from grants.bootstrap import Services, bootstrap, database_url
 from grants.http_values import TYPE_DECODERS, ClosedStructs, ValueSchemas
 from grants.projections import Views
 from grants.queue import redis_settings
-from grants.security_headers import ApiDocsPolicy, security_headers
+from grants.security_headers import docs_router, security_headers
 from grants.settings import Settings
 from grants.web.auth import find_session
 from grants.web.layout import error_page
@@ -96,7 +96,6 @@ def create_app(services: Services, redis_url: str | None = None) -> Litestar:
             "context": Provide(provide_context),
         },
         middleware=[
-            ApiDocsPolicy(),
             PROMETHEUS.middleware,
             DefineMiddleware(BearerToken, exclude=[f"^{p}" for p in PUBLIC_PATHS]),
         ],
@@ -112,7 +111,7 @@ def create_app(services: Services, redis_url: str | None = None) -> Litestar:
             version="1",
             description="Grants and contributions of the National Strategy to Combat "
             "Human Trafficking. Amounts are integer cents; fiscal years are written 2021-22.",
-            path="/schema",
+            openapi_router=docs_router("/schema"),
             render_plugins=[ScalarRenderPlugin(), SwaggerRenderPlugin(path="/swagger")],
             components=Components(
                 security_schemes={"bearer": SecurityScheme(type="http", scheme="bearer")}

@@ -6,8 +6,8 @@ come back over TLS only.
 
 Two parts, both wired in the app: ``security_headers``, a ``before_send`` hook, called
 on every message the app sends, so that it also covers what no middleware sees (the
-router's 404 and 405, errors raised by the middleware themselves); ``ApiDocsPolicy``,
-the middleware that gives the interactive API docs the exceptions they need."""
+router's 404 and 405, errors raised by the middleware themselves); ``docs_router``, where
+the interactive API docs are served, with the exceptions they need (``ApiDocsPolicy``)."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ import base64
 import hashlib
 import re
 
+from litestar import Router
 from litestar.datastructures import MutableScopeHeaders
 from litestar.enums import ScopeType
 from litestar.middleware import ASGIMiddleware
@@ -59,12 +60,12 @@ def docs_policy(page: bytes) -> str:
     )
 
 
-def _docs_path(scope: Scope) -> bool:
-    """Whether the request is for the API docs, wherever the app serves them."""
-    config = scope["litestar_app"].openapi_config
-    docs = config.path.rstrip("/") if config and config.path else None
-    path: str = scope["path"]
-    return docs is not None and (path == docs or path.startswith(f"{docs}/"))
+# As the server sends them: the headers every answer gets, replacing any of the same
+# names it has; the site's policy, unless it has its own; TLS's.
+_FIXED = [(name.encode(), value.encode()) for name, value in HEADERS.items()]
+_POLICY = (b"content-security-policy", CONTENT_SECURITY_POLICY.encode())
+_TLS_ONLY = (b"strict-transport-security", STRICT_TRANSPORT_SECURITY.encode())
+_REPLACED = {name for name, _ in [*_FIXED, _TLS_ONLY]}
 
 
 async def security_headers(message: Message, scope: Scope) -> None:
@@ -73,16 +74,27 @@ async def security_headers(message: Message, scope: Scope) -> None:
     docs')."""
     if message["type"] != "http.response.start":
         return
-    headers = MutableScopeHeaders.from_message(message)
-    if "content-security-policy" not in headers:
-        headers["content-security-policy"] = CONTENT_SECURITY_POLICY
-    for name, value in HEADERS.items():
-        headers[name] = value
+    # The raw list, not Litestar's header class over it: the hook runs for every answer
+    # (0.9 µs here, 5.4 µs through the class).
+    headers = list(message.get("headers", ()))
+    names = {name.lower() for name, _ in headers}
+    if names & _REPLACED:
+        headers = [header for header in headers if header[0].lower() not in _REPLACED]
+    headers.extend(_FIXED)
+    if b"content-security-policy" not in names:
+        headers.append(_POLICY)
     # Over plain HTTP the header means nothing and browsers ignore it; behind a proxy
     # that ends TLS, the server must trust its X-Forwarded-Proto for the scheme to be
     # https (uvicorn's --forwarded-allow-ips).
     if scope.get("scheme") == "https":
-        headers["strict-transport-security"] = STRICT_TRANSPORT_SECURITY
+        headers.append(_TLS_ONLY)
+    message["headers"] = headers
+
+
+def docs_router(path: str) -> Router:
+    """The router the API docs are served from (Litestar adds their pages to it), under
+    their policy."""
+    return Router(path, route_handlers=[], include_in_schema=False, middleware=[ApiDocsPolicy()])
 
 
 class ApiDocsPolicy(ASGIMiddleware):
@@ -94,9 +106,6 @@ class ApiDocsPolicy(ASGIMiddleware):
     scopes = (ScopeType.HTTP,)
 
     async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
-        if not _docs_path(scope):
-            await next_app(scope, receive, send)
-            return
         start: Message | None = None
         body: list[bytes] = []
 

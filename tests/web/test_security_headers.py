@@ -5,6 +5,7 @@ HSTS only over TLS."""
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import hashlib
 import re
@@ -32,7 +33,7 @@ from grants.bootstrap import Services
 from grants.security_headers import (
     CONTENT_SECURITY_POLICY,
     DOCS_CDN,
-    ApiDocsPolicy,
+    docs_router,
     security_headers,
 )
 
@@ -107,7 +108,6 @@ def small_app() -> Litestar:
             create_static_files_router(path="/static", directories=[STATIC]),
         ],
         middleware=[
-            ApiDocsPolicy(),
             DefineMiddleware(
                 Refusing, exclude=["^/page", "^/api", "^/away", "^/static", "^/schema"]
             ),
@@ -117,7 +117,7 @@ def small_app() -> Litestar:
         openapi_config=OpenAPIConfig(
             title="Small",
             version="1",
-            path="/schema",
+            openapi_router=docs_router("/schema"),
             render_plugins=[ScalarRenderPlugin(), SwaggerRenderPlugin(path="/swagger")],
         ),
     )
@@ -151,6 +151,20 @@ def test_every_kind_of_answer_carries_the_headers(small: TestClient[Litestar]) -
         assert_protected(answer)
         assert answer.headers["content-security-policy"] == CONTENT_SECURITY_POLICY
         assert "strict-transport-security" not in answer.headers
+
+
+def test_an_answer_setting_a_fixed_header_itself_gets_the_fixed_value_once() -> None:
+    message: Any = {
+        "type": "http.response.start",
+        "status": 200,
+        "headers": [(b"x-frame-options", b"SAMEORIGIN"), (b"content-type", b"text/plain")],
+    }
+    scope: Any = {"scheme": "http"}
+    asyncio.run(security_headers(message, scope))
+    headers = message["headers"]
+    assert [value for name, value in headers if name == b"x-frame-options"] == [b"DENY"]
+    assert (b"content-type", b"text/plain") in headers
+    assert (b"content-security-policy", CONTENT_SECURITY_POLICY.encode()) in headers
 
 
 def test_the_site_forbids_inline_script_and_being_framed() -> None:
