@@ -19,9 +19,9 @@ from grants.api.auth import PUBLIC_PATHS, BearerToken
 from grants.api.commands import JsonRequest, provide_context
 from grants.api.health import HealthCheck
 from grants.api.links import add_links
-from grants.api.metrics import PROMETHEUS
 from grants.api.openapi import declare_problems
 from grants.api.problems import PROBLEM_DETAILS, http_problem
+from grants.api.request_metrics import RequestMetrics
 from grants.api.routes import API
 from grants.application import Grants
 from grants.bootstrap import Services, bootstrap, database_url
@@ -96,7 +96,7 @@ def create_app(services: Services, redis_url: str | None = None) -> Litestar:
             "context": Provide(provide_context),
         },
         middleware=[
-            PROMETHEUS.middleware,
+            RequestMetrics(),
             DefineMiddleware(BearerToken, exclude=[f"^{p}" for p in PUBLIC_PATHS]),
         ],
         before_send=[security_headers],

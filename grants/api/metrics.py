@@ -1,5 +1,5 @@
 """``GET /metrics`` in Prometheus's text format: the HTTP requests this process served
-(Litestar's Prometheus middleware), and, read at each scrape, how each view stands (its
+(``grants.api.request_metrics``), and, read at each scrape, how each view stands (its
 lag in events and in seconds, whether a worker leads it, whether it is stuck), the
 reconciliations by status (a failed one is a job that failed) and the jobs queued."""
 
@@ -12,14 +12,12 @@ import anyio.to_thread
 import msgspec
 from litestar import Response, get
 from litestar.datastructures import State
-from litestar.plugins.prometheus import PrometheusConfig
 from prometheus_client import REGISTRY, CollectorRegistry, Gauge, generate_latest
 
 from grants.bootstrap import Services
 from grants.projections.status import ViewState
 from grants.queue import queue_name
 
-PROMETHEUS = PrometheusConfig(app_name="grants", prefix="grants", group_path=True)
 CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
 
 
