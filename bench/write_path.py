@@ -7,10 +7,8 @@ made for the run:
   (b) save: the application's own disbursement commands, one after another, in process;
   (c) http: disbursement commands through HTTP from 16 concurrent clients against
       ``grants serve``, with p50/p99 latency: the median of three rounds, each against
-      a server started for it (from one run to the next, (c) varied between 750 and
-      1,450 commands/s on this 2-core machine, which the load generator, the server
-      processes and PostgreSQL share; the clients' connections spread unevenly over
-      the server processes);
+      a server started for it (one round alone varies by a fifth on this 2-core
+      machine, which the load generator, the server processes and PostgreSQL share);
   (d) store: the event recorder alone, single-event writes from 16 threads, to show
       how much of the gap the database accounts for;
 

@@ -150,6 +150,7 @@ def column(values: Sequence[Any]) -> Column | list[Any]:
     module encodes or texts of any class (``bool`` is an int, but not one of them),
     else as a list for psycopg."""
     present = set(map(type, values))
+    nulls = type(None) in present
     present.discard(type(None))
     # A text's subclasses (the domain's enumerations, fiscal years) are texts to the
     # server, and most text columns hold them.
@@ -157,7 +158,7 @@ def column(values: Sequence[Any]) -> Column | list[Any]:
     if len(kinds) != 1 or (kind := _KINDS.get(kinds.pop())) is None:
         return list(values)
     try:
-        return array(kind, values)
+        return _array(kind, values, nulls)
     except OutOfRange:
         # A number past bigint: psycopg sends it as numeric and the server's refusal
         # names the column's type ("bigint out of range"), which the view's failure
@@ -169,11 +170,15 @@ def array(kind: str, values: Sequence[Any]) -> Column:
     """The values, of PostgreSQL's type ``kind`` or null, as one binary array: for a
     statement whose parameters' types are known, empty arrays included (which psycopg
     would dump a value at a time through its list dumper, to find no value)."""
-    cls, oid = _CLASSES[kind]
     if not values:
+        cls, oid = _CLASSES[kind]
         # No dimension: how the server itself sends an empty array.
         return cls(struct.pack(">iii", 0, 0, oid))
-    nulls = any(map(is_, values, repeat(None)))
+    return _array(kind, values, any(map(is_, values, repeat(None))))
+
+
+def _array(kind: str, values: Sequence[Any], nulls: bool) -> Column:
+    cls, oid = _CLASSES[kind]
     # One dimension, whether it holds nulls, the elements' type, length, lower bound.
     head = struct.pack(">iiiii", 1, nulls, oid, len(values), 1)
     return cls(head + b"".join(framed(kind, values)))
