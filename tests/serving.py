@@ -15,7 +15,8 @@ from grants.app import create_app
 from grants.bootstrap import Services
 
 
-def _free_port() -> int:
+def free_port() -> int:
+    """A port nothing listens on now, for a server a test starts."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port: int = s.getsockname()[1]
@@ -26,7 +27,7 @@ def _free_port() -> int:
 def serving(services: Services, redis_url: str) -> Iterator[str]:
     """The app under uvicorn in a thread, queueing its jobs on ``redis_url``; yields its
     address."""
-    port = _free_port()
+    port = free_port()
     app = create_app(services, redis_url)
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -15,6 +14,7 @@ import pytest
 
 from grants.migrations import migrate
 from grants.users import Role, User, Users
+from tests.serving import free_port
 
 
 def grants(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
@@ -56,12 +56,6 @@ def test_users_add_prints_the_token_alone_on_its_last_line(database_url: str) ->
     with psycopg.connect(database_url) as conn:
         stored = conn.execute("SELECT token_hash FROM users WHERE name = 'fiona'").fetchone()
     assert stored is not None and token not in stored[0]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @pytest.mark.slow

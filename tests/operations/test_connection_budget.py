@@ -6,7 +6,6 @@ server's default 100 free."""
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import threading
@@ -23,19 +22,13 @@ import pytest
 from grants.bootstrap import Services
 from grants.settings import DB_CONNECTIONS
 from grants.users import Role, add_user
+from tests.serving import free_port
 
 pytestmark = pytest.mark.slow
 
 SERVERS, SERVER_PROCESSES, WORKERS = 2, 2, 2
 # What the two servers' four processes and the two workers may hold at most.
 BUDGET = (SERVERS * SERVER_PROCESSES + WORKERS) * DB_CONNECTIONS
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
 
 
 @pytest.fixture
@@ -46,7 +39,7 @@ def deployed(services: Services, redis_url: str, tmp_path: Path) -> Iterator[lis
         "REDIS_URL": redis_url,
         "GRANTS_DATA_DIR": str(tmp_path),
     }
-    ports = [_free_port() for _ in range(SERVERS)]
+    ports = [free_port() for _ in range(SERVERS)]
     grants = [sys.executable, "-m", "grants.cli"]
     commands = [
         [*grants, "serve", "--port", str(port), "--workers", str(SERVER_PROCESSES)]

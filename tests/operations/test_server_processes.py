@@ -17,18 +17,12 @@ import httpx
 import pytest
 
 from grants.bootstrap import Services
+from tests.serving import free_port
 
 pytestmark = pytest.mark.slow
 
 PROCESSES, CLIENTS = 2, 16
 LISTEN, ESTABLISHED = "0A", "01"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
 
 
 def _sockets(port: int, state: str) -> set[str]:
@@ -73,7 +67,7 @@ def env(services: Services, redis_url: str, tmp_path: Path) -> dict[str, str]:
 def server(env: dict[str, str]) -> Iterator[tuple[int, list[int]]]:
     """``grants serve --workers 2`` once both its processes listen: the port and their
     process ids."""
-    port = _free_port()
+    port = free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "grants.cli", "serve", "--port", str(port),
          "--workers", str(PROCESSES)],
