@@ -17,8 +17,9 @@ from datetime import date
 from typing import Any, ClassVar, TypeVar, cast
 from uuid import UUID
 
-from eventsourcing.application import AggregateNotFoundError, Application, project_aggregate
-from eventsourcing.persistence import IntegrityError, Mapper
+from eventsourcing.application import AggregateNotFoundError, Application, ProcessingEvent
+from eventsourcing.domain import DomainEventProtocol, MutableOrImmutableAggregate
+from eventsourcing.persistence import IntegrityError, Mapper, Recording
 from eventsourcing.utils import get_topic
 
 from grants.commands import (
@@ -60,6 +61,16 @@ _STRATEGY_IDS: dict[type[Aggregate], UUID] = {Framework: FRAMEWORK_ID, SpendingP
 # new attempt grows and is random, so that commands racing for one program spread out.
 ATTEMPTS = 10
 PAUSE_SECONDS = 0.005
+
+
+def _mutate(aggregate: Any, events: Iterable[Any]) -> Any:
+    """The aggregate with the events applied, in order: eventsourcing's
+    ``project_aggregate`` without its assertion that each event can mutate, which
+    Python 3.11 answers for a runtime Protocol by walking the protocol's classes, some
+    10 µs an event (a project of a thousand events took 10 ms more to load)."""
+    for event in events:
+        aggregate = event.mutate(aggregate)
+    return aggregate
 
 
 class NotFound(Exception):
@@ -114,6 +125,26 @@ class Grants(Application[UUID]):
 
     def construct_mapper(self) -> Mapper[UUID]:
         return MsgspecMapper()
+
+    def save(
+        self,
+        *objs: MutableOrImmutableAggregate[UUID] | DomainEventProtocol[UUID] | None,
+        **kwargs: Any,
+    ) -> list[Recording[UUID]]:
+        """Saves the aggregates' new events in one transaction, as ``Application.save``
+        does, which first asks of each object whether it is an event: through a runtime
+        Protocol, which Python 3.11 answers by walking the protocol's classes (19 µs a
+        question, 3% of the server's CPU per command). Only aggregates are saved here."""
+        processing: ProcessingEvent[UUID] = ProcessingEvent()
+        for aggregate in objs:
+            assert isinstance(aggregate, Aggregate)
+            processing.events.extend(aggregate.collect_events())
+            processing.aggregates[aggregate.id] = aggregate
+        processing.saved_kwargs.update(kwargs)
+        recordings = self._record(processing)
+        self._take_snapshots(processing)
+        self._notify(recordings)
+        return recordings
 
     def handle(
         self, ctx: Context, command: Command, target: UUID | None = None, **given: Any
@@ -396,7 +427,9 @@ class Grants(Application[UUID]):
         read it (for a command that saves it, whose save checks its version), otherwise
         as the store has it now."""
         try:
-            aggregate: Aggregate = self.repository.get(id) if cached else self._latest(id)
+            aggregate: Aggregate = (
+                self.repository.get(id, projector_func=_mutate) if cached else self._latest(id)
+            )
         except AggregateNotFoundError:
             raise NotFound(kind.__name__.lower(), id, field=field) from None
         if not isinstance(aggregate, kind):
@@ -421,9 +454,9 @@ class Grants(Application[UUID]):
         try:
             cached = cast(Aggregate, cache.get(id))
         except KeyError:
-            fetched: Aggregate = self.repository.get(id)  # from the store, and cached
+            fetched: Aggregate = self.repository.get(id, projector_func=_mutate)  # and cached
             return fetched
-        aggregate = project_aggregate(deepcopy(cached), self.events.get(id, gt=cached.version))
+        aggregate = _mutate(deepcopy(cached), self.events.get(id, gt=cached.version))
         assert isinstance(aggregate, Aggregate)
         if aggregate.version != cached.version:
             cache.put(id, deepcopy(aggregate))
