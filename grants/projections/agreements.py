@@ -92,6 +92,7 @@ class Agreement(msgspec.Struct):
 class AgreementsView(View):
     name = "agreements"
     tables = ("agreement_history",)
+    only_appended = frozenset(tables)
 
     # From the signing on: a question reads only agreements signed by its moment, and
     # the signing's status outranks every one before it (a fifth of a store's events).

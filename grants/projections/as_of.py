@@ -280,6 +280,7 @@ class AsOfView(View):
         "funding_held_as_of",
         "closing_statements",
     )
+    only_appended = frozenset({"allocation_changes"})
 
     reads = frozenset(
         {

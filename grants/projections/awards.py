@@ -214,6 +214,7 @@ class AwardsView(View):
         "award_results",
         "award_ref_sequences",
     )
+    only_appended = frozenset({"award_amendments", "award_commitments"})
 
     def fold(self, curs: Cursor[DictRow], events: Sequence[Event], tables: Tables) -> None:
         received: dict[UUID, list[Any]] = {}

@@ -250,6 +250,7 @@ class PaymentsView(View):
         "payment_queue",
         "payment_queue_totals",
     )
+    only_appended = frozenset({"payment_recoveries"})
 
     reads = frozenset(
         {

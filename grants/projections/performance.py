@@ -300,6 +300,7 @@ class PerformanceView(View):
         "performance_project_results",
         "performance_programs",
     )
+    only_appended = frozenset(tables) - {"performance_programs"}
 
     reads = frozenset(
         {
