@@ -41,6 +41,7 @@ def test_a_rebuild_in_two_processes_gives_every_view_its_rows(services: Services
     head = services.grants.recorder.max_notification_id()
     settings = Settings.from_env()
     named = _index_names(services)
+    keys = _constraints(services)
     assert rebuild_in_processes(services.database_url, settings, list(VIEWS), None, 2, 3) == head
     for view in services.views.by_name().values():
         assert view.position() == head
@@ -48,6 +49,13 @@ def test_a_rebuild_in_two_processes_gives_every_view_its_rows(services: Services
     # Each index keeps its name, whatever a rebuild made up on the way.
     assert _index_names(services) == named
     assert not [name for _, name in named if "rebuild" in name]
+    # And each key, those of tables filled before they were keyed among them.
+    assert _constraints(services) == keys
+    assert (
+        "agreement_history",
+        "agreement_history_pkey",
+        "PRIMARY KEY (project_id, version)",
+    ) in keys
 
 
 def _index_names(services: Services) -> list[tuple[str, str]]:
@@ -56,6 +64,18 @@ def _index_names(services: Services) -> list[tuple[str, str]]:
         return sorted(
             conn.execute(
                 "SELECT tablename, indexname FROM pg_indexes WHERE tablename = ANY(%s)",
+                (tables,),
+            ).fetchall()
+        )
+
+
+def _constraints(services: Services) -> list[tuple[str, str, str]]:
+    tables = [table for view in services.views.by_name().values() for table in view.tables]
+    with psycopg.connect(services.database_url) as conn:
+        return sorted(
+            conn.execute(
+                "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) "
+                "FROM pg_constraint WHERE conrelid::regclass::text = ANY(%s)",
                 (tables,),
             ).fetchall()
         )
