@@ -10,6 +10,7 @@ import time
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+from functools import cache
 
 import psycopg
 from argon2 import PasswordHasher
@@ -17,9 +18,16 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from psycopg_pool import ConnectionPool
 
 PASSWORDS = PasswordHasher()
-# Checked against when the name is unknown, so that an unknown name takes as long to
-# refuse as a wrong password and the time of an answer does not tell names apart.
-_NOBODY = PASSWORDS.hash("no one signs in with this")
+
+
+@cache
+def _nobody() -> str:
+    """The hash checked against when the name is unknown, so that an unknown name takes
+    as long to refuse as a wrong password and the time of an answer does not tell names
+    apart. Made at the first sign-in, whoever signs in, rather than on import: every
+    process imports this module (each server process, each rebuild's, each command
+    line), and a hash takes argon2 a tenth of a second on purpose."""
+    return PASSWORDS.hash("no one signs in with this")
 
 
 class Role(StrEnum):
@@ -136,6 +144,7 @@ class Users:
     def by_password(self, name: str, password: str) -> User | None:
         """The user, if the password is theirs. Slow on purpose (argon2): call it from
         a thread."""
+        nobody = _nobody()  # before the lookup: its first making times no name
         with self._pool.connection() as conn:
             row = conn.execute(
                 "SELECT name, role, password_hash FROM users "
@@ -143,7 +152,7 @@ class Users:
                 (name,),
             ).fetchone()
         try:
-            PASSWORDS.verify(row[2] if row and row[2] else _NOBODY, password)
+            PASSWORDS.verify(row[2] if row and row[2] else nobody, password)
         except (VerificationError, InvalidHashError):
             return None
         return User(row[0], Role(row[1])) if row and row[2] else None
