@@ -21,7 +21,7 @@ from psycopg.sql import SQL, Identifier
 from grants.application import Grants
 from grants.bootstrap import bootstrap, rebuilding
 from grants.eventstore import IdempotentRecorder, decode, event_class
-from grants.projections.view import REBUILD, Event, Positioned, Tables, View, collector_paused
+from grants.projections.view import REBUILD, Event, Positioned, View, collector_paused
 from grants.settings import Settings
 
 # Events per batch. The views' statements and summary rows cost the server per batch:
@@ -107,7 +107,6 @@ def rebuild(
     returns the position they reached."""
     indexes: dict[str, list[str]] = {}  # per view, those made once its tables are full
     for view in views:
-        view.next = Tables(view.tables, REBUILD)  # empty tables: nothing to remember
         indexes[view.name] = _new_tables(view)
     head = grants.recorder.max_notification_id() or 0
     position = 0
@@ -130,7 +129,6 @@ def rebuild(
             finished.result()
     for view in views:
         _swap(grants, view, position, size)
-        view.next = Tables(view.tables, REBUILD)  # forgets what the rebuild remembered
     if progress:
         progress(head, head)
     return head

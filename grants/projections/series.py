@@ -62,29 +62,14 @@ ON CONFLICT ({", ".join([*names, "effective_on"])}) DO UPDATE SET
             return {}
         since = {key: min(days) for key, days in deltas.items()}
         known: dict[Key, list[tuple[date, tuple[int, ...]]]] = {key: [] for key in deltas}
-        # A rebuild remembers each key's latest row: a change on or after it needs no
-        # read; only a fact recorded late, dated before it, reads the rows it shifts.
-        latest: dict[Key, tuple[date, tuple[int, ...]]] | None = (
-            None if tables.memo is None else tables.memo.setdefault(self.table, {})
-        )
-        unread = since
-        if latest is not None:
-            unread = {}
-            for key, first in since.items():
-                last = latest.get(key)
-                if last is None:
-                    continue  # never written in this rebuild's tables
-                if first >= last[0]:
-                    known[key].append(last)
-                else:
-                    unread[key] = first
-        if unread:
-            around = upsert_rows(
-                curs, tables.sql(self._around), {k: [d] for k, d in unread.items()}
-            )
-            for row in around:
-                key = tuple(row[name] for name in self._names)
-                known[key].append((row["effective_on"], tuple(row[f] for f in self.figures)))
+        # Each batch reads the rows its changes follow or shift, a rebuild's too: kept
+        # in memory between a rebuild's batches instead, each key's latest row made the
+        # rebuild of a million events 2 to 4 s slower and its process 70-85 MB larger,
+        # growing with the number of projects, for no less work in the database.
+        around = upsert_rows(curs, tables.sql(self._around), {k: [d] for k, d in since.items()})
+        for row in around:
+            key = tuple(row[name] for name in self._names)
+            known[key].append((row["effective_on"], tuple(row[f] for f in self.figures)))
         zero = (0,) * len(self.figures)
         changes: Changes = {}
         written: dict[Key, tuple[int, ...]] = {}
@@ -109,10 +94,6 @@ ON CONFLICT ({", ".join([*names, "effective_on"])}) DO UPDATE SET
                 after = tuple(map(add, before, running))
                 changed.append((day, before, after))
                 written[(*key, day)] = after
-            if latest is not None:
-                newest_day, _, newest = changed[-1]
-                if key not in latest or newest_day >= latest[key][0]:
-                    latest[key] = (newest_day, newest)
         upsert_rows(curs, tables.sql(self._write), written)
         return changes
 

@@ -35,10 +35,6 @@ class Tables:
     def __init__(self, names: Sequence[str], suffix: str = "") -> None:
         self.identifiers = {name: Identifier(name + suffix) for name in names}
         self._statements: dict[str, Composed] = {}
-        # What a fold may remember of the rows it wrote, from one batch to the next:
-        # only while a rebuild fills its own tables, which nothing else writes (the
-        # live tables are written by whichever process leads the view).
-        self.memo: dict[str, Any] | None = {} if suffix else None
 
     def sql(self, statement: str) -> Composed:
         composed = self._statements.get(statement)
