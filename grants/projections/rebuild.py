@@ -25,8 +25,9 @@ from grants.projections.view import REBUILD, Event, Positioned, View, collector_
 from grants.settings import Settings
 
 # Events per batch. The views' statements and summary rows cost the server per batch:
-# at a million events, batches of 15,000 took 28.3-29.5 s and peaked at 269-277 MB,
-# against 29.8-35.5 s and 233 MB for 10,000 (and 27.0-29.1 s but 302 MB for 20,000).
+# at a million events, batches of 15,000 took 28.3-29.5 s against 29.8-35.5 s for 10,000
+# (alternating runs); 20,000 were no faster within the machine's noise, and their
+# processes peaked at 240 MB against 196 MB.
 BATCH = 15_000
 Progress = Callable[[int, int], None]  # position reached, position aimed at
 Batch = tuple[int, list[Event]]  # the position read to, and the events of the batch
