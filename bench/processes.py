@@ -17,17 +17,18 @@ import httpx
 
 @contextmanager
 def api_server(
-    env: dict[str, str], workers: int = 1
+    env: dict[str, str], workers: int = 1, module: str = "grants.cli serve"
 ) -> Iterator[tuple[int, subprocess.Popen[bytes]]]:
-    """``grants serve`` on a free port, once it answers; yields the port and process."""
+    """``grants serve`` (or another module that serves, as it does, on ``--port`` with
+    ``--workers``) on a free port, once it answers; yields the port and process."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     server = subprocess.Popen(
-        [sys.executable, "-m", "grants.cli", "serve", "--port", str(port),
-         "--workers", str(workers)],
+        [sys.executable, "-m", *module.split(), "--port", str(port), "--workers", str(workers)],
         env={**os.environ, **env},
-    )  # fmt: skip
+        cwd=Path(__file__).resolve().parent.parent,
+    )
     try:
         for _ in range(300):
             try:
@@ -67,6 +68,14 @@ def cpu_seconds(pid: int) -> float:
         fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
         total += int(fields[11]) + int(fields[12])  # utime, stime
     return total / ticks
+
+
+def machine_cpu_seconds() -> float:
+    """CPU time all the machine's processes have spent since it started, PostgreSQL's
+    included (which runs as another user, its connections' processes ending with them)."""
+    fields = [int(f) for f in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    user, nice, system, _idle, _iowait, irq, softirq = fields[:7]
+    return (user + nice + system + irq + softirq) / os.sysconf("SC_CLK_TCK")
 
 
 def peak_mb(pid: int) -> float:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import resource
 import subprocess
 import sys
 import time
@@ -19,6 +20,7 @@ from psycopg.sql import SQL, Identifier
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench import figures
+from bench.processes import machine_cpu_seconds
 from bench.store import Generator, bench_database, cores, peak_rss_mb
 from grants.bootstrap import bootstrap
 from grants.projections import VIEWS
@@ -33,16 +35,29 @@ def measure(url: str) -> dict[str, float]:
         read += len(events)
     read_rate = read / (time.perf_counter() - started)
     services.close()
+    python_before, machine_before = python_cpu_seconds(), machine_cpu_seconds()
     started = time.perf_counter()
     head = rebuild_in_processes(url, Settings.from_env(), list(VIEWS))  # as the command line
     rebuild_seconds = time.perf_counter() - started
+    python = python_cpu_seconds() - python_before
     return {
         "events": head,
         "read_rate": read_rate,
         "rebuild_rate": head / rebuild_seconds,
         "rebuild_seconds": rebuild_seconds,
         "peak_mb": peak_rss_mb(),
+        # The rebuild's processes', and the rest of the machine's: PostgreSQL's, mostly.
+        "python_cpu": python,
+        "other_cpu": machine_cpu_seconds() - machine_before - python,
     }
+
+
+def python_cpu_seconds() -> float:
+    """CPU time of this process and of its children that ended (the rebuild's others)."""
+    return sum(
+        (usage := resource.getrusage(who)).ru_utime + usage.ru_stime
+        for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)
+    )
 
 
 def at_rest(url: str, events_table: str) -> None:
@@ -88,8 +103,12 @@ def main() -> None:
                 f"{m['rebuild_seconds']:>7.1f}s {m['rebuild_rate'] / m['read_rate']:>6.2f} "
                 f"{m['peak_mb']:>6.0f} MB   (store filled in {made:.0f}s)"
             )
+            print(
+                f"{'':>10} CPU: the rebuild's processes {m['python_cpu']:.1f} s, the rest of"
+                f" the machine (PostgreSQL) {m['other_cpu']:.1f} s"
+            )
         services.close()
-    figures.save(args.json, {"runs": runs})
+    figures.save(args.json, {"cores": cores(), "runs": runs})
 
 
 if __name__ == "__main__":

@@ -70,15 +70,20 @@ def machine() -> str:
 
 
 def rebuild_table(f: dict[str, Any]) -> str:
+    cores = f["cores"]
     rows = [
-        "| events | read + decode | rebuild, all views | time | ratio | peak memory |",
-        "|---|---|---|---|---|---|",
+        "| events | read + decode | rebuild, all views | time | ratio | peak memory "
+        "| CPU: rebuild's processes + the rest (PostgreSQL) "
+        f"| CPU a ratio of 0.5 leaves, {cores} cores |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     for r in f["runs"]:
+        allowed = cores * r["events"] / (0.5 * r["read_rate"])
         rows.append(
             f"| {r['events']:,} | {r['read_rate']:,.0f} events/s | {r['rebuild_rate']:,.0f} "
             f"events/s | {r['rebuild_seconds']:.1f} s | {r['rebuild_rate'] / r['read_rate']:.2f} "
-            f"| {r['peak_mb']:.0f} MB |"
+            f"| {r['peak_mb']:.0f} MB | {r['python_cpu']:.1f} s + {r['other_cpu']:.1f} s "
+            f"| {allowed:.1f} s |"
         )
     return "\n".join(rows)
 
@@ -143,9 +148,17 @@ def write_table(f: dict[str, Any]) -> str:
             f"(c)/(a) = {f['http'] / raw:.2f} |",
             f"| (d) event recorder alone, {f['clients']} threads | {f['recorder']:,.0f} "
             "writes/s | |",
+            f"| (e) bare Litestar app, the same requests (`bench/bare_app.py`) | "
+            f"{f['bare']:,.0f} requests/s | (c)/(e) = {f['http'] / f['bare']:.2f} |",
             "",
-            f"Server CPU per command in (c): {f['server_cpu'] * 1000:.2f} ms (load generator "
-            f"{f['client_cpu'] * 1000:.2f} ms). The rounds of (c): "
+            f"CPU per command in (c): the server's {f['server_cpu'] * 1000:.2f} ms, the load "
+            f"generator's {f['client_cpu'] * 1000:.2f} ms; the whole machine's, every process "
+            f"counted (PostgreSQL's too), {f['machine_cpu'] * 1000:.2f} ms, at which "
+            f"{f['cores']} cores carry at most {f['cores'] / f['machine_cpu']:,.0f} commands/s. "
+            f"(c)/(a) = 0.7 at (a)'s rate asks for at most "
+            f"{f['cores'] / (0.7 * raw) * 1000:.2f} ms. In (e), per request: the server's "
+            f"{f['bare_server_cpu'] * 1000:.2f} ms, the machine's "
+            f"{f['bare_machine_cpu'] * 1000:.2f} ms. The rounds of (c): "
             f"{', '.join(f'{rate:,.0f}' for rate in f['http_rounds'])} commands/s.",
         ]
     )

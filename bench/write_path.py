@@ -11,8 +11,13 @@ made for the run:
       machine, which the load generator, the server processes and PostgreSQL share);
   (d) store: the event recorder alone, single-event writes from 16 threads, to show
       how much of the gap the database accounts for;
+  (e) bare: the same requests from the same clients against a bare Litestar app served
+      the same way (``bench/bare_app.py``: the body decoded into the same command, the
+      same answer, nothing else): what the server stack alone costs here;
 
-and prints (c)/(a) and (b)/(a). Run by hand: ``.venv/bin/python bench/write_path.py``.
+and prints (c)/(a), (b)/(a) and (c)/(e), and the machine's CPU per command in (c), all
+processes counted (PostgreSQL's too): two cores can carry no more commands a second
+than two seconds divided by it. Run by hand: ``.venv/bin/python bench/write_path.py``.
 """
 
 from __future__ import annotations
@@ -38,7 +43,7 @@ from psycopg.conninfo import conninfo_to_dict, make_conninfo
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench import figures
-from bench.processes import api_server, cpu_seconds
+from bench.processes import api_server, cpu_seconds, machine_cpu_seconds
 from bench.store import DISCLOSURE
 from grants.application import Context, Grants
 from grants.bootstrap import bootstrap
@@ -201,11 +206,27 @@ class HttpFigures:
     p99: float
     server_cpu: float  # seconds of CPU the server processes spent per command
     client_cpu: float
+    machine_cpu: float  # every process's, the database's included
 
 
 def http_rate(url: str, batches: list[list[Payable]], workers: int) -> HttpFigures:
-    token = add_user(url, "fiona", Role.FINANCE_OFFICER)
-    with api_server({"DATABASE_URL": url}, workers) as (port, server):
+    return _through_http(
+        batches, workers, add_user(url, "fiona", Role.FINANCE_OFFICER), {"DATABASE_URL": url}
+    )
+
+
+def bare_rate(batches: list[list[Payable]], workers: int) -> HttpFigures:
+    return _through_http(batches, workers, "none", {}, "bench.bare_app")
+
+
+def _through_http(
+    batches: list[list[Payable]],
+    workers: int,
+    token: str,
+    env: dict[str, str],
+    module: str = "grants.cli serve",
+) -> HttpFigures:
+    with api_server(env, workers, module) as (port, server):
         latencies: list[float] = []
 
         async def run() -> float:
@@ -215,9 +236,11 @@ def http_rate(url: str, batches: list[list[Payable]], workers: int) -> HttpFigur
 
         server_cpu_before = cpu_seconds(server.pid)
         client_cpu_before = time.process_time()
+        machine_cpu_before = machine_cpu_seconds()
         elapsed = asyncio.run(run())
         server_cpu = cpu_seconds(server.pid) - server_cpu_before
         client_cpu = time.process_time() - client_cpu_before
+        machine_cpu = machine_cpu_seconds() - machine_cpu_before
     latencies.sort()
     count = len(latencies)
     return HttpFigures(
@@ -226,6 +249,7 @@ def http_rate(url: str, batches: list[list[Payable]], workers: int) -> HttpFigur
         p99=latencies[int(count * 0.99) - 1],
         server_cpu=server_cpu / count,
         client_cpu=client_cpu / count,
+        machine_cpu=machine_cpu / count,
     )
 
 
@@ -263,6 +287,12 @@ def main() -> None:
             (http_rate(url, batches, args.workers) for batches in rounds), key=lambda h: h.rate
         )
         http = measured[len(measured) // 2]
+        unused = [
+            [Payable(uuid.uuid4(), uuid.uuid4()) for _ in range(per_client)]
+            for _ in range(args.clients)
+        ]
+        bare = sorted((bare_rate(unused, args.workers) for _ in rounds), key=lambda h: h.rate)
+        e = bare[len(bare) // 2]
     finally:
         with psycopg.connect(server, autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
@@ -280,11 +310,18 @@ def main() -> None:
         f"    CPU per command: server {http.server_cpu * 1000:.2f} ms,"
         f" load generator {http.client_cpu * 1000:.2f} ms"
     )
+    print(f"    machine CPU per command, all processes: {http.machine_cpu * 1000:.2f} ms")
     print(f"(d) event recorder alone, {args.clients} threads {d:8.0f} writes/s")
-    print(f"(c)/(a) = {c / a:.2f}   (b)/(a) = {b / a:.2f}")
+    print(
+        f"(e) bare Litestar, same requests            {e.rate:8.0f} requests/s"
+        f"   server CPU {e.server_cpu * 1000:.2f} ms, machine {e.machine_cpu * 1000:.2f} ms"
+        " per request"
+    )
+    print(f"(c)/(a) = {c / a:.2f}   (b)/(a) = {b / a:.2f}   (c)/(e) = {c / e.rate:.2f}")
     figures.save(
         args.json,
         {
+            "cores": os.cpu_count() or 1,
             "clients": args.clients,
             "workers": args.workers,
             "raw": a,
@@ -295,7 +332,11 @@ def main() -> None:
             "http_p99": http.p99,
             "server_cpu": http.server_cpu,
             "client_cpu": http.client_cpu,
+            "machine_cpu": http.machine_cpu,
             "recorder": d,
+            "bare": e.rate,
+            "bare_server_cpu": e.server_cpu,
+            "bare_machine_cpu": e.machine_cpu,
         },
     )
 

@@ -21,11 +21,11 @@ from uvicorn.supervisors import Multiprocess
 APP = "grants.app:app_from_env"
 
 
-def serve(host: str, port: int, workers: int) -> int:
-    """Serves the app on ``host:port`` in ``workers`` processes, until stopped; 1 if
-    the port is taken."""
+def serve(host: str, port: int, workers: int, app: str = APP) -> int:
+    """Serves an app (the tracker's unless told: the factory's import path) on
+    ``host:port`` in ``workers`` processes, until stopped; 1 if the port is taken."""
     if workers == 1 or not _spreads_connections():
-        uvicorn.run(APP, factory=True, host=host, port=port, workers=workers, log_level="warning")
+        uvicorn.run(app, factory=True, host=host, port=port, workers=workers, log_level="warning")
         return 0
     try:
         # Each process binds its own socket as it starts: a port another program holds
@@ -38,7 +38,7 @@ def serve(host: str, port: int, workers: int) -> int:
     # there as a new socket of that process's own.
     own = cast(socket.socket, _OwnSocket(host, port))
     config = uvicorn.Config(
-        APP, factory=True, host=host, port=port, workers=workers, log_level="warning"
+        app, factory=True, host=host, port=port, workers=workers, log_level="warning"
     )
     Multiprocess(config, sockets=[own]).run()
     return 0
