@@ -73,9 +73,20 @@ def cpu_seconds(pid: int) -> float:
 def machine_cpu_seconds() -> float:
     """CPU time all the machine's processes have spent since it started, PostgreSQL's
     included (which runs as another user, its connections' processes ending with them)."""
-    fields = [int(f) for f in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
-    user, nice, system, _idle, _iowait, irq, softirq = fields[:7]
-    return (user + nice + system + irq + softirq) / os.sysconf("SC_CLK_TCK")
+    user, nice, system, _idle, _iowait, irq, softirq, _steal = _cpu_seconds()
+    return user + nice + system + irq + softirq
+
+
+def stolen_seconds() -> float:
+    """Time the hypervisor gave this machine's cores to other machines since it started."""
+    return _cpu_seconds()[7]
+
+
+def _cpu_seconds() -> list[float]:
+    """The machine's CPU time since it started, all cores: user, nice, system, idle,
+    waiting on the disk, interrupts, soft interrupts, stolen."""
+    fields = Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:9]
+    return [int(field) / os.sysconf("SC_CLK_TCK") for field in fields]
 
 
 def peak_mb(pid: int) -> float:

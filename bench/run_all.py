@@ -13,15 +13,21 @@ import json
 import os
 import platform
 import re
+import statistics
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import psycopg
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.processes import stolen_seconds
 
 ROOT = Path(__file__).resolve().parent.parent
 README = ROOT / "README.md"
@@ -65,7 +71,31 @@ def machine() -> str:
     return (
         f"Measured {date.today().isoformat()} by `bench/run_all.py` on {os.cpu_count()} cores "
         f"({platform.machine()}, Python {platform.python_version()}), {server}, the load "
-        "generator on the same machine."
+        f"generator on the same machine. The machine's speed: a fixed Python loop "
+        f"took {python_loop_ms():.0f} ms before the run"
+    )
+
+
+def python_loop_ms() -> float:
+    """How long this machine takes, at the moment, to run a fixed loop of Python (the
+    median of five): the same code's figures follow it from one hour to the next."""
+
+    def once() -> float:
+        started, total = time.perf_counter(), 0
+        for n in range(2_000_000):
+            total += n * n
+        return (time.perf_counter() - started) * 1000
+
+    return statistics.median(once() for _ in range(5))
+
+
+def after(speed: str, stolen: float, elapsed: float) -> str:
+    """The machine line ended with what the run met: the loop again, and the share of the
+    cores' time the hypervisor gave to other machines."""
+    cores = os.cpu_count() or 1
+    return (
+        f"{speed}, {python_loop_ms():.0f} ms after it; the hypervisor gave "
+        f"{stolen / (cores * elapsed):.0%} of the cores' time to other machines during it."
     )
 
 
@@ -191,7 +221,9 @@ def main() -> None:
         parser.error(f"no benchmark {', '.join(sorted(unknown))}")
     # Said first, so that a half-hour run cannot fail at its end on this line.
     where = machine()
+    stolen, started = stolen_seconds(), time.monotonic()
     measured = {name: run(name, args.smoke) for name in args.names or RUNS}
+    where = after(where, stolen_seconds() - stolen, time.monotonic() - started)
     for name, figures in measured.items():
         TABLES[name](figures)  # every table can be made from what was measured
     if args.smoke:
