@@ -25,6 +25,12 @@ UNAVAILABLE: tuple[type[Exception], ...] = (
 # outage no connection comes, and the client is better told at once.
 POOL_WAIT_SECONDS = 1
 
+# Rows a server-side cursor brings back per round trip, for reads streamed through one
+# (a reconciliation's two sides): psycopg's default of 100 made a 100,000-line
+# reconciliation's job 4,600 round trips: 6.1 to 7.6 s against 5.1 to 5.9 s (once 7.3 s)
+# with 5,000, in alternating runs; 5,000 rows of a ledger's width hold a few megabytes.
+STREAMED_ROWS = 5000
+
 
 def embedded_postgres(data_dir: Path, *, temporary: bool = False) -> str:
     """Starts (or reuses) a PostgreSQL server in ``data_dir/postgres``, listening on a

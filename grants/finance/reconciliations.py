@@ -23,6 +23,7 @@ from psycopg.types.json import Jsonb
 from psycopg_pool import ConnectionPool
 
 from grants.application import NotFound
+from grants.database import STREAMED_ROWS
 from grants.domain.errors import RuleViolation, rule
 from grants.domain.fiscal_year import FiscalYear
 from grants.finance.columns import LedgerMapping
@@ -269,6 +270,7 @@ class Reconciliations:
             self._pool.connection() as conn,
             conn.cursor(name="ledger", row_factory=class_row(LedgerLine)) as curs,
         ):
+            curs.itersize = STREAMED_ROWS
             curs.execute(
                 "SELECT line, payment_ref, amount_cents, paid_on, recipient, agreement_number"
                 " FROM reconciliation_ledger WHERE reconciliation_id = %s"

@@ -16,6 +16,7 @@ from psycopg import Cursor
 from psycopg.rows import DictRow, class_row
 from psycopg.sql import SQL, Composable, Identifier, Placeholder
 
+from grants.database import STREAMED_ROWS
 from grants.domain.project import Project
 from grants.projections.view import Append, Event, Tables, View, upsert_rows
 
@@ -384,6 +385,7 @@ class PaymentsView(View):
             conn.transaction(),
             conn.cursor(name="paid_for_ledger", row_factory=class_row(Paid)) as curs,
         ):
+            curs.itersize = STREAMED_ROWS
             curs.execute(
                 _PAID_FOR_LEDGER, {"fiscal_year": fiscal_year, "ledger": reconciliation_id}
             )
