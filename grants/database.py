@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import getpass
 import os
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -36,7 +37,12 @@ def embedded_postgres(data_dir: Path, *, temporary: bool = False) -> str:
     """Starts (or reuses) a PostgreSQL server in ``data_dir/postgres``, listening on a
     unix socket there, and returns its URL. It stops when the last process using it
     exits; a ``temporary`` one (the tests') deletes its data then too."""
-    import pgserver  # imported here: only the embedded default needs it
+    with warnings.catch_warnings():
+        # pgserver keeps its lock where platformdirs puts runtime files; without
+        # XDG_RUNTIME_DIR (containers, CI) that is /tmp/runtime-<uid>, which works, and
+        # platformdirs warned of it on every start, a warning no user can act on.
+        warnings.filterwarnings("ignore", message="XDG_RUNTIME_DIR is not set")
+        import pgserver  # imported here: only the embedded default needs it
 
     data_dir.mkdir(parents=True, exist_ok=True)
     server: Any = pgserver.get_server(
