@@ -61,7 +61,7 @@ def run(name: str, smoke: bool) -> dict[str, Any]:
         return figures
 
 
-def machine() -> str:
+def machine(names: list[str]) -> str:
     url = os.environ.get("DATABASE_URL")
     server = "embedded PostgreSQL"
     if url:
@@ -71,8 +71,8 @@ def machine() -> str:
     return (
         f"Measured {date.today().isoformat()} by `bench/run_all.py` on {os.cpu_count()} cores "
         f"({platform.machine()}, Python {platform.python_version()}), {server}, the load "
-        f"generator on the same machine. The machine's speed: a fixed Python loop "
-        f"took {python_loop_ms():.0f} ms before the run"
+        f"generator on the same machine. The machine during the last run ({', '.join(names)}):"
+        f" a fixed Python loop took {python_loop_ms():.0f} ms before it"
     )
 
 
@@ -94,7 +94,7 @@ def after(speed: str, stolen: float, elapsed: float) -> str:
     cores' time the hypervisor gave to other machines."""
     cores = os.cpu_count() or 1
     return (
-        f"{speed}, {python_loop_ms():.0f} ms after it; the hypervisor gave "
+        f"{speed} and {python_loop_ms():.0f} ms after it; the hypervisor gave "
         f"{stolen / (cores * elapsed):.0%} of the cores' time to other machines during it."
     )
 
@@ -220,9 +220,10 @@ def main() -> None:
     if unknown := set(args.names) - set(RUNS):
         parser.error(f"no benchmark {', '.join(sorted(unknown))}")
     # Said first, so that a half-hour run cannot fail at its end on this line.
-    where = machine()
+    names = args.names or list(RUNS)
+    where = machine(names)
     stolen, started = stolen_seconds(), time.monotonic()
-    measured = {name: run(name, args.smoke) for name in args.names or RUNS}
+    measured = {name: run(name, args.smoke) for name in names}
     where = after(where, stolen_seconds() - stolen, time.monotonic() - started)
     for name, figures in measured.items():
         TABLES[name](figures)  # every table can be made from what was measured
